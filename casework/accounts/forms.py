@@ -1,0 +1,27 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from . import throttle
+
+GENERIC_ERROR = "That username and password did not match. Check both and try again."
+LOCKED_ERROR = "Too many failed sign-in attempts. Wait 15 minutes and try again, or ask your administrator."
+
+
+class LoginForm(AuthenticationForm):
+    """Same message for an unknown user and a wrong password; throttled after repeated failures."""
+
+    error_messages = {"invalid_login": GENERIC_ERROR, "inactive": GENERIC_ERROR}
+
+    def clean(self):
+        username = self.data.get("username", "")
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        if throttle.is_locked(username, address):
+            throttle.record_failure(username, address)
+            raise forms.ValidationError(LOCKED_ERROR, code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.record_failure(username, address)
+            raise
+        throttle.clear(username, address)
+        return cleaned

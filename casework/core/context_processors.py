@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from . import navigation
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "nav_items": navigation.items_for(user) if user is not None and user.is_authenticated else [],
+    }

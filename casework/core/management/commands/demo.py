@@ -1,0 +1,36 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from casework.accounts.views import DEMO_ACCOUNTS, DEMO_PASSWORD
+from casework.seed.accounts import ensure_demo_accounts
+from casework.students.models import Student
+
+from .serve import _db_label, run_gunicorn
+
+
+class Command(BaseCommand):
+    help = "Run Casework with a synthetic demo district: migrate, seed when empty, print the accounts, serve."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed for the demo district")
+        parser.add_argument("--no-serve", action="store_true", help="Prepare the data and exit")
+
+    def handle(self, *args, **opts):
+        self.stdout.write(f"Database: {_db_label()}")
+        call_command("migrate", interactive=False, verbosity=0)
+        if Student.objects.exists():
+            self.stdout.write(f"Reusing the existing data ({Student.objects.count():,} students).")
+        else:
+            self.stdout.write("Empty database: seeding a synthetic demo district (takes a few seconds)...")
+            call_command("seed", scale="demo", seed=opts["seed"], stdout=self.stdout)
+        ensure_demo_accounts()
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
+        for username, description in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username:<11} {description}")
+        if opts["no_serve"]:
+            return
+        self.stdout.write(f"\nOpen http://{opts['host']}:{opts['port']}/ — press Ctrl+C to stop.\n")
+        self.stdout.flush()
+        run_gunicorn(host=opts["host"], port=opts["port"], workers=2, threads=4)

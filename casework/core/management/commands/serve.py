@@ -1,0 +1,62 @@
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+def pending_migrations() -> list:
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from config.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self):
+            options = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "timeout": 60,
+                "accesslog": "-",
+                # %(U)s is the path without the query string: search words never reach the log.
+                "access_log_format": '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+                "errorlog": "-",
+                "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return application
+
+    Server().run()
+
+
+class Command(BaseCommand):
+    help = "Run Casework's production web server (gunicorn). Static files are served by the app itself."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("CASEWORK_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        parser.add_argument("--threads", type=int, default=4)
+
+    def handle(self, *args, **opts):
+        if pending_migrations():
+            raise CommandError("The database is not up to date. Run `casework migrate` first.")
+        self.stdout.write(f"Casework at http://{opts['host']}:{opts['port']}/  (database: {_db_label()})")
+        run_gunicorn(host=opts["host"], port=opts["port"], workers=opts["workers"], threads=opts["threads"])
+
+
+def _db_label() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"SQLite {db['NAME']}"
+    return f"PostgreSQL {db.get('HOST') or 'local'}/{db.get('NAME')}"

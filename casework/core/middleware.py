@@ -1,0 +1,36 @@
+import re
+import uuid
+
+from . import context
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+class RequestContextMiddleware:
+    """Opens the audit context for the request; the API and auth middleware fill in actor and source."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        source = context.Source.API if request.path.startswith("/api/") else context.Source.WEB
+        with context.audit_context(actor=None, source=source, request_id=request_id):
+            request.request_id = request_id
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class AuditActorMiddleware:
+    """Session users are known here; API token users are set by the authentication class."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            context.set_actor(user)
+        return self.get_response(request)

@@ -1,0 +1,117 @@
+"""The one permission choke point.
+
+Every read of a scoped model goes through `for_user(queryset, user, action)` (usually spelled
+`Model.objects.for_user(user, action)`); every object action through `can(user, action, obj)`.
+The role matrix below is the whole policy: an action missing from it is refused loudly, so a new
+page cannot quietly run without a rule.
+
+Scopes: ALL (every row), SCHOOLS (rows tied to the schools the role is assigned to; the model's
+queryset says how through `in_schools`), and no entry (nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+
+from .roles import Role
+
+ALL = "all"
+SCHOOLS = "schools"
+
+_EVERY_ROLE = dict.fromkeys(Role, ALL)
+_CASE_READERS = {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL, Role.PPW: SCHOOLS, Role.SCHOOL_ADMIN: SCHOOLS}
+
+MATRIX: dict[str, dict[str, str]] = {
+    # School directory facts (names, codes, addresses) are not student data.
+    "school.view": _EVERY_ROLE,
+    # A student's record: demographics, guardians, household, enrollments. The data steward fixes
+    # SIS data, so reads every record (never case notes); teachers see only what they referred.
+    "student.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
+    "student.export": {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL, Role.PPW: SCHOOLS, Role.SCHOOL_ADMIN: SCHOOLS},
+    # Who opened which record. FERPA lets the records custodian and auditors inspect it.
+    "audit.access.view": {Role.DIRECTOR: ALL, Role.AUDITOR: ALL},
+    "audit.change.view": {Role.DIRECTOR: ALL, Role.AUDITOR: ALL},
+    # Personal API tokens: each user manages their own.
+    "token.manage_own": _EVERY_ROLE,
+}
+
+
+def _rules(action: str) -> dict[str, str]:
+    try:
+        return MATRIX[action]
+    except KeyError:
+        raise ImproperlyConfigured(f"No permission rule for action {action!r}") from None
+
+
+def grants(user) -> dict[str, set[int] | None]:
+    """{role: school ids} for the user's active role assignments; None means district-wide.
+
+    Cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, "_casework_grants", None)
+    if cached is not None:
+        return cached
+    result: dict[str, set[int] | None] = {}
+    for role, school_id in user.role_assignments.active().values_list("role", "school_id"):
+        if school_id is None:
+            result[role] = None
+        elif result.get(role, set()) is not None:
+            result.setdefault(role, set()).add(school_id)
+    user._casework_grants = result
+    return result
+
+
+def roles_of(user) -> set[str]:
+    return set(grants(user))
+
+
+def has_action(user, action: str) -> bool:
+    """Whether any of the user's roles grants `action` on at least some rows."""
+    rules = _rules(action)
+    return any(role in rules for role in grants(user))
+
+
+def school_ids_for(user, action: str) -> set[int] | None:
+    """School ids the action reaches through school-scoped roles; None when district-wide."""
+    rules = _rules(action)
+    schools: set[int] = set()
+    for role, role_schools in grants(user).items():
+        scope = rules.get(role)
+        if scope == ALL:
+            return None
+        if scope == SCHOOLS and role_schools:
+            schools |= role_schools
+        elif scope == SCHOOLS and role_schools is None:
+            return None  # a school-scoped role granted district-wide (e.g. a floating PPW)
+    return schools
+
+
+def for_user(queryset: QuerySet, user, action: str) -> QuerySet:
+    rules = _rules(action)
+    if not any(role in rules for role in grants(user)):
+        return queryset.none()
+    schools = school_ids_for(user, action)
+    if schools is None:
+        return queryset
+    if not schools:
+        return queryset.none()
+    in_schools = getattr(queryset, "in_schools", None)
+    if in_schools is None:
+        raise ImproperlyConfigured(f"{queryset.model.__name__} has no in_schools() scope")
+    return in_schools(schools)
+
+
+def can(user, action: str, obj=None) -> bool:
+    """Object actions (and plain capabilities when obj is None) go through here."""
+    if obj is None:
+        return has_action(user, action)
+    manager = type(obj)._default_manager
+    return for_user(manager.all(), user, action).filter(pk=obj.pk).exists()
+
+
+def actions() -> Iterable[str]:
+    return MATRIX.keys()

@@ -1,0 +1,16 @@
+from django.db import models
+
+from . import policy
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base for every model that holds or reaches student data."""
+
+    def for_user(self, user, action: str):
+        return policy.for_user(self, user, action)
+
+    def in_schools(self, school_ids):  # pragma: no cover - each scoped model says how it reaches a school
+        raise NotImplementedError(f"{self.model.__name__} must define in_schools()")
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)

@@ -1,0 +1,24 @@
+"""Text folding for search: case-, accent- and punctuation-insensitive keys."""
+
+import re
+import unicodedata
+
+# Letters that do not decompose into a base letter plus a combining mark.
+_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i"})
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """'José  García-Núñez' -> 'jose garcia nunez'."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold().translate(_SPECIAL))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_SPECIAL)
+    return _NON_WORD.sub(" ", stripped).strip()
+
+
+def search_terms(query: str, *, limit: int = 6) -> list[str]:
+    """Folded, de-duplicated terms of a search box entry; at most `limit` terms are used."""
+    terms: list[str] = []
+    for term in fold(query).split():
+        if term not in terms:
+            terms.append(term)
+    return terms[:limit]

@@ -1,0 +1,238 @@
+"""Students, their families and households, and their enrollments: the facts every PPS workflow
+starts from. Mostly imported from the SIS; written only through services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from casework.core.models import AuditedModel
+from casework.core.querysets import ScopedQuerySet
+from casework.core.text import fold
+
+from .choices import AddressType, Grade, Relationship, Sex
+
+
+def _enrollment_in_schools(school_ids, student_ref="pk"):
+    """Enrollments that put a student in a school's scope: open, or ended within the grace period."""
+    since = timezone.localdate() - timedelta(days=settings.SCOPE_RECENT_EXIT_DAYS)
+    return Enrollment.objects.filter(student_id=OuterRef(student_ref), school_id__in=school_ids).filter(
+        Q(exit_date__isnull=True) | Q(exit_date__gte=since)
+    )
+
+
+class HouseholdQuerySet(ScopedQuerySet):
+    def in_schools(self, school_ids):
+        return self.filter(Exists(Student.objects.filter(household=OuterRef("pk")).in_schools(school_ids)))
+
+
+class Household(AuditedModel):
+    """People who live at one address: often several children, sometimes more than one family."""
+
+    label = models.CharField(max_length=200, blank=True, help_text="How staff refer to it, e.g. the Rivera household")
+    phone = models.CharField(max_length=30, blank=True)
+    notes = models.TextField(blank=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.label or f"Household {self.pk}"
+
+    @property
+    def current_address(self) -> HouseholdAddress | None:
+        return next((a for a in self.addresses.all() if a.end_date is None), None)
+
+
+class HouseholdAddress(AuditedModel):
+    """Address history, never overwritten: residency and McKinney-Vento work need where a family lived when."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="addresses")
+    address_type = models.CharField(max_length=20, choices=AddressType.choices, default=AddressType.HOME)
+    street = models.CharField(max_length=200)
+    unit = models.CharField(max_length=30, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, default="MD")
+    postal_code = models.CharField(max_length=10)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    verified_on = models.DateField(null=True, blank=True, help_text="Date residency documents were checked")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="students_address_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.one_line
+
+    @property
+    def one_line(self) -> str:
+        street = f"{self.street} {self.unit}".strip()
+        return f"{street}, {self.city}, {self.state} {self.postal_code}"
+
+
+class StudentQuerySet(ScopedQuerySet):
+    def in_schools(self, school_ids):
+        return self.filter(Exists(_enrollment_in_schools(school_ids)))
+
+    def search(self, terms: list[str]):
+        """Every term must start a word of the name, preferred name or district id (accents folded)."""
+        qs = self
+        for term in terms:
+            qs = qs.filter(Q(search_text__startswith=term) | Q(search_text__contains=f" {term}"))
+        return qs
+
+
+class Student(AuditedModel):
+    district_id = models.CharField(max_length=32, unique=True, help_text="SIS student id (Ed-Fi StudentUniqueId)")
+    state_id = models.CharField(max_length=32, blank=True, help_text="Maryland state student id (SASID)")
+    first_name = models.CharField(max_length=100)
+    middle_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100)
+    suffix = models.CharField(max_length=10, blank=True)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    grade = models.CharField(max_length=2, choices=Grade.choices)
+    home_language = models.CharField(max_length=60, blank=True)
+    # Facts imported from the SIS program associations; Casework does not decide them.
+    has_iep = models.BooleanField("IEP", default=False)
+    has_504 = models.BooleanField("Section 504 plan", default=False)
+    english_learner = models.BooleanField("English learner", default=False)
+    homeless = models.BooleanField("McKinney-Vento eligible", default=False)
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="students")
+    # Folded name and id words, so search is accent- and case-insensitive on any database.
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+
+    objects = StudentQuerySet.as_manager()
+    audit_exclude = ("created_at", "updated_at", "version", "search_text")
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [models.Index(fields=["last_name", "first_name"], name="students_name_idx")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.first_name
+        return f"{self.last_name}, {first}"
+
+    @property
+    def legal_name(self) -> str:
+        return " ".join(p for p in [self.first_name, self.middle_name, self.last_name, self.suffix] if p)
+
+    def refresh_search_text(self) -> None:
+        words = [self.last_name, self.first_name, self.preferred_name, self.middle_name, self.district_id]
+        self.search_text = fold(" ".join(w for w in words if w))[:400]
+
+    def age_on(self, day) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class GuardianQuerySet(ScopedQuerySet):
+    def in_schools(self, school_ids):
+        return self.filter(Exists(StudentGuardian.objects.filter(
+            guardian=OuterRef("pk"), student__in=Student.objects.in_schools(school_ids))))
+
+
+class Guardian(AuditedModel):
+    """A parent, guardian, caregiver or other contact. Not always a parent; not always at home."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="guardians", help_text="Empty when they live elsewhere")
+    phone = models.CharField(max_length=30, blank=True)
+    alt_phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_language = models.CharField(max_length=60, blank=True)
+    needs_interpreter = models.BooleanField(default=False)
+
+    objects = GuardianQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class StudentGuardianQuerySet(ScopedQuerySet):
+    def in_schools(self, school_ids):
+        return self.filter(student__in=Student.objects.in_schools(school_ids))
+
+
+class StudentGuardian(AuditedModel):
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="guardian_links")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="student_links")
+    relationship = models.CharField(max_length=30, choices=Relationship.choices)
+    has_custody = models.BooleanField("legal custody", default=False)
+    lives_with = models.BooleanField("student lives with", default=False)
+    emergency_contact = models.BooleanField(default=False)
+    receives_mail = models.BooleanField("receives school mail", default=True)
+    contact_order = models.PositiveSmallIntegerField(default=1, help_text="1 = call first")
+    no_contact = models.BooleanField(default=False, help_text="A court order or custody arrangement forbids contact")
+
+    objects = StudentGuardianQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contact_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["student", "guardian"], name="students_guardian_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} ({self.get_relationship_display()}) of student {self.student_id}"
+
+
+class EnrollmentQuerySet(ScopedQuerySet):
+    def in_schools(self, school_ids):
+        return self.filter(student__in=Student.objects.in_schools(school_ids))
+
+    def active_on(self, day):
+        return self.filter(entry_date__lte=day).filter(Q(exit_date__isnull=True) | Q(exit_date__gte=day))
+
+
+class Enrollment(AuditedModel):
+    """Student x school x dates (Ed-Fi StudentSchoolAssociation)."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrollments")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="enrollments")
+    entry_date = models.DateField()
+    exit_date = models.DateField(null=True, blank=True)
+    grade = models.CharField(max_length=2, choices=Grade.choices)
+    entry_code = models.CharField(max_length=20, blank=True, help_text="SIS entry code")
+    exit_code = models.CharField(max_length=20, blank=True, help_text="SIS withdrawal code")
+    primary = models.BooleanField(default=True, help_text="The school responsible for attendance")
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-entry_date", "-id"]
+        indexes = [
+            models.Index(fields=["school", "exit_date"], name="students_enroll_school_idx"),
+            models.Index(fields=["student", "school", "exit_date"], name="students_enroll_scope_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exit_date__isnull=True) | Q(exit_date__gte=models.F("entry_date")),
+                name="students_enrollment_dates_ordered",
+            ),
+            models.UniqueConstraint(fields=["student", "school", "entry_date"], name="students_enrollment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"student {self.student_id} at {self.school_id} from {self.entry_date}"
+
+    def is_active_on(self, day) -> bool:
+        return self.entry_date <= day and (self.exit_date is None or self.exit_date >= day)

@@ -1,0 +1,49 @@
+"""Reads of student records that views and the API share. Callers pass an already-scoped queryset."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from .models import Enrollment, HouseholdAddress, Student, StudentGuardian
+
+SEARCH_LIMIT = 50
+
+
+def student_search(
+    scoped: QuerySet[Student], terms: list[str], *, school_id: int | None = None, limit: int = SEARCH_LIMIT
+) -> list[Student]:
+    qs = scoped
+    if school_id is not None:
+        qs = qs.filter(enrollments__school_id=school_id, enrollments__exit_date__isnull=True)
+    if terms:
+        qs = qs.search(terms)
+    return list(qs.order_by("last_name", "first_name", "id").distinct()[:limit])
+
+
+def current_enrollments(students: list[Student]) -> dict[int, Enrollment]:
+    """The open primary enrollment of each student (for the school column of a result list)."""
+    rows = (
+        Enrollment.objects.filter(student__in=[s.pk for s in students], exit_date__isnull=True)
+        .select_related("school")
+        .order_by("-primary", "-entry_date")
+    )
+    result: dict[int, Enrollment] = {}
+    for row in rows:
+        result.setdefault(row.student_id, row)
+    return result
+
+
+def student_profile(scoped: QuerySet[Student], pk: int) -> Student:
+    """One student with everything the profile shows, in a fixed number of queries."""
+    return (
+        scoped.select_related("household")
+        .prefetch_related(
+            Prefetch(
+                "guardian_links", queryset=StudentGuardian.objects.select_related("guardian", "guardian__household")
+            ),
+            Prefetch("enrollments", queryset=Enrollment.objects.select_related("school")),
+            Prefetch("household__addresses", queryset=HouseholdAddress.objects.all()),
+            "household__students",
+        )
+        .get(pk=pk)
+    )

@@ -1,0 +1,83 @@
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.shortcuts import render
+
+from casework.audit import services as audit
+from casework.audit.models import AccessLog
+from casework.core import policy
+from casework.core.text import search_terms
+from casework.core.views import PolicyView
+
+from . import selectors
+from .forms import StudentSearchForm
+from .models import Student
+
+
+class StudentSearchView(PolicyView):
+    """Search is POSTed so names typed in the box never appear in URLs, history or server logs."""
+
+    action = "student.view"
+
+    def get(self, request):
+        form = StudentSearchForm(user=request.user)
+        return render(request, "students/search.html", {"form": form, "searched": False})
+
+    def post(self, request):
+        form = StudentSearchForm(request.POST, user=request.user)
+        context = {"form": form, "searched": False, "results": []}
+        if form.is_valid():
+            terms = search_terms(form.cleaned_data["q"])
+            school = form.cleaned_data["school"]
+            if terms or school:
+                scoped = Student.objects.for_user(request.user, self.action)
+                results = selectors.student_search(scoped, terms, school_id=school.pk if school else None)
+                schools = selectors.current_enrollments(results)
+                context.update(searched=True, results=[(s, schools.get(s.pk)) for s in results],
+                               limit=selectors.SEARCH_LIMIT)
+        template = "students/_results.html" if request.htmx else "students/search.html"
+        return render(request, template, context)
+
+
+class StudentDetailView(PolicyView):
+    action = "student.view"
+    tab = "profile"
+
+    def get_student(self, request, pk):
+        try:
+            return selectors.student_profile(Student.objects.for_user(request.user, self.action), pk)
+        except ObjectDoesNotExist:
+            raise Http404 from None
+
+    def get(self, request, pk: int):
+        student = self.get_student(request, pk)
+        audit.log_access(actor=request.user, student=student, action=AccessLog.Action.VIEW,
+                         purpose=request.GET.get("purpose", ""), detail=self.tab)
+        return render(request, "students/detail.html", self.context(request, student))
+
+    def context(self, request, student):
+        return {
+            "student": student,
+            "tab": self.tab,
+            "can_see_access_log": policy.has_action(request.user, "audit.access.view"),
+            "can_see_record": policy.has_action(request.user, "student.view"),
+        }
+
+
+class StudentAccessLogView(StudentDetailView):
+    """Who opened this record and when: the director's (and auditor's) tab."""
+
+    action = "audit.access.view"
+    tab = "access"
+
+    def get_student(self, request, pk):
+        # Auditors read the log without the record's content, so only the row itself is fetched.
+        try:
+            return Student.objects.for_user(request.user, self.action).only("pk", "district_id").get(pk=pk)
+        except Student.DoesNotExist:
+            raise Http404 from None
+
+    def get(self, request, pk: int):
+        student = self.get_student(request, pk)
+        entries = AccessLog.objects.for_user(request.user, self.action).filter(student=student)[:500]
+        ctx = self.context(request, student) | {"entries": entries}
+        return render(request, "students/access_log.html", ctx)

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from casework.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.HomeView.as_view(), name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("casework.accounts.urls")),
+    path("schools/", include("casework.schools.urls")),
+    path("students/", include("casework.students.urls")),
+    path("api/v1/", include("casework.api.urls")),
+]
+
+handler400 = "casework.core.views.bad_request"
+handler404 = "casework.core.views.not_found"
+handler500 = "casework.core.views.server_error"
