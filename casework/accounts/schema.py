@@ -10,5 +10,7 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
-            "description": "Personal token from `casework token USERNAME`, sent as `Token <token>` or `Bearer <token>`.",
+            "description": (
+                "Personal token from `casework token USERNAME`, sent as `Token <token>` or `Bearer <token>`."
+            ),
         }

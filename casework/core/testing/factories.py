@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from casework.accounts.models import User
+from casework.accounts.services import role_assign, user_create
+from casework.schools.models import School
+from casework.schools.services import school_create
+from casework.students import services as st
+from casework.students.models import Enrollment, Guardian, Household, Student
+
+_seq = itertools.count(1)
+PASSWORD = "casework-test-pw"  # noqa: S105
+
+
+def school(*, code: str | None = None, name: str | None = None, level: str = "elementary") -> School:
+    n = next(_seq)
+    return school_create(actor=None, code=code or f"S{n:04d}", name=name or f"Test School {n}", level=level)
+
+
+def student(*, school: School | None = None, entry_date: datetime.date | None = None, exit_date=None,
+            district_id: str | None = None, first_name: str = "Alex", last_name: str | None = None,
+            grade: str = "05", **fields) -> Student:
+    n = next(_seq)
+    s = st.student_create(actor=None, district_id=district_id or f"9{n:07d}", first_name=first_name,
+                          last_name=last_name or f"Tester{n}", date_of_birth=fields.pop("date_of_birth",
+                          datetime.date(2014, 5, 17)), grade=grade, **fields)
+    if school is not None:
+        enrollment(student=s, school=school, entry_date=entry_date, exit_date=exit_date)
+    return s
+
+
+def enrollment(*, student: Student, school: School, entry_date=None, exit_date=None) -> Enrollment:
+    e = st.enrollment_create(actor=None, student=student, school=school,
+                             entry_date=entry_date or datetime.date(2025, 8, 25))
+    if exit_date is not None:
+        e = st.enrollment_exit(actor=None, enrollment=e, exit_date=exit_date)
+    return e
+
+
+def guardian(*, student: Student, relationship: str = "mother", first_name: str = "Pat", last_name: str = "Guardian",
+             household: Household | None = None, **flags) -> Guardian:
+    g = st.guardian_create(actor=None, first_name=first_name, last_name=last_name, household=household,
+                           phone="301-555-0100")
+    st.guardian_link(actor=None, student=student, guardian=g, relationship=relationship, **flags)
+    return g
+
+
+def user(*, username: str | None = None, role: str | None = None, schools=(), password: str = PASSWORD) -> User:
+    u = user_create(actor=None, username=username or f"user{next(_seq)}", password=password, check_password=False)
+    if role:
+        role_assign(actor=None, user=u, role=role, schools=schools)
+    return u
