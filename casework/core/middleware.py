@@ -13,6 +13,11 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _has_nul(request):
+            # PostgreSQL cannot store NUL characters; refuse such input up front with a 400, not a 500.
+            from .views import bad_request
+
+            return bad_request(request)
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         source = context.Source.API if request.path.startswith("/api/") else context.Source.WEB
@@ -34,3 +39,8 @@ class AuditActorMiddleware:
         if user is not None and user.is_authenticated:
             context.set_actor(user)
         return self.get_response(request)
+
+
+def _has_nul(request) -> bool:
+    query = request.META.get("QUERY_STRING", "")
+    return "\x00" in request.path or "%00" in query or "\x00" in query

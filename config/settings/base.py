@@ -141,12 +141,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Static files are served by WhiteNoise straight from the apps (no collectstatic step, works offline).
+# Set STATIC_ROOT only to collect them for a proxy to serve.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Serve straight from the apps' static folders as well, so a fresh clone works without collectstatic.
 WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
