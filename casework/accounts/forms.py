@@ -1,10 +1,16 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 
 from . import throttle
 
 GENERIC_ERROR = "That username and password did not match. Check both and try again."
-LOCKED_ERROR = "Too many failed sign-in attempts. Wait 15 minutes and try again, or ask your administrator."
+
+
+def locked_error() -> str:
+    minutes = max(1, round(settings.LOGIN_FAILURE_WINDOW / 60))
+    return (f"Too many failed sign-in attempts. Wait {minutes} minute{'s' if minutes != 1 else ''} "
+            "and try again, or ask your administrator.")
 
 
 class LoginForm(AuthenticationForm):
@@ -14,10 +20,10 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         username = self.data.get("username", "")
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        address = throttle.client_address(self.request) if self.request else ""
         if throttle.is_locked(username, address):
             throttle.record_failure(username, address)
-            raise forms.ValidationError(LOCKED_ERROR, code="locked")
+            raise forms.ValidationError(locked_error(), code="locked")
         try:
             cleaned = super().clean()
         except forms.ValidationError:

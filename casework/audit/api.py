@@ -3,12 +3,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from casework.core.api import ScopedReadOnlyViewSet
+from casework.core.api import ModelSerializer, ScopedReadOnlyViewSet
 
 from .models import AccessLog
 
 
-class AccessLogSerializer(serializers.ModelSerializer):
+class AccessLogSerializer(ModelSerializer):
     actor = serializers.CharField(source="actor_label")
 
     class Meta:
@@ -24,6 +24,7 @@ class AccessLogViewSet(ScopedReadOnlyViewSet):
     """Who opened or exported which student's record, when, and why. Director and auditors only."""
 
     model = AccessLog
+    lookup_value_regex = "[0-9]+"  # ASCII digits only: "１" must not be a second address of record 1
     policy_action = "audit.access.view"
     serializer_class = AccessLogSerializer
     queryset = AccessLog.objects.none()  # for the schema; rows come from for_user()

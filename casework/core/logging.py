@@ -12,4 +12,13 @@ class StripQueryStringFilter(logging.Filter):
             record.args = tuple(_QUERY.sub("", a) if isinstance(a, str) else a for a in record.args)
         if isinstance(record.msg, str):
             record.msg = _QUERY.sub("", record.msg)
+        if record.args:
+            # Mapping args and objects whose str() holds a URL (a request, say): check the final line.
+            try:
+                message = record.getMessage()
+            except Exception:  # a malformed call: leave it to logging's own error report
+                return True
+            clean = _QUERY.sub("", message)
+            if clean != message:
+                record.msg, record.args = clean, None
         return True

@@ -3,7 +3,7 @@ import uuid
 
 from . import context
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
 class RequestContextMiddleware:
@@ -19,7 +19,8 @@ class RequestContextMiddleware:
 
             return bad_request(request)
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        # fullmatch: `$` would let a trailing newline through, and a newline in a response header is a 500.
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         source = context.Source.API if request.path.startswith("/api/") else context.Source.WEB
         with context.audit_context(actor=None, source=source, request_id=request_id):
             request.request_id = request_id

@@ -33,6 +33,10 @@ def update_audited(instance: M, *, actor, expected_version: int | None = None,
                    derive: Callable[[M], None] | None = None, **changes: Any) -> M:
     """Apply `changes` to the current row. With expected_version, refuse if someone wrote in between."""
     model = type(instance)
+    fields = {f.name for f in model._meta.concrete_fields} | {f.attname for f in model._meta.concrete_fields}
+    unknown = sorted(set(changes) - fields)
+    if unknown:  # a misspelt name would otherwise be set as a plain attribute and silently not saved
+        raise TypeError(f"{model.__name__} has no field {', '.join(unknown)}")
     current = model._default_manager.select_for_update().get(pk=instance.pk)
     if expected_version is not None and current.version != expected_version:
         raise ConflictError(model._meta.verbose_name, current.pk, expected_version, current.version)
@@ -51,7 +55,12 @@ def update_audited(instance: M, *, actor, expected_version: int | None = None,
 
 
 @transaction.atomic
-def delete_audited(instance: AuditedModel, *, actor) -> None:
+def delete_audited(instance: AuditedModel, *, actor, expected_version: int | None = None) -> None:
+    model = type(instance)
+    current = model._default_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(model._meta.verbose_name, current.pk, expected_version, current.version)
+    instance = current
     before = audit.snapshot(instance)
     audit.record_change(actor=actor, instance=instance, action=audit.DELETE, before=before, after=None)
     instance.delete()

@@ -5,7 +5,9 @@ import unicodedata
 
 # Letters that do not decompose into a base letter plus a combining mark.
 _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i"})
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+# Anything but letters and digits separates words. Letters of every script are kept (a name typed in
+# Cyrillic or Chinese must still be findable); accents are stripped above.
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:

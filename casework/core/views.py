@@ -90,9 +90,11 @@ def healthz(request):
 
 
 def _is_database_error(exc) -> bool:
-    while exc is not None:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:  # a chain can loop back on itself
         if isinstance(exc, DatabaseError):
             return True
+        seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
     return False
 

@@ -1,17 +1,17 @@
-from rest_framework import serializers
-
-from casework.core.api import ScopedReadOnlyViewSet
+from casework.core.api import ModelSerializer, ScopedReadOnlyViewSet
 
 from .models import School
 
 
-class SchoolSerializer(serializers.ModelSerializer):
+class SchoolSerializer(ModelSerializer):
     class Meta:
         model = School
         fields = ["id", "code", "name", "level", "street", "city", "state", "postal_code", "phone", "active"]
 
 
 class SchoolViewSet(ScopedReadOnlyViewSet):
+    """The district's schools, looked up by their SIS code. Directory facts, readable by every role."""
+
     model = School
     policy_action = "school.view"
     serializer_class = SchoolSerializer

@@ -6,7 +6,7 @@ from rest_framework.exceptions import ValidationError
 
 from casework.audit import services as audit
 from casework.audit.models import AccessLog
-from casework.core.api import ScopedReadOnlyViewSet
+from casework.core.api import ModelSerializer, ScopedReadOnlyViewSet
 from casework.core.text import search_terms
 from casework.schools.models import School
 
@@ -14,7 +14,7 @@ from .forms import MAX_QUERY
 from .models import Enrollment, Guardian, HouseholdAddress, Student, StudentGuardian
 
 
-class EnrollmentSerializer(serializers.ModelSerializer):
+class EnrollmentSerializer(ModelSerializer):
     school_code = serializers.CharField(source="school.code", read_only=True)
     school_name = serializers.CharField(source="school.name", read_only=True)
 
@@ -33,7 +33,7 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class GuardianSerializer(serializers.ModelSerializer):
+class GuardianSerializer(ModelSerializer):
     class Meta:
         model = Guardian
         fields = [
@@ -49,7 +49,7 @@ class GuardianSerializer(serializers.ModelSerializer):
         ]
 
 
-class GuardianLinkSerializer(serializers.ModelSerializer):
+class GuardianLinkSerializer(ModelSerializer):
     guardian = GuardianSerializer(read_only=True)
 
     class Meta:
@@ -66,7 +66,7 @@ class GuardianLinkSerializer(serializers.ModelSerializer):
         ]
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressSerializer(ModelSerializer):
     class Meta:
         model = HouseholdAddress
         fields = [
@@ -89,7 +89,7 @@ class HouseholdSerializer(serializers.Serializer):
     addresses = AddressSerializer(many=True)
 
 
-class StudentListSerializer(serializers.ModelSerializer):
+class StudentListSerializer(ModelSerializer):
     """Search results: enough to pick the right child, nothing more."""
 
     class Meta:
@@ -97,7 +97,7 @@ class StudentListSerializer(serializers.ModelSerializer):
         fields = ["id", "district_id", "first_name", "last_name", "preferred_name", "grade", "date_of_birth"]
 
 
-class StudentDetailSerializer(serializers.ModelSerializer):
+class StudentDetailSerializer(ModelSerializer):
     guardians = GuardianLinkSerializer(source="guardian_links", many=True, read_only=True)
     enrollments = EnrollmentSerializer(many=True, read_only=True)
     household = HouseholdSerializer(read_only=True, allow_null=True)
@@ -149,6 +149,7 @@ class StudentViewSet(ScopedReadOnlyViewSet):
     """Students in your scope. Opening one (GET /students/{id}/) is written to its access log."""
 
     model = Student
+    lookup_value_regex = "[0-9]+"  # ASCII digits only: "１" must not be a second address of record 1
     policy_action = "student.view"
     queryset = Student.objects.none()  # for the schema; rows come from for_user()
 
@@ -158,10 +159,13 @@ class StudentViewSet(ScopedReadOnlyViewSet):
     def get_queryset(self):
         qs = super().get_queryset()
         if self.action == "retrieve":
+            # Related rows come through the policy too (tests/test_architecture.py refuses bare managers).
+            user, action = self.request.user, self.policy_action
             return qs.select_related("household").prefetch_related(
                 "household__addresses",
-                Prefetch("guardian_links", queryset=StudentGuardian.objects.select_related("guardian")),
-                Prefetch("enrollments", queryset=Enrollment.objects.select_related("school")),
+                Prefetch("guardian_links",
+                         queryset=StudentGuardian.objects.for_user(user, action).select_related("guardian")),
+                Prefetch("enrollments", queryset=Enrollment.objects.for_user(user, action).select_related("school")),
             )
         params = self.request.query_params
         query = params.get("q", "")

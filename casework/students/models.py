@@ -67,7 +67,9 @@ class HouseholdAddress(AuditedModel):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="students_address_dates_ordered",
-            )
+            ),
+            models.UniqueConstraint(fields=["household"], condition=Q(end_date__isnull=True),
+                                    name="students_one_current_address"),
         ]
 
     def __str__(self) -> str:
@@ -229,6 +231,9 @@ class Enrollment(AuditedModel):
                 name="students_enrollment_dates_ordered",
             ),
             models.UniqueConstraint(fields=["student", "school", "entry_date"], name="students_enrollment_unique"),
+            # Backs the service's check against two concurrent requests opening the same enrollment.
+            models.UniqueConstraint(fields=["student", "school"], condition=Q(exit_date__isnull=True),
+                                    name="students_one_open_enrollment_per_school"),
         ]
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ def student_create(*, actor, district_id: str, first_name: str, last_name: str,
 
 
 def student_update(*, actor, student: Student, expected_version: int | None = None, **changes: Any) -> Student:
+    changes = {k: v.strip() if isinstance(v, str) else v for k, v in changes.items()}
     return update_audited(student, actor=actor, expected_version=expected_version, derive=_refresh, **changes)
 
 

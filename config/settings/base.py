@@ -117,6 +117,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # LOGIN_FAILURE_WINDOW seconds, further attempts are refused until the window passes.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
+# Behind a TLS proxy: trust its X-Forwarded-Proto and take the client address from X-Forwarded-For.
+BEHIND_PROXY = env_bool("CASEWORK_BEHIND_PROXY")
 
 # A file cache works across the server's worker processes (login throttling must see every worker).
 CACHES = {
@@ -188,6 +190,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # runserver's request log has its own handler by default; route it through the filter too.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

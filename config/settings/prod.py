@@ -6,7 +6,7 @@ import secrets
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATA_DIR, DEMO_MODE, env_bool
+from .base import BEHIND_PROXY, DATA_DIR, DEMO_MODE, env_bool
 
 
 def _secret_key() -> str:
@@ -35,4 +35,4 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("CASEWORK_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("CASEWORK_BEHIND_PROXY") else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None

@@ -1,0 +1,171 @@
+"""The `casework` command, run as a user runs it: a child process on its own SQLite data directory.
+
+The child never sees DATABASE_URL (nor the test settings), so these tests always use SQLite in a
+temporary directory, whatever database the rest of the suite runs on."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casework import cli
+
+CASEWORK = Path(sys.executable).with_name("casework")
+DEMO_USERS = ["director", "ppw1", "ppw2", "principal1", "teacher1", "steward"]
+_STRIP_ENV = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CASEWORK_DATA_DIR", "CASEWORK_DEMO", "SECRET_KEY",
+              "CASEWORK_CACHE_DIR", "CASEWORK_REQUIRE_SECRET_KEY", "PYTEST_CURRENT_TEST")
+
+
+def child_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _STRIP_ENV}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def casework(*args: str, cwd: Path, timeout: int = 120, check: bool = True) -> subprocess.CompletedProcess:
+    command = [str(CASEWORK)] if CASEWORK.exists() else [sys.executable, "-m", "casework.cli"]
+    result = subprocess.run(  # noqa: S603 - our own entry point with fixed arguments
+        [*command, *args], cwd=cwd, env=child_env(), capture_output=True, text=True, timeout=timeout,
+    )
+    if check:
+        assert result.returncode == 0, f"casework {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def query(db: Path, sql: str, *params) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+# --- usage (in process: no Django needed) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["-h"], ["help"]])
+def test_usage(argv, capsys):
+    cli.main(argv)
+    out = capsys.readouterr().out
+    assert out.startswith("usage: casework [--data-dir DIR] COMMAND [options]")
+    for command in ("demo", "serve", "seed", "createuser", "token"):
+        assert re.search(rf"^  {command} ", out, flags=re.M), command
+
+
+def test_pop_option_forms():
+    argv = ["migrate", "--data-dir", "/x/y", "--noinput"]
+    assert cli._pop_option(argv, "--data-dir") == "/x/y"
+    assert argv == ["migrate", "--noinput"]
+    argv = ["--data-dir=/z", "check"]
+    assert cli._pop_option(argv, "--data-dir") == "/z"
+    assert argv == ["check"]
+    argv = ["check"]
+    assert cli._pop_option(argv, "--data-dir") is None
+    assert argv == ["check"]
+
+
+# --- migrate, createuser, token -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("casework-data")
+    cwd = tmp_path_factory.mktemp("cwd")
+    casework(f"--data-dir={data}", "migrate", "--noinput", cwd=cwd)
+    assert list(cwd.iterdir()) == []  # nothing written outside the data directory (no ./var/)
+    return data
+
+
+def test_migrate_creates_the_sqlite_database_in_the_data_dir(migrated):
+    db = migrated / "casework.sqlite3"
+    assert db.is_file()
+    applied = {app for (app,) in query(db, "SELECT DISTINCT app FROM django_migrations")}
+    assert {"accounts", "audit", "schools", "students"} <= applied
+    assert query(db, "PRAGMA journal_mode") == [("wal",)]
+    key = migrated / "secret_key"
+    assert key.is_file()
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert len(key.read_text().strip()) >= 50
+
+
+def test_createuser_and_token(migrated, tmp_path):
+    db = migrated / "casework.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO schools_school (code, name, level, street, city, state, postal_code, phone, active, "
+            "created_at, updated_at, version) VALUES ('CLI1', 'CLI Elementary', 'elementary', '', '', 'MD', '', "
+            "'', 1, '2026-01-01', '2026-01-01', 1)"
+        )
+    made = casework("--data-dir", str(migrated), "createuser", "cli-ppw", "--role", "ppw", "--school", "CLI1",
+                    "--password", "long-enough-unusual-9173", cwd=tmp_path)
+    assert made.stdout.strip() == "Created cli-ppw: Pupil personnel worker (CLI1)"
+
+    missing = casework("--data-dir", str(migrated), "createuser", "cli-ppw2", "--role", "ppw",
+                       "--password", "long-enough-unusual-9173", cwd=tmp_path, check=False)
+    assert missing.returncode == 1
+    assert "The Pupil personnel worker role needs at least one school." in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+    issued = casework("--data-dir", str(migrated), "token", "cli-ppw", "--name", "laptop", cwd=tmp_path)
+    key = issued.stdout.strip()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", key)
+    rows = query(db, "SELECT t.key_hash, t.prefix, t.name FROM accounts_apitoken t JOIN accounts_user u "
+                     "ON u.id = t.user_id WHERE u.username = 'cli-ppw'")
+    assert rows == [(hashlib.sha256(key.encode()).hexdigest(), key[:8], "laptop")]
+
+    unknown = casework("--data-dir", str(migrated), "token", "nobody", cwd=tmp_path, check=False)
+    assert unknown.returncode == 1
+    assert "No active user named 'nobody'." in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+    sources = query(db, "SELECT DISTINCT source FROM audit_changerecord")
+    assert sources == [("cli",)]
+
+
+# --- demo ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """`casework demo --no-serve` twice on one data directory: first seeds, second reuses."""
+    data = tmp_path_factory.mktemp("demo-data")
+    cwd = tmp_path_factory.mktemp("demo-cwd")
+    first = casework("--data-dir", str(data), "demo", "--no-serve", cwd=cwd, timeout=900)
+    count_after_first = query(data / "casework.sqlite3", "SELECT COUNT(*) FROM students_student")[0][0]
+    second = casework("--data-dir", str(data), "demo", "--no-serve", cwd=cwd, timeout=300)
+    count_after_second = query(data / "casework.sqlite3", "SELECT COUNT(*) FROM students_student")[0][0]
+    return {"data": data, "first": first.stdout, "second": second.stdout,
+            "counts": (count_after_first, count_after_second)}
+
+
+def test_demo_seeds_a_district_and_prints_the_accounts(demo):
+    out = demo["first"]
+    assert "Empty database: seeding a synthetic demo district" in out
+    assert "Demo accounts (password for all: casework-demo):" in out
+    for username in DEMO_USERS:
+        assert re.search(rf"^  {username} +\S", out, flags=re.M), username
+    count = demo["counts"][0]
+    assert 2_000 <= count <= 4_000  # "about 3,000 students"
+
+
+def test_demo_accounts_exist_and_can_sign_in(demo):
+    db = demo["data"] / "casework.sqlite3"
+    users = {name for (name,) in query(db, "SELECT username FROM accounts_user WHERE is_active = 1")}
+    assert set(DEMO_USERS) <= users
+    roles = dict(query(db, "SELECT u.username, r.role FROM accounts_roleassignment r JOIN accounts_user u "
+                           "ON u.id = r.user_id WHERE u.username IN ('director', 'ppw1', 'steward')"))
+    assert roles == {"director": "director", "ppw1": "ppw", "steward": "data_steward"}
+
+
+def test_second_demo_run_reuses_the_data(demo):
+    first, second = demo["counts"]
+    assert first == second
+    assert f"Reusing the existing data ({first:,} students)." in demo["second"]
+    assert "seeding" not in demo["second"]
+    for username in DEMO_USERS:
+        assert re.search(rf"^  {username} +\S", demo["second"], flags=re.M), username
