@@ -202,8 +202,9 @@ def main() -> None:
         results.append(Result(f"student_profile ({len(ctx.captured_queries)} queries)", who, times, 1))
 
     vendor = connection.vendor
-    version = (connection.cursor().connection.server_version if vendor == "postgresql"
-               else __import__("sqlite3").sqlite_version)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version" if vendor == "postgresql" else "SELECT sqlite_version()")
+        version = cursor.fetchone()[0]
     print()
     print(f"Database: {vendor} {version}; {total:,} students; ppw1 scope {ppw_scope:,} students "
           f"(5 schools); {os.cpu_count()} CPUs; Python {platform.python_version()}; "

@@ -35,10 +35,11 @@ def test_login_page(district, page_as, audit, settings):
     audit.assert_clean()
 
 
-def test_home_and_schools(district, page_as, audit):
+def test_home_and_schools(district, page_as, switch_user, audit):
+    page = page_as(None)
     for who, user in (("an account without a role", f.user(username="nobody")), ("ppw1", district.ppw1),
                       ("director", district.director)):
-        page = page_as(user)
+        switch_user(page, user)
         page.goto("/")
         expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
         audit.check(page, f"home page of {who}")
@@ -62,6 +63,12 @@ def test_student_search(district, page_as, audit):
     box.fill("nobody-matches-this")
     expect(page.locator("#results")).to_contain_text("No student in your schools matches")
     audit.check(page, "student search without results")
+
+    # An over-long query (only possible around maxlength, e.g. pasted by a script): the error shows in place.
+    box.evaluate("el => el.removeAttribute('maxlength')")
+    box.fill("g" * 101)
+    expect(page.locator("#results").get_by_role("alert")).to_contain_text("at most 100 characters")
+    audit.check(page, "student search with a form error (HTMX)")
 
     # The home page's search box posts a plain form: the full search page renders the results.
     page.goto("/")

@@ -215,8 +215,6 @@ def test_query_of_exactly_100_characters_is_searched(world, client):
     assert "No student in your schools matches" in response.content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the HTMX partial (_results.html) does not render form errors, "
-                   "so an over-long query typed into the live search shows nothing at all")
 def test_overlong_query_is_a_form_error_in_the_htmx_partial(world, client):
     client.force_login(world.user("ppw"))
     response = post(client, True, q="g" * 101)
