@@ -66,7 +66,6 @@ class FamilyMaker:
         self.layout = layout
         self.scale = scale
         self.as_of = as_of
-        self.school_level = {s.code: s.level for s in layout.schools}
         cluster_sizes = [len(c.elementaries) for c in layout.clusters]
         self.cluster_pool = nm.Pool([(str(i), w) for i, w in enumerate(cluster_sizes)])
         # A few spare ids: the last household is generated whole, then trimmed to the exact count.

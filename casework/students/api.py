@@ -180,7 +180,7 @@ class StudentViewSet(ScopedReadOnlyViewSet):
         terms = search_terms(query)
         if terms:
             qs = qs.search(terms)
-        return qs.order_by("last_name", "first_name", "id")
+        return qs.order_by("search_text", "id")  # folded names: García sorts with Garcia
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)

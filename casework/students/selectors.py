@@ -17,7 +17,8 @@ def student_search(
         qs = qs.filter(enrollments__school_id=school_id, enrollments__exit_date__isnull=True)
     if terms:
         qs = qs.search(terms)
-    return list(qs.order_by("last_name", "first_name", "id").distinct()[:limit])
+    # search_text starts with the folded last name, so García and Garcia sort together.
+    return list(qs.order_by("search_text", "id").distinct()[:limit])
 
 
 def current_enrollments(students: list[Student]) -> dict[int, Enrollment]:

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from casework.accounts.models import RoleAssignment, User
 from casework.audit.models import ChangeRecord
@@ -20,6 +21,7 @@ from casework.core.text import search_terms
 from casework.schools.models import School
 from casework.seed import names as nm
 from casework.seed.accounts import DEMO_USERS, ensure_demo_accounts
+from casework.seed.bulk import BulkTable
 from casework.seed.families import plan_households
 from casework.seed.plan import (
     AGE_CUTOFF,
@@ -95,6 +97,15 @@ def test_bulk_load_leaves_one_summary_change_record_per_model():
     # Staff accounts go through the services: one change record per row.
     assert ChangeRecord.objects.filter(action=ChangeRecord.Action.CREATE, content_type__model="user").count() \
         == User.objects.count()
+
+
+@pytest.mark.django_db
+def test_bulk_table_falls_back_to_bulk_create_on_other_databases():
+    table = BulkTable(Household, ["label", "phone"], now=timezone.now())
+    table.vendor = "other"
+    ids = table.insert([("Fallback household", "301-555-0100")])
+    household = Household.objects.get(pk=ids[0])
+    assert household.label == "Fallback household" and household.version == 1
 
 
 # --- the command ---------------------------------------------------------------------------------------
