@@ -18,9 +18,14 @@ def fold(text: str) -> str:
 
 
 def search_terms(query: str, *, limit: int = 6) -> list[str]:
-    """Folded, de-duplicated terms of a search box entry; at most `limit` terms are used."""
+    """Folded, de-duplicated terms of a search box entry; at most `limit` terms are used.
+
+    A one-letter term next to a longer one (an initial: "Jose A Garcia") adds little and matches a
+    fifth of the district, so it is dropped; on its own it is kept."""
     terms: list[str] = []
     for term in fold(query).split():
         if term not in terms:
             terms.append(term)
+    if any(len(t) > 1 for t in terms):
+        terms = [t for t in terms if len(t) > 1]
     return terms[:limit]

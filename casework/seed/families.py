@@ -447,7 +447,7 @@ class FamilyMaker:
                 if id(adult) not in index:
                     index[id(adult)] = len(guardians)
                     guardians.append(adult.guardian)
-            doubled_up = f_index > 0 and rng.random() < 0.5
+            doubled_up = f_index > 0 and rng.random() < 0.3  # the second family lives doubled-up
             for c_index, child in enumerate(children):
                 order = 0
                 for adult, params in links:

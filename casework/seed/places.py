@@ -99,7 +99,7 @@ def town_names(rng, count: int) -> list[str]:
     while len(names) < count:
         root = roots[i % len(roots)]
         suffix = suffixes[(i * 7 + i // len(roots)) % len(suffixes)]
-        name = f"{root}{suffix}" if not suffix.startswith(" ") else f"{root}{suffix}"
+        name = f"{root}{suffix}"
         if name not in names:
             names.append(name)
         i += 1

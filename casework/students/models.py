@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db import connections, models
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from casework.core.models import AuditedModel
@@ -17,17 +18,19 @@ from casework.core.text import fold
 from .choices import AddressType, Grade, Relationship, Sex
 
 
-def _enrollment_in_schools(school_ids, student_ref="pk"):
-    """Enrollments that put a student in a school's scope: open, or ended within the grace period."""
+def _scoped_student_ids(school_ids):
+    """Students with an enrollment that puts them in a school's scope: open, or ended within the grace
+    period. An IN over the schools' enrollments, not a correlated EXISTS: SQLite would otherwise probe
+    every student of the district (see docs/performance.md)."""
     since = timezone.localdate() - timedelta(days=settings.SCOPE_RECENT_EXIT_DAYS)
-    return Enrollment.objects.filter(student_id=OuterRef(student_ref), school_id__in=school_ids).filter(
+    return Enrollment.objects.filter(school_id__in=school_ids).filter(
         Q(exit_date__isnull=True) | Q(exit_date__gte=since)
-    )
+    ).values("student_id")
 
 
 class HouseholdQuerySet(ScopedQuerySet):
     def in_schools(self, school_ids):
-        return self.filter(Exists(Student.objects.filter(household=OuterRef("pk")).in_schools(school_ids)))
+        return self.filter(pk__in=Student.objects.in_schools(school_ids).values("household_id"))
 
 
 class Household(AuditedModel):
@@ -83,10 +86,22 @@ class HouseholdAddress(AuditedModel):
 
 class StudentQuerySet(ScopedQuerySet):
     def in_schools(self, school_ids):
-        return self.filter(Exists(_enrollment_in_schools(school_ids)))
+        return self.filter(pk__in=_scoped_student_ids(school_ids))
 
     def search(self, terms: list[str]):
-        """Every term must start a word of the name, preferred name or district id (accents folded)."""
+        """Every term must start a word of the name, preferred name or district id (accents folded).
+
+        SQLite answers through an FTS5 prefix index, PostgreSQL through a trigram index on the LIKE
+        patterns (migrations 0002 and 0004); both give the same rows."""
+        if not terms:
+            return self
+        if any(fold(term) != term for term in terms):
+            return self.none()  # search_text holds folded words only: "%" or "José" can never start one
+        if connections[self.db].vendor == "sqlite":
+            # Terms are folded to letters and digits only, so quoting them cannot break the MATCH syntax.
+            match = " ".join(f'"{term}"*' for term in terms)
+            return self.filter(pk__in=RawSQL(
+                "SELECT rowid FROM students_student_fts WHERE students_student_fts MATCH %s", [match]))
         qs = self
         for term in terms:
             qs = qs.filter(Q(search_text__startswith=term) | Q(search_text__contains=f" {term}"))
@@ -113,7 +128,7 @@ class Student(AuditedModel):
     household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="students")
     # Folded name and id words, so search is accent- and case-insensitive on any database.
-    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    search_text = models.CharField(max_length=400, editable=False)
 
     objects = StudentQuerySet.as_manager()
     audit_exclude = ("created_at", "updated_at", "version", "search_text")
@@ -145,8 +160,8 @@ class Student(AuditedModel):
 
 class GuardianQuerySet(ScopedQuerySet):
     def in_schools(self, school_ids):
-        return self.filter(Exists(StudentGuardian.objects.filter(
-            guardian=OuterRef("pk"), student__in=Student.objects.in_schools(school_ids))))
+        links = StudentGuardian.objects.filter(student__in=Student.objects.in_schools(school_ids))
+        return self.filter(pk__in=links.values("guardian_id"))
 
 
 class Guardian(AuditedModel):

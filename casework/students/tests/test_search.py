@@ -258,3 +258,21 @@ def test_search_is_case_and_accent_insensitive_after_rename(world, client):
     client.force_login(world.user("ppw"))
     assert result_ids(post(client, True, q="PENA").content.decode()) == {str(world.student_a.pk)}
     assert result_ids(post(client, True, q="garcia").content.decode()) == set()
+
+
+def test_an_initial_beside_a_longer_term_is_ignored_but_alone_it_is_searched():
+    assert search_terms("Jose A Garcia") == ["jose", "garcia"]
+    assert search_terms("a") == ["a"]
+    assert search_terms("j g") == ["j", "g"]
+
+
+@pytest.mark.django_db
+def test_search_index_follows_renames_and_deletes():
+    """On SQLite the FTS index is kept by triggers; on PostgreSQL LIKE reads the column: same answers."""
+    kid = f.student(first_name="Wendell", last_name="Okafor")
+    assert list(Student.objects.search(["okaf"])) == [kid]
+    st.student_update(actor=None, student=kid, last_name="Abernathy")
+    assert list(Student.objects.search(["okaf"])) == []
+    assert list(Student.objects.search(["aber", "wend"])) == [kid]
+    Student.objects.filter(pk=kid.pk).delete()
+    assert list(Student.objects.search(["aber"])) == []
