@@ -44,7 +44,6 @@ def student_profile(scoped: QuerySet[Student], pk: int) -> Student:
             ),
             Prefetch("enrollments", queryset=Enrollment.objects.select_related("school")),
             Prefetch("household__addresses", queryset=HouseholdAddress.objects.all()),
-            "household__students",
         )
         .get(pk=pk)
     )

@@ -57,10 +57,20 @@ class StudentDetailView(PolicyView):
     def context(self, request, student):
         return {
             "student": student,
+            "household_children": self.household_children(request, student),
             "tab": self.tab,
             "can_see_access_log": policy.has_action(request.user, "audit.access.view"),
             "can_see_record": policy.has_action(request.user, "student.view"),
         }
+
+
+    def household_children(self, request, student) -> list[Student]:
+        """Brothers, sisters and the other family's children, but only those the user may see: a shared
+        household must not disclose another family's children at schools outside the user's scope."""
+        if not student.household_id or not policy.has_action(request.user, "student.view"):
+            return []
+        return list(Student.objects.for_user(request.user, "student.view")
+                    .filter(household_id=student.household_id).exclude(pk=student.pk).order_by("search_text"))
 
 
 class StudentAccessLogView(StudentDetailView):

@@ -120,3 +120,18 @@ def test_empty_access_log_says_so(world, client):
     client.force_login(world.user("auditor"))
     body = client.get(f"/students/{world.student_a.pk}/access/").content.decode()
     assert "Nobody has opened this record yet." in body
+
+
+def test_household_lists_only_children_the_user_may_see(world, client):
+    """A PPW of school A sees the sibling at school A, not the child of school B sharing the address."""
+    home = st.household_create(actor=None, label="Shared address")
+    sibling = f.student(school=world.school_a, first_name="Marisol", last_name="García")
+    for kid in (world.student_a, world.student_b, sibling):
+        st.student_update(actor=None, student=kid, household=home)
+    client.force_login(world.user("ppw"))
+    page = client.get(f"/students/{world.student_a.pk}/").content.decode()
+    assert "Marisol García" in page
+    assert "Nguyễn" not in page
+    client.force_login(world.user("director"))
+    page = client.get(f"/students/{world.student_a.pk}/").content.decode()
+    assert "Marisol García" in page and "Zoë Nguyễn" in page
