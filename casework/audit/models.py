@@ -7,14 +7,9 @@ from casework.core.context import Source
 from casework.core.querysets import ScopedQuerySet
 
 
-class ChangeRecord(models.Model):
-    """Before/after of one write to an audited row (or one summary row for a bulk load)."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", "Created"
-        UPDATE = "update", "Updated"
-        DELETE = "delete", "Deleted"
-        BULK = "bulk", "Bulk load"
+class AuditEntry(models.Model):
+    """What every audit stream records from the audit context: when, who (and their username at the
+    time, should the account be renamed), through what, and in which request."""
 
     time = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -23,6 +18,20 @@ class ChangeRecord(models.Model):
     actor_label = models.CharField(max_length=150, blank=True)
     source = models.CharField(max_length=10, choices=Source.CHOICES)
     request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChangeRecord(AuditEntry):
+    """Before/after of one write to an audited row (or one summary row for a bulk load)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        DELETE = "delete", "Deleted"
+        BULK = "bulk", "Bulk load"
+
     action = models.CharField(max_length=10, choices=Action.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64, blank=True)
@@ -40,7 +49,7 @@ class ChangeRecord(models.Model):
         return f"{self.action} {self.content_type_id}:{self.object_id} by {self.actor_label or 'system'}"
 
 
-class AccessLog(models.Model):
+class AccessLog(AuditEntry):
     """One opening or export of a student's record: who, when, through what, and why if they said."""
 
     class Action(models.TextChoices):
@@ -49,13 +58,6 @@ class AccessLog(models.Model):
         EXPORT = "export", "Exported"
         PRINT = "print", "Printed"
 
-    time = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_label = models.CharField(max_length=150, blank=True)
-    source = models.CharField(max_length=10, choices=Source.CHOICES)
-    request_id = models.CharField(max_length=64, blank=True)
     # Kept as long as the record itself (COMAR 13A.08.02.06): a student row cannot be deleted under it.
     student = models.ForeignKey("students.Student", on_delete=models.PROTECT, related_name="access_log")
     action = models.CharField(max_length=10, choices=Action.choices)

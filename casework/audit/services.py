@@ -39,10 +39,16 @@ def _actor(actor):
     return actor
 
 
-def record_change(*, actor, instance: models.Model, action: str, before: dict | None,
-                  after: dict | None | type[Ellipsis] = ...) -> ChangeRecord:
+def _stamp(actor) -> dict[str, Any]:
+    """The audit-context fields every entry carries."""
     ctx = context.current()
     actor = _actor(actor)
+    return {"actor": actor, "actor_label": actor.get_username() if actor else "", "source": ctx.source,
+            "request_id": ctx.request_id}
+
+
+def record_change(*, actor, instance: models.Model, action: str, before: dict | None,
+                  after: dict | None | type[Ellipsis] = ...) -> ChangeRecord:
     if after is ...:
         after = snapshot(instance)
     if before is not None and after is not None:  # keep only what changed
@@ -50,10 +56,7 @@ def record_change(*, actor, instance: models.Model, action: str, before: dict | 
         before = {k: before.get(k) for k in changed}
         after = {k: after[k] for k in changed}
     return ChangeRecord.objects.create(
-        actor=actor,
-        actor_label=actor.get_username() if actor else "",
-        source=ctx.source,
-        request_id=ctx.request_id,
+        **_stamp(actor),
         action=action,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
@@ -64,13 +67,8 @@ def record_change(*, actor, instance: models.Model, action: str, before: dict | 
 
 def record_bulk(*, actor, model: type[models.Model], summary: str) -> ChangeRecord:
     """One record for a bulk load (seed, import run) instead of one per row."""
-    ctx = context.current()
-    actor = _actor(actor)
     return ChangeRecord.objects.create(
-        actor=actor,
-        actor_label=actor.get_username() if actor else "",
-        source=ctx.source,
-        request_id=ctx.request_id,
+        **_stamp(actor),
         action=BULK,
         content_type=ContentType.objects.get_for_model(model),
         summary=summary[:300],
@@ -79,13 +77,8 @@ def record_bulk(*, actor, model: type[models.Model], summary: str) -> ChangeReco
 
 def log_access(*, actor, student, action: str = AccessLog.Action.VIEW, purpose: str = "",
                detail: str = "") -> AccessLog:
-    ctx = context.current()
-    actor = _actor(actor)
     return AccessLog.objects.create(
-        actor=actor,
-        actor_label=actor.get_username() if actor else "",
-        source=ctx.source,
-        request_id=ctx.request_id,
+        **_stamp(actor),
         student_id=student.pk if hasattr(student, "pk") else student,
         action=action,
         purpose=(purpose or "")[:200],
@@ -95,12 +88,9 @@ def log_access(*, actor, student, action: str = AccessLog.Action.VIEW, purpose: 
 
 def log_access_many(*, actor, student_ids, action: str, purpose: str = "", detail: str = "") -> int:
     """An export opens many records at once: one entry per student, written in one statement."""
-    ctx = context.current()
-    actor = _actor(actor)
+    stamp = _stamp(actor)
     rows = [
-        AccessLog(actor=actor, actor_label=actor.get_username() if actor else "", source=ctx.source,
-                  request_id=ctx.request_id, student_id=sid, action=action, purpose=(purpose or "")[:200],
-                  detail=detail[:100])
+        AccessLog(**stamp, student_id=sid, action=action, purpose=(purpose or "")[:200], detail=detail[:100])
         for sid in student_ids
     ]
     AccessLog.objects.bulk_create(rows, batch_size=1000)
