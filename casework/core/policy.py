@@ -34,6 +34,11 @@ MATRIX: dict[str, dict[str, str]] = {
     # Who opened which record. FERPA lets the records custodian and auditors inspect it.
     "audit.access.view": {Role.DIRECTOR: ALL, Role.AUDITOR: ALL},
     "audit.change.view": {Role.DIRECTOR: ALL, Role.AUDITOR: ALL},
+    # Attendance rule sets (thresholds with citations) are district configuration, not student data.
+    # The data steward manages rule configuration; the director approves what the district enforces.
+    "rules.view": {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL, Role.PPW: ALL, Role.SCHOOL_ADMIN: ALL,
+                   Role.DATA_STEWARD: ALL},
+    "rules.manage": {Role.DIRECTOR: ALL, Role.DATA_STEWARD: ALL},
     # Personal API tokens: each user manages their own.
     "token.manage_own": _EVERY_ROLE,
 }

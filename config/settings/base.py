@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "casework.schools",
     "casework.students",
     "casework.seed",
+    "casework.rules",
 ]
 
 MIDDLEWARE = [
