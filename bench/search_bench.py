@@ -196,9 +196,8 @@ def main() -> None:
     profile_pk = ppw_students.order_by("pk").values_list("pk", flat=True)[ppw_scope // 2]
     for who, user in (("director", director), ("ppw1", ppw)):
         with CaptureQueriesContext(connection) as ctx:
-            student_profile(Student.objects.for_user(user, "student.view"), profile_pk)
-        times, _ = timed(lambda user=user: student_profile(Student.objects.for_user(user, "student.view"),
-                                                           profile_pk), args.repeat)
+            student_profile(user, profile_pk)
+        times, _ = timed(lambda user=user: student_profile(user, profile_pk), args.repeat)
         results.append(Result(f"student_profile ({len(ctx.captured_queries)} queries)", who, times, 1))
 
     vendor = connection.vendor

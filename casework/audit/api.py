@@ -1,3 +1,5 @@
+import re
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -33,7 +35,7 @@ class AccessLogViewSet(ScopedReadOnlyViewSet):
         qs = super().get_queryset()
         student = self.request.query_params.get("student")
         if student not in (None, ""):
-            if not student.isdigit():
+            if not re.fullmatch(r"[0-9]{1,18}", student):
                 raise ValidationError({"student": "Give the internal student id, a whole number."})
             qs = qs.filter(student_id=int(student))
         actor = self.request.query_params.get("actor")

@@ -1,6 +1,9 @@
 import re
 import uuid
 
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
 from . import context
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
@@ -18,7 +21,8 @@ class RequestContextMiddleware:
             from .views import bad_request
 
             return bad_request(request)
-        incoming = request.headers.get("X-Request-ID", "")
+        # A client could forge the id stored in audit rows; only a trusted proxy's id is kept.
+        incoming = request.headers.get("X-Request-ID", "") if settings.BEHIND_PROXY else ""
         # fullmatch: `$` would let a trailing newline through, and a newline in a response header is a 500.
         request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         source = context.Source.API if request.path.startswith("/api/") else context.Source.WEB
@@ -30,7 +34,10 @@ class RequestContextMiddleware:
 
 
 class AuditActorMiddleware:
-    """Session users are known here; API token users are set by the authentication class."""
+    """Session users are known here; API token users are set by the authentication class.
+
+    Every signed-in response is marked no-store: Back after sign-out on a shared phone or a school
+    computer must not bring a child's record out of the browser cache."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -39,7 +46,12 @@ class AuditActorMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             context.set_actor(user)
-        return self.get_response(request)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # DRF puts a token user here during the view
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
 
 
 def _has_nul(request) -> bool:

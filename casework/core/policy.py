@@ -21,6 +21,11 @@ from .roles import Role
 ALL = "all"
 SCHOOLS = "schools"
 
+# A PPW keeps working a child who withdrew or stopped coming (truancy, dropout, transfer follow-up) for
+# CASEWORK_SCOPE_RECENT_EXIT_DAYS; a school's own staff see only its current students, so a family that
+# moved away (custody, safety) is not visible to the old school.
+RECENT_EXIT_ROLES = {Role.PPW}
+
 _EVERY_ROLE = dict.fromkeys(Role, ALL)
 _CASE_READERS = {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL, Role.PPW: SCHOOLS, Role.SCHOOL_ADMIN: SCHOOLS}
 
@@ -39,6 +44,14 @@ MATRIX: dict[str, dict[str, str]] = {
     "rules.view": {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL, Role.PPW: ALL, Role.SCHOOL_ADMIN: ALL,
                    Role.DATA_STEWARD: ALL},
     "rules.manage": {Role.DIRECTOR: ALL, Role.DATA_STEWARD: ALL},
+    # School calendars (sessions, grading periods, listed days) are not student data.
+    "calendar.view": _EVERY_ROLE,
+    # Attendance events, discipline and program participation are part of a student's record: the same
+    # readers as the record itself. Events and discipline reach a school through the school where they
+    # were recorded; programs through the student's enrollments.
+    "attendance.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
+    "discipline.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
+    "programs.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
     # Personal API tokens: each user manages their own.
     "token.manage_own": _EVERY_ROLE,
 }
@@ -99,15 +112,24 @@ def for_user(queryset: QuerySet, user, action: str) -> QuerySet:
     rules = _rules(action)
     if not any(role in rules for role in grants(user)):
         return queryset.none()
-    schools = school_ids_for(user, action)
-    if schools is None:
+    if school_ids_for(user, action) is None:
         return queryset
-    if not schools:
+    recent: set[int] = set()
+    current: set[int] = set()
+    for role, role_schools in grants(user).items():
+        if rules.get(role) == SCHOOLS and role_schools:
+            (recent if role in RECENT_EXIT_ROLES else current).update(role_schools)
+    current -= recent
+    if not recent and not current:
         return queryset.none()
-    in_schools = getattr(queryset, "in_schools", None)
-    if in_schools is None:
+    if not hasattr(queryset, "in_schools"):
         raise ImproperlyConfigured(f"{queryset.model.__name__} has no in_schools() scope")
-    return in_schools(schools)
+    parts = ([queryset.in_schools(recent)] if recent else []) + (
+        [queryset.in_current_schools(current)] if current else [])
+    result = parts[0]
+    for part in parts[1:]:
+        result = result | part
+    return result
 
 
 def can(user, action: str, obj=None) -> bool:

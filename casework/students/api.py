@@ -180,6 +180,8 @@ class StudentViewSet(ScopedReadOnlyViewSet):
         terms = search_terms(query)
         if terms:
             qs = qs.search(terms)
+        elif query.strip():
+            return qs.none()  # only punctuation or symbols: nothing can match, not everything
         return qs.order_by("search_text", "id")  # folded names: García sorts with Garcia
 
     def retrieve(self, request, *args, **kwargs):

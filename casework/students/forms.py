@@ -15,4 +15,4 @@ class StudentSearchForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Choice lists go through the policy like every other read.
-        self.fields["school"].queryset = School.objects.for_user(user, "school.view").filter(active=True)
+        self.fields["school"].queryset = School.objects.for_user(user, "student.view").filter(active=True)

@@ -18,19 +18,36 @@ from casework.core.text import fold
 from .choices import AddressType, Grade, Relationship, Sex
 
 
-def _scoped_student_ids(school_ids):
-    """Students with an enrollment that puts them in a school's scope: open, or ended within the grace
-    period. An IN over the schools' enrollments, not a correlated EXISTS: SQLite would otherwise probe
-    every student of the district (see docs/performance.md)."""
-    since = timezone.localdate() - timedelta(days=settings.SCOPE_RECENT_EXIT_DAYS)
+def _scoped_student_ids(school_ids, *, recent_exits: bool):
+    """Students with an enrollment that puts them in a school's scope: open, or (recent_exits) ended
+    within the grace period. An IN over the schools' enrollments, not a correlated EXISTS: SQLite would
+    otherwise probe every student of the district (see docs/performance.md)."""
+    today = timezone.localdate()
+    since = today - timedelta(days=settings.SCOPE_RECENT_EXIT_DAYS) if recent_exits else today
     return Enrollment.objects.filter(school_id__in=school_ids).filter(
         Q(exit_date__isnull=True) | Q(exit_date__gte=since)
     ).values("student_id")
 
 
-class HouseholdQuerySet(ScopedQuerySet):
+class ReachesStudentQuerySet(ScopedQuerySet):
+    """Rows that reach a school through their student. A PPW keeps a child who left for the grace
+    period (in_schools); the school's own staff see current students only (in_current_schools)."""
+
+    student_path = "student_id"
+
     def in_schools(self, school_ids):
-        return self.filter(pk__in=Student.objects.in_schools(school_ids).values("household_id"))
+        return self._reach(_scoped_student_ids(school_ids, recent_exits=True))
+
+    def in_current_schools(self, school_ids):
+        return self._reach(_scoped_student_ids(school_ids, recent_exits=False))
+
+    def _reach(self, student_ids):
+        return self.filter(**{f"{self.student_path}__in": student_ids})
+
+
+class HouseholdQuerySet(ReachesStudentQuerySet):
+    def _reach(self, student_ids):
+        return self.filter(pk__in=Student.objects.filter(pk__in=student_ids).values("household_id"))
 
 
 class Household(AuditedModel):
@@ -50,6 +67,11 @@ class Household(AuditedModel):
         return next((a for a in self.addresses.all() if a.end_date is None), None)
 
 
+class HouseholdAddressQuerySet(ReachesStudentQuerySet):
+    def _reach(self, student_ids):
+        return self.filter(household_id__in=Student.objects.filter(pk__in=student_ids).values("household_id"))
+
+
 class HouseholdAddress(AuditedModel):
     """Address history, never overwritten: residency and McKinney-Vento work need where a family lived when."""
 
@@ -63,6 +85,8 @@ class HouseholdAddress(AuditedModel):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     verified_on = models.DateField(null=True, blank=True, help_text="Date residency documents were checked")
+
+    objects = HouseholdAddressQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -84,9 +108,8 @@ class HouseholdAddress(AuditedModel):
         return f"{street}, {self.city}, {self.state} {self.postal_code}"
 
 
-class StudentQuerySet(ScopedQuerySet):
-    def in_schools(self, school_ids):
-        return self.filter(pk__in=_scoped_student_ids(school_ids))
+class StudentQuerySet(ReachesStudentQuerySet):
+    student_path = "pk"
 
     def search(self, terms: list[str]):
         """Every term must start a word of the name, preferred name or district id (accents folded).
@@ -158,10 +181,9 @@ class Student(AuditedModel):
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
-class GuardianQuerySet(ScopedQuerySet):
-    def in_schools(self, school_ids):
-        links = StudentGuardian.objects.filter(student__in=Student.objects.in_schools(school_ids))
-        return self.filter(pk__in=links.values("guardian_id"))
+class GuardianQuerySet(ReachesStudentQuerySet):
+    def _reach(self, student_ids):
+        return self.filter(pk__in=StudentGuardian.objects.filter(student_id__in=student_ids).values("guardian_id"))
 
 
 class Guardian(AuditedModel):
@@ -186,9 +208,8 @@ class Guardian(AuditedModel):
         return f"{self.first_name} {self.last_name}"
 
 
-class StudentGuardianQuerySet(ScopedQuerySet):
-    def in_schools(self, school_ids):
-        return self.filter(student__in=Student.objects.in_schools(school_ids))
+class StudentGuardianQuerySet(ReachesStudentQuerySet):
+    pass
 
 
 class StudentGuardian(AuditedModel):
@@ -212,9 +233,7 @@ class StudentGuardian(AuditedModel):
         return f"{self.guardian} ({self.get_relationship_display()}) of student {self.student_id}"
 
 
-class EnrollmentQuerySet(ScopedQuerySet):
-    def in_schools(self, school_ids):
-        return self.filter(student__in=Student.objects.in_schools(school_ids))
+class EnrollmentQuerySet(ReachesStudentQuerySet):
 
     def active_on(self, day):
         return self.filter(entry_date__lte=day).filter(Q(exit_date__isnull=True) | Q(exit_date__gte=day))

@@ -1,4 +1,4 @@
-"""Reads of student records that views and the API share. Callers pass an already-scoped queryset."""
+"""Reads of student records that views and the API share. Every row comes through for_user."""
 
 from __future__ import annotations
 
@@ -21,10 +21,11 @@ def student_search(
     return list(qs.order_by("search_text", "id").distinct()[:limit])
 
 
-def current_enrollments(students: list[Student]) -> dict[int, Enrollment]:
+def current_enrollments(user, students: list[Student], action: str = "student.view") -> dict[int, Enrollment]:
     """The open primary enrollment of each student (for the school column of a result list)."""
     rows = (
-        Enrollment.objects.filter(student__in=[s.pk for s in students], exit_date__isnull=True)
+        Enrollment.objects.for_user(user, action)
+        .filter(student__in=[s.pk for s in students], exit_date__isnull=True)
         .select_related("school")
         .order_by("-primary", "-entry_date")
     )
@@ -34,16 +35,16 @@ def current_enrollments(students: list[Student]) -> dict[int, Enrollment]:
     return result
 
 
-def student_profile(scoped: QuerySet[Student], pk: int) -> Student:
-    """One student with everything the profile shows, in a fixed number of queries."""
+def student_profile(user, pk: int, action: str = "student.view") -> Student:
+    """One student with everything the profile shows, in a fixed number of queries, all scoped."""
+    links = StudentGuardian.objects.for_user(user, action).select_related("guardian", "guardian__household")
     return (
-        scoped.select_related("household")
+        Student.objects.for_user(user, action)
+        .select_related("household")
         .prefetch_related(
-            Prefetch(
-                "guardian_links", queryset=StudentGuardian.objects.select_related("guardian", "guardian__household")
-            ),
-            Prefetch("enrollments", queryset=Enrollment.objects.select_related("school")),
-            Prefetch("household__addresses", queryset=HouseholdAddress.objects.all()),
+            Prefetch("guardian_links", queryset=links),
+            Prefetch("enrollments", queryset=Enrollment.objects.for_user(user, action).select_related("school")),
+            Prefetch("household__addresses", queryset=HouseholdAddress.objects.for_user(user, action)),
         )
         .get(pk=pk)
     )

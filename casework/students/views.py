@@ -28,10 +28,12 @@ class StudentSearchView(PolicyView):
         if form.is_valid():
             terms = search_terms(form.cleaned_data["q"])
             school = form.cleaned_data["school"]
-            if terms or school:
+            if form.cleaned_data["q"].strip() and not terms:
+                context.update(searched=True, results=[])  # only punctuation: nothing can match
+            elif terms or school:
                 scoped = Student.objects.for_user(request.user, self.action)
                 results = selectors.student_search(scoped, terms, school_id=school.pk if school else None)
-                schools = selectors.current_enrollments(results)
+                schools = selectors.current_enrollments(request.user, results)
                 context.update(searched=True, results=[(s, schools.get(s.pk)) for s in results],
                                limit=selectors.SEARCH_LIMIT)
         template = "students/_results.html" if request.htmx else "students/search.html"
@@ -44,7 +46,7 @@ class StudentDetailView(PolicyView):
 
     def get_student(self, request, pk):
         try:
-            return selectors.student_profile(Student.objects.for_user(request.user, self.action), pk)
+            return selectors.student_profile(request.user, pk, self.action)
         except ObjectDoesNotExist:
             raise Http404 from None
 
@@ -61,8 +63,9 @@ class StudentDetailView(PolicyView):
             "tab": self.tab,
             "can_see_access_log": policy.has_action(request.user, "audit.access.view"),
             "can_see_record": policy.has_action(request.user, "student.view"),
+            # Only the (logged) profile shows who the child is; the access-log tab is about the log.
+            "show_identity": self.tab == "profile",
         }
-
 
     def household_children(self, request, student) -> list[Student]:
         """Brothers, sisters and the other family's children, but only those the user may see: a shared
@@ -82,12 +85,12 @@ class StudentAccessLogView(StudentDetailView):
     def get_student(self, request, pk):
         # Auditors read the log without the record's content, so only the row itself is fetched.
         try:
-            return Student.objects.for_user(request.user, self.action).only("pk", "district_id").get(pk=pk)
+            return Student.objects.for_user(request.user, self.action).only("pk", "household_id").get(pk=pk)
         except Student.DoesNotExist:
             raise Http404 from None
 
     def get(self, request, pk: int):
         student = self.get_student(request, pk)
         entries = AccessLog.objects.for_user(request.user, self.action).filter(student=student)[:500]
-        ctx = self.context(request, student) | {"entries": entries}
+        ctx = self.context(request, student) | {"entries": entries, "household_children": []}
         return render(request, "students/access_log.html", ctx)

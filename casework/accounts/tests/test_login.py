@@ -211,3 +211,11 @@ def test_behind_a_proxy_failures_count_per_client_not_per_proxy(settings, rf):
     # The proxy appends the address it saw last; earlier entries are whatever the client claimed.
     assert throttle.client_address(proxied) == "203.0.113.9"
     assert throttle.client_address(rf.post(LOGIN, REMOTE_ADDR="10.0.0.1")) == "10.0.0.1"
+
+
+@pytest.mark.parametrize("data", [{"username": "", "password": ""}, {"username": "ppw\x00", "password": "x"}])
+def test_a_malformed_sign_in_says_what_to_do(db, client, data):
+    response = client.post(LOGIN, data)
+    assert response.status_code == 200
+    assert "Enter your username and password" in response.content.decode()
+    assert not signed_in(client)

@@ -103,3 +103,9 @@ def test_the_log_cannot_be_written_through_the_api(opened, method, body):
         assert response.status_code == 405, (method, url)
     assert AccessLog.objects.count() == 3
     assert not AccessLog.objects.filter(purpose="edited").exists()
+
+
+@pytest.mark.parametrize("student", ["²", "١", "99999999999999999999999999", "-1", " 1"])
+def test_student_filter_takes_plain_ascii_ids_only(world, student):
+    response = api(world.user("director")).get(LIST, {"student": student})
+    assert response.status_code == 400

@@ -362,8 +362,10 @@ def test_director_reads_the_access_log_tab(world, client):
     assert ["03/05/2026 9:07 AM", "t-ppw", "Opened the record (profile)", "Web", "—"] in table_rows(body)
     # The director's own opening of the profile is listed too, newest first.
     assert body.index("t-director") < body.index("t-ppw")
-    # Reading the log is not itself an opening of the record.
+    # Reading the log is not itself an opening of the record, so the tab does not show who the child is.
     assert AccessLog.objects.count() == 2
+    assert "García" not in body and "100001" not in body
+    assert f"Student record {world.student_a.pk}" in body
 
 
 def test_ppw_has_no_access_log_tab(world, client):

@@ -93,8 +93,22 @@ def test_response_gets_a_fresh_request_id(db, client):
 
 @pytest.mark.parametrize("incoming", ["abcdef12", "req-2026-11-23-0001", "A" * 64,
                                       "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"])
-def test_well_formed_incoming_id_is_kept(db, client, incoming):
+def test_well_formed_incoming_id_is_kept_behind_a_proxy(db, client, settings, incoming):
+    settings.BEHIND_PROXY = True
     assert client.get("/healthz", headers={"X-Request-ID": incoming})["X-Request-ID"] == incoming
+
+
+def test_without_a_proxy_a_client_cannot_choose_the_request_id(db, client):
+    """The id ends up in audit rows; a client must not be able to forge it."""
+    response = client.get("/healthz", headers={"X-Request-ID": "req-2026-11-23-0001"})
+    assert HEX32.fullmatch(response["X-Request-ID"])
+
+
+def test_signed_in_pages_and_api_are_not_cached(world, client):
+    client.force_login(world.user("director"))
+    for url in (f"/students/{world.student_a.pk}/", f"/api/v1/students/{world.student_a.pk}/", "/"):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, url
 
 
 @pytest.mark.parametrize("incoming", ["abc", "A" * 65, "bad id!", "<script>x</script>", "abcdefgh\n",
@@ -105,7 +119,8 @@ def test_malformed_incoming_id_is_replaced(db, client, incoming):
     assert HEX32.fullmatch(response["X-Request-ID"])
 
 
-def test_request_id_reaches_the_audit_records(world, client):
+def test_request_id_reaches_the_audit_records(world, client, settings):
+    settings.BEHIND_PROXY = True
     from casework.audit.models import AccessLog
 
     client.force_login(world.user("director"))

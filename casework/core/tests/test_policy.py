@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from casework.accounts.models import RoleAssignment, User
+from casework.accounts.services import role_assign
 from casework.core import policy
 from casework.core.services import update_audited
 from casework.core.testing import factories as f
@@ -184,3 +185,20 @@ def test_student_who_moved_schools_follows_the_new_school(world, settings):
     assert mover.pk in visible(world.user("ppw"))  # now at school A
     other_ppw = f.user(username="ppw-b", role="ppw", schools=[world.school_b])
     assert mover.pk not in visible(other_ppw)  # left school B 60 days ago
+
+
+def test_school_staff_see_current_students_only_while_the_ppw_keeps_recent_leavers(world, leavers):
+    """A family that moved away must not stay visible to the old school; the PPW keeps the case."""
+    principal = visible(world.user("school_admin"))
+    assert principal == {world.student_a.pk, leavers["future_exit"].pk}
+    assert leavers["recent"].pk in visible(world.user("ppw"))
+    # Someone who is both keeps the wider PPW scope for the PPW's schools.
+    both = f.user(username="ppw-and-principal", role="ppw", schools=[world.school_a])
+    role_assign(actor=None, user=both, role="school_admin", schools=[world.school_b])
+    assert visible(both) == visible(world.user("ppw")) | {world.student_b.pk}
+
+
+def test_principal_gets_404_for_a_student_who_left_and_their_new_address_stays_hidden(world, leavers, client):
+    client.force_login(world.user("school_admin"))
+    assert client.get(f"/students/{leavers['recent'].pk}/").status_code == 404
+    assert client.get(f"/students/{world.student_a.pk}/").status_code == 200

@@ -192,11 +192,21 @@ def test_recently_exited_student_is_still_found_by_ppw(world, client):
     assert result_ids(post(client, True, q="leaver").content.decode()) == {str(s.pk)}
 
 
-def test_empty_query_searches_nothing(world, client):
+def test_punctuation_only_query_matches_nothing_even_with_a_school(world, client):
+    """Nothing in ",," can start a word: no results, not the whole school."""
     client.force_login(world.user("director"))
     body = post(client, True, q="  ,, ").content.decode()
     assert result_ids(body) == set()
-    assert "No student" not in body  # nothing was searched
+    body = post(client, True, q="%", school=str(world.school_a.pk)).content.decode()
+    assert result_ids(body) == set()
+    assert "No student" in body
+
+
+def test_blank_query_searches_nothing(world, client):
+    client.force_login(world.user("director"))
+    body = post(client, True, q="   ").content.decode()
+    assert result_ids(body) == set()
+    assert "No student" not in body
 
 
 def test_overlong_query_is_a_form_error_on_the_full_page(world, client):

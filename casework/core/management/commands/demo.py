@@ -1,7 +1,9 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from casework.accounts.views import DEMO_ACCOUNTS, DEMO_PASSWORD
+from casework.audit.models import ChangeRecord
+from casework.core.context import Source
 from casework.seed.accounts import ensure_demo_accounts
 from casework.students.models import Student
 
@@ -21,6 +23,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Database: {_db_label()}")
         call_command("migrate", interactive=False, verbosity=0)
         if Student.objects.exists():
+            if not _seeded():
+                raise CommandError("This database holds data that the seed did not make. `casework demo` runs "
+                                   "only on a synthetic district: use another --data-dir or unset DATABASE_URL.")
             self.stdout.write(f"Reusing the existing data ({Student.objects.count():,} students).")
         else:
             self.stdout.write("Empty database: seeding a synthetic demo district (takes a few seconds)...")
@@ -34,3 +39,8 @@ class Command(BaseCommand):
         self.stdout.write(f"\nOpen http://{opts['host']}:{opts['port']}/ — press Ctrl+C to stop.\n")
         self.stdout.flush()
         run_gunicorn(host=opts["host"], port=opts["port"], workers=2, threads=4)
+
+
+def _seeded() -> bool:
+    """Demo accounts with a published password go only into a database the seed generator filled."""
+    return ChangeRecord.objects.filter(source=Source.SEED, action=ChangeRecord.Action.BULK).exists()

@@ -2,7 +2,7 @@ import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
 
@@ -49,7 +49,12 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4)
 
     def handle(self, *args, **opts):
-        if pending_migrations():
+        try:
+            pending = pending_migrations()
+        except DatabaseError as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CommandError(f"Cannot reach the database ({_db_label()}): {reason}") from None
+        if pending:
             raise CommandError("The database is not up to date. Run `casework migrate` first.")
         self.stdout.write(f"Casework at http://{opts['host']}:{opts['port']}/  (database: {_db_label()})")
         run_gunicorn(host=opts["host"], port=opts["port"], workers=opts["workers"], threads=opts["threads"])
