@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "casework.students",
     "casework.seed",
     "casework.rules",
+    "casework.calendars",
+    "casework.attendance",
+    "casework.discipline",
+    "casework.programs",
 ]
 
 MIDDLEWARE = [

@@ -52,3 +52,46 @@ def user(*, username: str | None = None, role: str | None = None, schools=(), pa
     if role:
         role_assign(actor=None, user=u, role=role, schools=schools)
     return u
+
+
+# --- calendars, attendance, discipline, programs -------------------------------------------------------
+
+
+def session(*, school: School, begin: datetime.date = datetime.date(2025, 8, 25),
+            end: datetime.date = datetime.date(2026, 6, 12), calendar_source: str = "periods_with_counts",
+            name: str | None = None, school_year: int | None = None, total_instructional_days: int | None = None):
+    from casework.calendars.services import session_create
+
+    return session_create(actor=None, school=school, school_year=school_year or end.year,
+                          name=name or f"{begin.year}-{end.year} {begin:%b}-{end:%b}", begin=begin, end=end,
+                          calendar_source=calendar_source, total_instructional_days=total_instructional_days)
+
+
+def calendar_dates(*, school: School, days: dict):
+    """{date: day kind}, e.g. {date(2025, 11, 27): "holiday"}."""
+    from casework.calendars.services import calendar_set_dates
+
+    return calendar_set_dates(actor=None, school=school, days=days)
+
+
+def attendance_event(*, student: Student, school: School, date: datetime.date, category: str = "unexcused",
+                     **fields):
+    from casework.attendance.services import attendance_event_record
+
+    return attendance_event_record(actor=None, student=student, school=school, date=date, category=category,
+                                   **fields).event
+
+
+def discipline_action(*, student: Student, school: School, start_date: datetime.date,
+                      kind: str = "out_of_school_suspension", length_days=1, action_id: str | None = None, **fields):
+    from casework.discipline.services import action_record
+
+    return action_record(actor=None, student=student, school=school, action_id=action_id or f"DA{next(_seq)}",
+                         kind=kind, start_date=start_date, length_days=length_days, **fields).row
+
+
+def program_participation(*, student: Student, kind: str = "homeless",
+                          begin: datetime.date = datetime.date(2025, 9, 2), **fields):
+    from casework.programs.services import program_participation_record
+
+    return program_participation_record(actor=None, student=student, kind=kind, begin=begin, **fields).participation

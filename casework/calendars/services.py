@@ -1,0 +1,78 @@
+"""Every write to school calendars. Importers and (later) the data steward's pages come through here."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from casework.core.services import create_audited, update_audited
+from casework.schools.models import School
+
+from .choices import DayKind
+from .models import CalendarDate, GradingPeriod, Session
+
+
+@dataclass(frozen=True)
+class SetDatesResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def session_create(*, actor, school: School, school_year: int, name: str, begin: datetime.date,
+                   end: datetime.date, calendar_source: str, total_instructional_days: int | None = None,
+                   **fields: Any) -> Session:
+    return create_audited(Session, actor=actor, school=school, school_year=school_year, name=name.strip(),
+                          begin=begin, end=end, calendar_source=calendar_source,
+                          total_instructional_days=total_instructional_days, **fields)
+
+
+def session_update(*, actor, session: Session, expected_version: int | None = None, **changes: Any) -> Session:
+    return update_audited(session, actor=actor, expected_version=expected_version, **changes)
+
+
+def grading_period_create(*, actor, school: School, school_year: int, kind: str, sequence: int,
+                          begin: datetime.date, end: datetime.date, total_instructional_days: int | None = None,
+                          **fields: Any) -> GradingPeriod:
+    return create_audited(GradingPeriod, actor=actor, school=school, school_year=school_year, kind=kind,
+                          sequence=sequence, begin=begin, end=end,
+                          total_instructional_days=total_instructional_days, **fields)
+
+
+def grading_period_update(*, actor, period: GradingPeriod, expected_version: int | None = None,
+                          **changes: Any) -> GradingPeriod:
+    return update_audited(period, actor=actor, expected_version=expected_version, **changes)
+
+
+@transaction.atomic
+def calendar_set_dates(*, actor, school: School, days: Mapping[datetime.date, str],
+                       descriptors: Mapping[datetime.date, str] | None = None,
+                       notes: Mapping[datetime.date, str] | None = None) -> SetDatesResult:
+    """List (or re-list) days of a school's calendar: {date: DayKind}. Idempotent: a date already
+    listed with the same kind is left alone and counted unchanged; dates not given are not touched."""
+    valid = set(DayKind.values)
+    unknown = sorted({k for k in days.values() if k not in valid})
+    if unknown:
+        raise ValidationError({"kind": f"Unknown calendar day kind: {', '.join(map(str, unknown))}. "
+                                       f"Use one of: {', '.join(sorted(valid))}."})
+    descriptors = descriptors or {}
+    notes = notes or {}
+    existing = {c.date: c for c in CalendarDate.objects.select_for_update().filter(school=school, date__in=list(days))}
+    created = updated = unchanged = 0
+    for day in sorted(days):
+        wanted = {"kind": days[day], "descriptor": descriptors.get(day, ""), "note": notes.get(day, "")}
+        row = existing.get(day)
+        if row is None:
+            create_audited(CalendarDate, actor=actor, school=school, date=day, **wanted)
+            created += 1
+        elif all(getattr(row, k) == v for k, v in wanted.items()):
+            unchanged += 1
+        else:
+            update_audited(row, actor=actor, **wanted)
+            updated += 1
+    return SetDatesResult(created, updated, unchanged)

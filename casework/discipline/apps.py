@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DisciplineConfig(AppConfig):
+    name = "casework.discipline"
+    label = "discipline"
+    verbose_name = "Discipline"
