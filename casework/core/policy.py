@@ -35,6 +35,8 @@ MATRIX: dict[str, dict[str, str]] = {
     # A student's record: demographics, guardians, household, enrollments. The data steward fixes
     # SIS data, so reads every record (never case notes); teachers see only what they referred.
     "student.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
+    # Stored attendance indicators (StudentIndicator) are student data: read as the student record.
+    "indicators.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
     "student.export": {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL, Role.PPW: SCHOOLS, Role.SCHOOL_ADMIN: SCHOOLS},
     # Who opened which record. FERPA lets the records custodian and auditors inspect it.
     "audit.access.view": {Role.DIRECTOR: ALL, Role.AUDITOR: ALL},
@@ -52,6 +54,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "attendance.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
     "discipline.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
     "programs.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
+    # Running an SIS import writes student data district-wide: the data steward, and the director.
+    "import.run": {Role.DIRECTOR: ALL, Role.DATA_STEWARD: ALL},
     # Personal API tokens: each user manages their own.
     "token.manage_own": _EVERY_ROLE,
 }

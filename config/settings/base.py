@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "casework.attendance",
     "casework.discipline",
     "casework.programs",
+    "casework.imports",
+    "casework.indicators",
 ]
 
 MIDDLEWARE = [

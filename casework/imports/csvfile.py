@@ -1,0 +1,124 @@
+"""Reading a plain CSV file robustly and in a stream: encoding detection (UTF-8, UTF-8 with a BOM,
+Windows-1252 fallback), a wrong delimiter refused by name, required columns checked, unknown columns
+warned about, and the line number of every row kept for the rejects report."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_CHUNK = 1 << 20
+_OTHER_DELIMITERS = {";": "semicolon (;)", "\t": "tab", "|": "vertical bar (|)"}
+
+
+class Refused(Exception):
+    """The file cannot be imported at all; the message says why, for a person to act on."""
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8-sig' when the file starts with a BOM, 'utf-8' when every byte decodes as UTF-8,
+    otherwise 'cp1252' (what Excel on Windows writes). Decodes in chunks: never the whole file at once."""
+    with open(path, "rb") as raw:
+        head = raw.read(3)
+        if head == codecs.BOM_UTF8:
+            return "utf-8-sig"
+        raw.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := raw.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "utf-8"
+        raw.seek(0)
+        decoder = codecs.getincrementaldecoder("cp1252")()
+        try:
+            while chunk := raw.read(_CHUNK):
+                decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            raise Refused(f"{path.name}: the file is neither UTF-8 nor Windows-1252 text (byte "
+                          f"0x{exc.object[exc.start]:02X}); save it as CSV UTF-8 and import it again.") from None
+    return "cp1252"
+
+
+ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252"}
+
+
+@dataclass
+class CsvFile:
+    path: Path
+    required: tuple[str, ...]
+    known: tuple[str, ...]
+    one_of: tuple[tuple[str, ...], ...] = ()
+    encoding: str = ""
+    columns: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def open(self) -> None:
+        """Check the file before any row is read; raises Refused."""
+        if not self.path.is_file():
+            raise Refused(f"{self.path}: no such file.")
+        self.encoding = detect_encoding(self.path)
+        with open(self.path, encoding=self.encoding, newline="") as text:
+            header_line = text.readline().rstrip("\r\n")
+        if not header_line.strip():
+            raise Refused(f"{self.name}: the file is empty; the first line must be the column names.")
+        if "," not in header_line:
+            for delimiter, label in _OTHER_DELIMITERS.items():
+                if delimiter in header_line:
+                    raise Refused(f"{self.name}: columns are separated by {label}, not commas. "
+                                  "Save the file as comma-separated values (CSV) and import it again.")
+        try:
+            self.columns = [c.strip().lower() for c in next(csv.reader([header_line]))]
+        except csv.Error as exc:
+            raise Refused(f"{self.name}, line 1: the file cannot be read as CSV ({exc}).") from None
+        missing = [c for c in self.required if c not in self.columns]
+        for group in self.one_of:
+            if not any(c in self.columns for c in group):
+                missing.append(" or ".join(group))
+        if missing:
+            raise Refused(f"{self.name}: required column(s) missing: {', '.join(missing)}. "
+                          f"Found: {', '.join(self.columns)}.")
+        duplicated = sorted({c for c in self.columns if self.columns.count(c) > 1})
+        if duplicated:
+            raise Refused(f"{self.name}: column(s) given twice: {', '.join(duplicated)}.")
+        unknown = [c for c in self.columns if c not in self.known]
+        if unknown:
+            self.warnings.append(f"{self.name}: unknown column(s) ignored: {', '.join(unknown)}.")
+
+    def rows(self, progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line number, {column: stripped value}) for every non-blank row; the header is line 1."""
+        size = os.path.getsize(self.path)
+        with open(self.path, "rb") as raw:
+            text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
+            reader = csv.reader(text)
+            try:
+                next(reader)
+                yield from self._rows(reader, raw, size, progress)
+            except csv.Error as exc:
+                raise Refused(f"{self.name}, line {reader.line_num}: the file cannot be read as CSV ({exc}).") \
+                    from None
+
+    def _rows(self, reader, raw, size, progress):
+        for count, values in enumerate(reader, 1):
+            if progress is not None and count % 5000 == 0:
+                progress(raw.tell(), size)
+            if not any(v.strip() for v in values):
+                continue
+            row = {c: (values[i].strip() if i < len(values) else "") for i, c in enumerate(self.columns)}
+            if len(values) > len(self.columns):
+                row["__extra__"] = ",".join(values[len(self.columns):])
+            yield reader.line_num, row
+        if progress is not None:
+            progress(size, size)

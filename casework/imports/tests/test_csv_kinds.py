@@ -1,0 +1,150 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from casework.audit.models import ChangeRecord
+from casework.calendars.models import CalendarDate
+from casework.discipline.models import Action, Incident
+from casework.imports.models import ImportRun
+from casework.imports.services import import_run
+from casework.students.models import Enrollment, Student
+
+
+def write(tmp_path, text, name="in.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def reasons(run_):
+    return [(r.line, r.field, r.reason) for r in run_.rejected_rows.order_by("line")]
+
+
+def bulk_models(run_):
+    records = ChangeRecord.objects.filter(action="bulk", summary__startswith=f"Import run {run_.pk} ")
+    return sorted(c.content_type.model for c in records)
+
+
+STUDENTS = ("student_id,first_name,last_name,birth_date,grade,sex,state_id\n"
+            "300003,Ana,Lopez,2013-04-02,6,F,1234567890\n"
+            "100001,José,García,2014-05-17,05,,\n")
+
+
+def test_students_create_update_unchanged(world, tmp_path):
+    path = write(tmp_path, STUDENTS)
+    r = import_run(actor=None, kind="students", paths=[path])
+    assert r.status == ImportRun.Status.COMMITTED, reasons(r)
+    assert (r.created, r.updated, r.unchanged) == (1, 0, 1)
+    ana = Student.objects.get(district_id="300003")
+    assert ana.grade == "06" and ana.sex == "F" and ana.search_text
+    assert bulk_models(r) == ["student"]
+    per_row = ChangeRecord.objects.filter(action="create", content_type__model="student").latest("id")
+    assert per_row.source == "import"  # the services' own records carry the run's audit context
+    again = import_run(actor=None, kind="students", paths=[path])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert bulk_models(again) == []
+    moved = write(tmp_path, STUDENTS.replace("2013-04-02,6", "2013-04-02,7"), "b.csv")
+    assert import_run(actor=None, kind="students", paths=[moved]).updated == 1
+
+
+@pytest.mark.parametrize("row, field, words", [
+    ("300003,Ana,Lopez,2013-02-30,06,F,", "birth_date", "not a real date"),
+    ("300003,Ana,Lopez,2099-01-01,06,F,", "birth_date", "in the future"),
+    ("300003,Ana,Lopez,2013-04-02,14,F,", "grade", "Unknown grade"),
+    ("300003,Ana,Lopez,2013-04-02,06,Q,", "sex", "Unknown sex"),
+    (",Ana,Lopez,2013-04-02,06,F,", "student_id", "required"),
+    ("300003,,Lopez,2013-04-02,06,F,", "first_name", "required"),
+])
+def test_student_rejects(world, tmp_path, row, field, words):
+    r = import_run(actor=None, kind="students", paths=[write(tmp_path, STUDENTS.splitlines()[0] + "\n" + row + "\n")])
+    [(line, f, reason)] = reasons(r)
+    assert (line, f) == (2, field) and words in reason
+    assert not Student.objects.filter(district_id="300003").exists()
+
+
+def test_enrollments(world, tmp_path):
+    path = write(tmp_path, "student_id,school_id,entry_date,exit_date,grade,exit_code\n"
+                 "100001,B200,2026-01-05,,05,\n"
+                 "100001,A100,2025-08-25,2026-01-02,,W01\n"
+                 "200002,A100,2025-09-10,2025-09-01,,\n"
+                 "404,A100,2025-09-10,,,\n")
+    r = import_run(actor=None, kind="enrollments", paths=[path], partial=True)
+    assert (r.created, r.updated, r.unchanged, r.rejected) == (1, 1, 0, 2)
+    assert [x[1] for x in reasons(r)] == ["exit_date", "student_id"]
+    closed = Enrollment.objects.get(student=world.student_a, school=world.school_a)
+    assert closed.exit_date == datetime.date(2026, 1, 2) and closed.exit_code == "W01"
+    assert bulk_models(r) == ["enrollment"]
+    good = write(tmp_path, "".join(path.read_text().splitlines(keepends=True)[:3]), "good.csv")
+    again = import_run(actor=None, kind="enrollments", paths=[good])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_enrollment_overlap_rejected(world, tmp_path):
+    r = import_run(actor=None, kind="enrollments", paths=[write(
+        tmp_path, "student_id,school_id,entry_date\n100001,A100,2025-10-01\n")])
+    [(line, field, reason)] = reasons(r)
+    assert field == "entry_date" and "overlaps" in reason
+
+
+def test_calendar(world, tmp_path):
+    path = write(tmp_path, "school_id,date,kind,descriptor,note\n"
+                 "A100,2025-09-02,instructional,,\n"
+                 "A100,2025-09-01,,uri://ed-fi.org/CalendarEventDescriptor#Holiday,Labor Day\n"
+                 "B200,2025-09-02,instructional,,\n")
+    r = import_run(actor=None, kind="calendar", paths=[path])
+    assert (r.created, r.updated, r.unchanged) == (3, 0, 0)
+    assert CalendarDate.objects.get(date=datetime.date(2025, 9, 1)).kind == "holiday"
+    assert bulk_models(r) == ["calendardate"]
+    assert import_run(actor=None, kind="calendar", paths=[path]).unchanged == 3
+
+
+def test_calendar_rejects(world, tmp_path):
+    r = import_run(actor=None, kind="calendar", paths=[write(
+        tmp_path, "school_id,date,kind\nA100,2025-09-02,instructional\nA100,2025-09-02,holiday\n"
+                  "A100,2025-09-03,nap\nQ1,2025-09-04,holiday\n")])
+    assert r.status == ImportRun.Status.REFUSED
+    assert [(line, f) for line, f, _ in reasons(r)] == [(3, "date"), (4, "kind"), (5, "school_id")]
+    assert not CalendarDate.objects.exists()
+
+
+DISCIPLINE = ("student_id,school_id,action_id,kind,descriptor,start_date,length_days,incident_id,behavior_code\n"
+              "100001,A100,ACT-1,out_of_school_suspension,,2025-10-06,3,INC-9,Fighting\n"
+              "200002,B200,ACT-2,,In School Suspension,2025-10-07,1,,\n")
+
+
+def test_discipline(world, tmp_path):
+    path = write(tmp_path, DISCIPLINE)
+    r = import_run(actor=None, kind="discipline", paths=[path])
+    assert r.status == ImportRun.Status.COMMITTED, reasons(r)
+    assert (r.created, r.updated, r.unchanged) == (2, 0, 0)
+    oss = Action.objects.get(action_id="ACT-1")
+    assert oss.length_days == Decimal("3.0") and oss.incident.code == "Fighting"
+    assert Action.objects.get(action_id="ACT-2").kind == "in_school_suspension"
+    assert Incident.objects.count() == 1
+    assert bulk_models(r) == ["action", "incident"]
+    again = import_run(actor=None, kind="discipline", paths=[path])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_discipline_rejects(world, tmp_path):
+    head = DISCIPLINE.splitlines()[0] + "\n"
+    r = import_run(actor=None, kind="discipline", paths=[write(
+        tmp_path, head + "100001,A100,ACT-1,nap,,2025-10-06,3,,\n"
+                         "100001,A100,ACT-1,expulsion,,2025-10-06,x,,\n"
+                         "100001,A100,ACT-1,expulsion,,2024-10-06,1,,\n"
+                         "100001,A100,ACT-3,expulsion,,2025-10-06,1,,\n"
+                         "100001,A100,ACT-3,expulsion,,2025-10-06,1,,\n")])
+    assert [(line, f) for line, f, _ in reasons(r)] == [(2, "kind"), (3, "length_days"), (4, "start_date"),
+                                                        (6, "action_id")]
+    assert not Action.objects.exists()
+
+
+def test_absent_columns_leave_stored_values_alone(world, tmp_path):
+    import_run(actor=None, kind="enrollments", paths=[write(
+        tmp_path, "student_id,school_id,entry_date,exit_date,grade\n100001,A100,2025-08-25,2026-01-02,04\n")])
+    r = import_run(actor=None, kind="enrollments", paths=[write(
+        tmp_path, "student_id,school_id,entry_date\n100001,A100,2025-08-25\n", "b.csv")])
+    assert r.unchanged == 1
+    e = Enrollment.objects.get(student=world.student_a, school=world.school_a)
+    assert e.exit_date == datetime.date(2026, 1, 2) and e.grade == "04"

@@ -1,0 +1,251 @@
+"""The bridge from stored data to the pure rules engine (`casework/rules/engine.py`).
+
+`indicators_as_of(as_of=..., school_ids=...)` gathers, in a fixed number of queries whatever the number
+of students, everything the engine needs per student x school, then calls `engine.compute` once per
+student x school:
+
+1. the schools (by id, or every school);
+2. the rule set in force on the as-of date (`rules.selectors.ruleset_in_force`, one or two queries);
+3. each school's instructional days for the school year (`calendars.schooldays`, one UNION query);
+4. the schools' grading periods of that school year (one query);
+5. the enrollments at those schools that overlap the school year up to the as-of date, with the SIS
+   student id (one query);
+6. the attendance events recorded at those schools from the first day of the year to the as-of date
+   (one query);
+7. the discipline actions the schools are responsible for in the same window (one query).
+
+The school year is Maryland's: 1 July to 30 June (Educ. Art. §1-101), so the year of 2026-03-15 runs
+from 2025-07-01 to 2026-06-30; the engine's "year to date" starts at the school's first instructional day
+in it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ImproperlyConfigured
+
+from casework.attendance.models import AttendanceEvent
+from casework.calendars.models import GradingPeriod
+from casework.calendars.schooldays import instructional_days_by_school
+from casework.discipline.models import Action
+from casework.rules import engine
+from casework.rules.models import RuleSet
+from casework.rules.selectors import ruleset_in_force
+from casework.schools.models import School
+from casework.students.models import Enrollment
+
+
+class IndicatorError(ValueError):
+    """The indicators cannot be computed; the message says why, for a person to act on."""
+
+
+# calendars.PeriodKind -> engine.PeriodKind. A trimester is a marking period: checked for habitual
+# truancy, with no §7-302.2 limit (that applies to quarters only).
+PERIOD_KINDS = {
+    "quarter": engine.PeriodKind.QUARTER,
+    "marking_period": engine.PeriodKind.MARKING_PERIOD,
+    "trimester": engine.PeriodKind.MARKING_PERIOD,
+    "semester": engine.PeriodKind.SEMESTER,
+    "year": engine.PeriodKind.YEAR,
+}
+
+# attendance.AttendanceCategory -> engine.Mark. A "partial" day is a part-day attendance mark counted by
+# its minutes (without minutes it is a full day present, like a tardy).
+MARKS = {
+    "present": engine.Mark.PRESENT,
+    "excused": engine.Mark.EXCUSED,
+    "unexcused": engine.Mark.UNEXCUSED,
+    "tardy": engine.Mark.TARDY,
+    "early_departure": engine.Mark.EARLY_DEPARTURE,
+    "partial": engine.Mark.EARLY_DEPARTURE,
+    "in_school_suspension": engine.Mark.IN_SCHOOL_SUSPENSION,
+    "out_of_school_suspension": engine.Mark.SUSPENSION,
+}
+
+ABSENCE_CATEGORIES = frozenset({"excused", "unexcused", "out_of_school_suspension"})
+
+# The engine takes one record per day; a school may record two categories on one day (unique per
+# category). The one that keeps the student out of school longest decides the day.
+_DAY_PRECEDENCE = ("unexcused", "excused", "out_of_school_suspension", "partial", "early_departure", "tardy",
+                   "in_school_suspension", "present")
+_RANK = {c: i for i, c in enumerate(_DAY_PRECEDENCE)}
+
+
+def school_year_bounds(as_of: date) -> tuple[date, date]:
+    """1 July to 30 June of the school year `as_of` falls in."""
+    start_year = as_of.year if as_of.month >= 7 else as_of.year - 1
+    return date(start_year, 7, 1), date(start_year + 1, 6, 30)
+
+
+@dataclass
+class StudentSchoolInputs:
+    """Everything the engine takes for one student at one school."""
+
+    student_pk: int
+    student_id: str  # SIS id (Student.district_id)
+    school_pk: int
+    school_code: str
+    enrollments: list[engine.EnrollmentSpan] = field(default_factory=list)
+    attendance: list[engine.AttendanceRecord] = field(default_factory=list)
+    discipline: list[engine.DisciplineAction] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)  # days recorded twice, and which record decided
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    school_pk: int
+    school_code: str
+    days: tuple[date, ...]
+    method: str
+    periods: tuple[engine.Period, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    student_id: str
+    school_id: str
+    student_pk: int
+    school_pk: int
+    calendar_method: str
+    result: engine.StudentIndicators
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Inputs:
+    as_of: date
+    year_start: date
+    year_end: date
+    ruleset: RuleSet
+    rules: engine.Rules
+    calendars: dict[int, SchoolCalendar]
+    students: list[StudentSchoolInputs]
+
+
+def _record(rows: Sequence[tuple], full_day_minutes: int) -> tuple[engine.AttendanceRecord, str | None]:
+    """One engine record from the day's events (category, reason, minutes, scheduled, duration)."""
+    rows = sorted(rows, key=lambda r: _RANK.get(r[0], len(_RANK)))
+    category, reason, minutes, scheduled, duration = rows[0]
+    if minutes is None and duration is not None and category in ABSENCE_CATEGORIES:
+        # Ed-Fi EventDuration: the part of the day missed (0.5 = half a day absent).
+        full = scheduled if scheduled else full_day_minutes
+        minutes = round(full * (1 - float(duration)))
+    note = None
+    if len(rows) > 1:
+        note = f"{len(rows)} attendance records on one day; counted as {category} (" + ", ".join(
+            r[0] for r in rows[1:]) + " not counted)"
+    return engine.AttendanceRecord(day=date.min, mark=MARKS[category], reason_code=reason or None,
+                                   minutes_present=minutes, minutes_scheduled=scheduled), note
+
+
+def gather(*, as_of: date, school_ids: Iterable[int] | None = None,
+           student_ids: Iterable[int] | None = None) -> Inputs:
+    """Load everything the engine needs for the given schools (all when None) as of `as_of`; only the
+    given students (primary keys) when `student_ids` is not None."""
+    only = None if student_ids is None else sorted(set(student_ids))
+    year_start, year_end = school_year_bounds(as_of)
+    schools_qs = School.objects.order_by("code")
+    if school_ids is not None:
+        schools_qs = schools_qs.filter(pk__in=list(school_ids))
+    schools = dict(schools_qs.values_list("pk", "code"))
+    if not schools:
+        raise IndicatorError("No schools to compute indicators for.")
+    try:
+        ruleset = ruleset_in_force(as_of)
+    except ImproperlyConfigured as exc:
+        raise IndicatorError(f"No rule set is in force on {as_of.isoformat()}: {exc}") from None
+    rules = ruleset.rules()
+
+    ids = sorted(schools)
+    days_by_school = instructional_days_by_school(ids, year_start, year_end)
+    periods: dict[int, list[engine.Period]] = defaultdict(list)
+    for sid, kind, seq, name, begin, end in (
+        GradingPeriod.objects.filter(school_id__in=ids, begin__lte=year_end, end__gte=year_start)
+        .order_by("school_id", "begin", "end", "kind", "sequence")
+        .values_list("school_id", "kind", "sequence", "name", "begin", "end")
+    ):
+        if kind in PERIOD_KINDS:
+            periods[sid].append(engine.Period(name=name or f"{kind.replace('_', ' ').title()} {seq}",
+                                              kind=PERIOD_KINDS[kind], begin=begin, end=end))
+    calendars = {
+        sid: SchoolCalendar(sid, schools[sid], tuple(days_by_school[sid]), days_by_school[sid].method,
+                            tuple(periods[sid]), tuple(days_by_school[sid].notes))
+        for sid in ids
+    }
+
+    def narrowed(qs):
+        return qs if only is None else qs.filter(student_id__in=only)
+
+    pairs: dict[tuple[int, int], StudentSchoolInputs] = {}
+    for student_pk, district_id, sid, entry, exit_ in (
+        narrowed(Enrollment.objects.filter(school_id__in=ids, entry_date__lte=min(as_of, year_end)))
+        .exclude(exit_date__lt=year_start)
+        .order_by("school_id", "student__district_id", "entry_date")
+        .values_list("student_id", "student__district_id", "school_id", "entry_date", "exit_date")
+    ):
+        key = (student_pk, sid)
+        if key not in pairs:
+            pairs[key] = StudentSchoolInputs(student_pk, district_id, sid, schools[sid])
+        pairs[key].enrollments.append(engine.EnrollmentSpan(entry=entry, exit=exit_))
+
+    events: dict[tuple[int, int], dict[date, list[tuple]]] = defaultdict(lambda: defaultdict(list))
+    for student_pk, sid, day, category, reason, minutes, scheduled, duration in (
+        narrowed(AttendanceEvent.objects.filter(school_id__in=ids, date__gte=year_start, date__lte=as_of))
+        .order_by()
+        .values_list("student_id", "school_id", "date", "category", "reason_code", "minutes_present",
+                     "minutes_scheduled", "event_duration")
+    ):
+        if (student_pk, sid) in pairs:
+            events[(student_pk, sid)][day].append((category, reason, minutes, scheduled, duration))
+    for key, by_day in events.items():
+        target = pairs[key]
+        for day in sorted(by_day):
+            rec, note = _record(by_day[day], rules.full_day_minutes)
+            target.attendance.append(engine.AttendanceRecord(day=day, mark=rec.mark, reason_code=rec.reason_code,
+                                                             minutes_present=rec.minutes_present,
+                                                             minutes_scheduled=rec.minutes_scheduled))
+            if note:
+                target.merged.append(f"{day.isoformat()}: {note}")
+
+    for student_pk, sid, action_id, kind, start, length, actual in (
+        narrowed(Action.objects.filter(school_id__in=ids, start_date__gte=year_start, start_date__lte=as_of))
+        .order_by("start_date", "id")
+        .values_list("student_id", "school_id", "action_id", "kind", "start_date", "length_days",
+                     "actual_length_days")
+    ):
+        target = pairs.get((student_pk, sid))
+        if target is not None:
+            target.discipline.append(engine.DisciplineAction(
+                action_id=action_id, day=start, kind=engine.DisciplineKind(kind),
+                days=actual if actual is not None else length))
+
+    students = sorted(pairs.values(), key=lambda p: (p.school_code, p.student_id))
+    return Inputs(as_of, year_start, year_end, ruleset, rules, calendars, students)
+
+
+def indicators_as_of(*, as_of: date, school_ids: Iterable[int] | None = None,
+                     student_ids: Iterable[int] | None = None) -> tuple[Inputs, list[IndicatorRow]]:
+    """Indicators of every student x school enrolled in the school year up to `as_of` (only the given
+    students when `student_ids` is not None).
+
+    Raises IndicatorError when a school with students in the year has no instructional days."""
+    inputs = gather(as_of=as_of, school_ids=school_ids, student_ids=student_ids)
+    missing = sorted({p.school_code for p in inputs.students if not inputs.calendars[p.school_pk].days})
+    if missing:
+        raise IndicatorError(
+            f"No calendar for school(s) {', '.join(missing)} in the school year {inputs.year_start.isoformat()} to "
+            f"{inputs.year_end.isoformat()}: no instructional days found. Import the school calendar first.")
+    rows = []
+    for p in inputs.students:
+        cal = inputs.calendars[p.school_pk]
+        result = engine.compute(rules=inputs.rules, as_of=as_of, calendar=cal.days, enrollments=p.enrollments,
+                                periods=cal.periods, attendance=p.attendance, discipline=p.discipline)
+        rows.append(IndicatorRow(student_id=p.student_id, school_id=p.school_code, student_pk=p.student_pk,
+                                 school_pk=p.school_pk, calendar_method=cal.method, result=result,
+                                 notes=tuple(p.merged) + cal.notes))
+    return inputs, rows

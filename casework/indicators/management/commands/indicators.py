@@ -1,0 +1,53 @@
+"""`casework indicators --as-of YYYY-MM-DD [--school CODE] [--format csv|json]`: attendance and
+discipline indicators, one row per student x school, year to date as of the date (docs/indicators.md)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from casework.indicators.inputs import IndicatorError, indicators_as_of
+from casework.indicators.output import COLUMNS, csv_row, json_row
+from casework.schools.models import School
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15.") from None
+
+
+class Command(BaseCommand):
+    help = ("Print attendance indicators (days enrolled, present, absent, unlawful, rate, band, chronic "
+            "absence, habitual truancy, Educ. Art. 7-302.2 truancy, suspensions, ABC flags), one row per "
+            "student x school, year to date as of a date.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--as-of", required=True, help="Count through this date (inclusive), YYYY-MM-DD")
+        parser.add_argument("--school", default=None, help="Only this school (its SIS school code, School.code)")
+        parser.add_argument("--format", choices=["csv", "json"], default="csv", help="Output format (csv)")
+
+    def handle(self, *args, **opts):
+        as_of = _as_of(opts["as_of"])
+        school_ids = None
+        if opts["school"] is not None:
+            code = opts["school"].strip()
+            pk = School.objects.filter(code=code).values_list("pk", flat=True).first()
+            if pk is None:
+                raise CommandError(f"Unknown school code {code!r}: no school has this code.")
+            school_ids = [pk]
+        try:
+            _inputs, rows = indicators_as_of(as_of=as_of, school_ids=school_ids)
+        except IndicatorError as exc:
+            raise CommandError(str(exc)) from None
+        if opts["format"] == "json":
+            self.stdout.write(json.dumps([json_row(r) for r in rows], indent=2, ensure_ascii=False))
+            return
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for r in rows:
+            writer.writerow(csv_row(r))
