@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -10,6 +9,7 @@ from casework.core.api import ModelSerializer, ScopedReadOnlyViewSet
 from casework.core.text import search_terms
 from casework.schools.models import School
 
+from . import selectors
 from .forms import MAX_QUERY
 from .models import Enrollment, Guardian, HouseholdAddress, Student, StudentGuardian
 
@@ -157,16 +157,9 @@ class StudentViewSet(ScopedReadOnlyViewSet):
         return StudentDetailSerializer if self.action == "retrieve" else StudentListSerializer
 
     def get_queryset(self):
-        qs = super().get_queryset()
         if self.action == "retrieve":
-            # Related rows come through the policy too (tests/test_architecture.py refuses bare managers).
-            user, action = self.request.user, self.policy_action
-            return qs.select_related("household").prefetch_related(
-                "household__addresses",
-                Prefetch("guardian_links",
-                         queryset=StudentGuardian.objects.for_user(user, action).select_related("guardian")),
-                Prefetch("enrollments", queryset=Enrollment.objects.for_user(user, action).select_related("school")),
-            )
+            return selectors.student_profiles(self.request.user, self.policy_action)
+        qs = super().get_queryset()
         params = self.request.query_params
         query = params.get("q", "")
         if len(query) > MAX_QUERY:

@@ -35,8 +35,8 @@ def current_enrollments(user, students: list[Student], action: str = "student.vi
     return result
 
 
-def student_profile(user, pk: int, action: str = "student.view") -> Student:
-    """One student with everything the profile shows, in a fixed number of queries, all scoped."""
+def student_profiles(user, action: str = "student.view") -> QuerySet[Student]:
+    """Students with everything a profile shows (page and API), in a fixed number of queries, all scoped."""
     links = StudentGuardian.objects.for_user(user, action).select_related("guardian", "guardian__household")
     return (
         Student.objects.for_user(user, action)
@@ -46,5 +46,8 @@ def student_profile(user, pk: int, action: str = "student.view") -> Student:
             Prefetch("enrollments", queryset=Enrollment.objects.for_user(user, action).select_related("school")),
             Prefetch("household__addresses", queryset=HouseholdAddress.objects.for_user(user, action)),
         )
-        .get(pk=pk)
     )
+
+
+def student_profile(user, pk: int, action: str = "student.view") -> Student:
+    return student_profiles(user, action).get(pk=pk)

@@ -54,12 +54,12 @@ class StudentDetailView(PolicyView):
         student = self.get_student(request, pk)
         audit.log_access(actor=request.user, student=student, action=AccessLog.Action.VIEW,
                          purpose=request.GET.get("purpose", ""), detail=self.tab)
-        return render(request, "students/detail.html", self.context(request, student))
+        ctx = self.context(request, student) | {"household_children": self.household_children(request, student)}
+        return render(request, "students/detail.html", ctx)
 
     def context(self, request, student):
         return {
             "student": student,
-            "household_children": self.household_children(request, student),
             "tab": self.tab,
             "can_see_access_log": policy.has_action(request.user, "audit.access.view"),
             "can_see_record": policy.has_action(request.user, "student.view"),
@@ -92,5 +92,5 @@ class StudentAccessLogView(StudentDetailView):
     def get(self, request, pk: int):
         student = self.get_student(request, pk)
         entries = AccessLog.objects.for_user(request.user, self.action).filter(student=student)[:500]
-        ctx = self.context(request, student) | {"entries": entries, "household_children": []}
+        ctx = self.context(request, student) | {"entries": entries}
         return render(request, "students/access_log.html", ctx)
