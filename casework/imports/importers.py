@@ -54,6 +54,9 @@ class Importer:
         self.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
         self.touched: set[type] = set()
         self.columns: set[str] = set()
+        # What changed, for the incremental indicators recompute after the commit.
+        self.affected_students: set[int] = set()
+        self.affected_schools: set[int] = set()
 
     @classmethod
     def template(cls) -> list[str]:
@@ -72,10 +75,12 @@ class Importer:
     def finish(self) -> None:
         pass
 
-    def count(self, outcome: str, model: type) -> None:
+    def count(self, outcome: str, model: type, student_pk: int | None = None) -> None:
         self.counts[outcome] += 1
         if outcome != UNCHANGED:
             self.touched.add(model)
+            if student_pk is not None:
+                self.affected_students.add(student_pk)
 
     # References -------------------------------------------------------------------------------
     def school_pk(self, row: dict[str, str]) -> int:
@@ -147,12 +152,12 @@ class StudentImporter(Importer):
             raise RowError("birth_date", row["birth_date"], "The birth date is in the future.")
         current = Student.objects.filter(district_id=sid).first()
         if current is None:
-            self.in_service(student_services.student_create, actor=self.actor, district_id=sid, **values)
-            self.count(CREATED, Student)
+            created = self.in_service(student_services.student_create, actor=self.actor, district_id=sid, **values)
+            self.count(CREATED, Student, created.pk)
             return
         version = current.version
         updated = self.in_service(student_services.student_update, actor=self.actor, student=current, **values)
-        self.count(UNCHANGED if updated.version == version else UPDATED, Student)
+        self.count(UNCHANGED if updated.version == version else UPDATED, Student, current.pk)
 
 
 class EnrollmentImporter(Importer):
@@ -183,11 +188,11 @@ class EnrollmentImporter(Importer):
                 raise RowError("entry_date", row["entry_date"],
                                "This enrollment overlaps another enrollment of the student at this school.")
             self.in_service(self._create, student, school_pk, entry, fields)
-            self.count(CREATED, Enrollment)
+            self.count(CREATED, Enrollment, student.pk)
             return
         version = current.version
         updated = self.in_service(update_audited, current, actor=self.actor, **fields)
-        self.count(UNCHANGED if updated.version == version else UPDATED, Enrollment)
+        self.count(UNCHANGED if updated.version == version else UPDATED, Enrollment, student.pk)
 
     def _create(self, student, school_pk, entry, fields):
         fields = dict(fields)
@@ -250,6 +255,7 @@ class CalendarImporter(Importer):
             self.counts[UNCHANGED] += result.unchanged
             if result.created or result.updated:
                 self.touched.add(CalendarDate)
+                self.affected_schools.add(pk)
 
 
 class _EnrolledMixin:
@@ -327,7 +333,7 @@ class DisciplineImporter(_EnrolledMixin, Importer):
         recorded = self.in_service(discipline_services.action_record, actor=self.actor, student=student,
                                    school=school, action_id=action_id, kind=kind, start_date=start,
                                    length_days=length, incident=incident, **extra)
-        self.count(recorded.outcome, Action)
+        self.count(recorded.outcome, Action, student.pk)
 
 
 _EVENT_FIELDS = ("category", "reason_code", "reason_text", "minutes_present", "minutes_scheduled", "event_duration",
@@ -451,6 +457,8 @@ class AttendanceImporter(_EnrolledMixin, Importer):
             self.counts[UPDATED] += len(changed)
         if new or changed:
             self.touched.add(AttendanceEvent)
+            self.affected_students.update(k[0] for k, _, _ in new)
+            self.affected_students.update(e.student_id for e in changed)
 
 
 _INSERT_COLUMNS = ("student_id", "school_id", "date", "category", "reason_code", "reason_text", "minutes_present",

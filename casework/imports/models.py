@@ -22,7 +22,7 @@ class ImportRun(models.Model):
         REFUSED = "refused", "Refused (nothing written)"
         PARTIAL = "partial", "Partially committed (good rows written)"
 
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=200, help_text="The kind(s) of data, e.g. attendance")
     format = models.CharField(max_length=20, default="csv")
     source_files = models.JSONField(default=list, help_text="File names as given")
     encoding = models.CharField(max_length=300, blank=True, help_text="Encoding(s) detected, per file")

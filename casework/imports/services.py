@@ -1,13 +1,23 @@
 """Running an import: one ImportRun, one transaction, per-row rejects, one bulk change record per model
 touched, all under the import audit context. Atomic by default: any rejected row and nothing is written
-(the rejects are still recorded); `partial` commits the good rows."""
+(the rejects are still recorded); `partial` commits the good rows.
+
+Every format is read as a list of *stages*: (importer kind, source name, rows in the plain-CSV vocabulary
+of docs/imports.md). A plain CSV file is one stage; an Ed-Fi folder or a OneRoster bundle is several,
+in dependency order (schools before calendars before students before enrollments before events). The
+same importers then write every format, so the same data gives the same records whatever it came in.
+After the commit, indicators are recomputed for the students (or, after a calendar import, the schools)
+whose data changed."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,12 +25,26 @@ from casework.audit.services import record_bulk
 from casework.core.context import Source, audit_context
 
 from .csvfile import ENCODING_LABELS, CsvFile, Refused
-from .importers import IMPORTERS
+from .importers import IMPORTERS, Importer
 from .models import ImportRun, RejectedRow
 from .parsing import RowError
 
-FORMATS = ("csv",)
-NOT_YET = ("edfi", "oneroster")
+FORMATS = ("csv", "edfi", "oneroster")
+log = logging.getLogger(__name__)
+
+# (line or None, element path or "", row) as a stage yields them.
+Located = tuple[int | None, str, dict[str, str]]
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Stage:
+    """One source of rows for one importer kind. `rows(report)` yields located rows and may call
+    report(done, total) as it goes; it raises csvfile.Refused when the source is unreadable."""
+
+    kind: str
+    name: str
+    rows: Callable[[Callable[[int, int], None] | None], Iterator[Located]]
 
 
 class _Rollback(Exception):
@@ -38,18 +62,38 @@ def _refuse(run: ImportRun, message: str) -> ImportRun:
     run.message = "\n".join(p for p in [message, run.message] if p)
     run.finished_at = timezone.now()
     run.save()
+    _publish(run, "done", 0, 0)
     return run
 
 
+def progress_key(run_pk: int) -> str:
+    return f"casework:import-progress:{run_pk}"
+
+
+def _publish(run: ImportRun, name: str, done: int, total: int) -> None:
+    """Progress goes through the cache, not the run's row: the row is inside the run's transaction,
+    invisible to the import page until the commit."""
+    cache.set(progress_key(run.pk), {"name": name, "done": done, "total": total}, 3600)
+
+
+def run_progress(run_pk: int) -> dict | None:
+    return cache.get(progress_key(run_pk))
+
+
+def start_run(*, actor, fmt: str, kind: str, source_files: Sequence[str], partial: bool) -> ImportRun:
+    return ImportRun.objects.create(kind=kind[:200], format=fmt, source_files=list(source_files), partial=partial,
+                                    actor=actor if getattr(actor, "pk", None) else None)
+
+
 def import_run(*, actor, kind: str, paths: Sequence[Path | str], partial: bool = False, fmt: str = "csv",
-               progress: Callable[[str, int, int], None] | None = None) -> ImportRun:
+               progress: Progress | None = None, run: ImportRun | None = None,
+               recompute: bool = True) -> ImportRun:
     """Import plain CSV files of one kind. Never raises for bad data: the run's status, message and
     rejected rows say what happened."""
     if kind not in IMPORTERS:
         raise ValueError(f"Unknown import kind {kind!r}; use one of {', '.join(IMPORTERS)}.")
     paths = [Path(p) for p in paths]
-    run = ImportRun.objects.create(kind=kind, format=fmt, source_files=[p.name for p in paths], partial=partial,
-                                   actor=actor if getattr(actor, "pk", None) else None)
+    run = run or start_run(actor=actor, fmt=fmt, kind=kind, source_files=[p.name for p in paths], partial=partial)
     importer_class = IMPORTERS[kind]
     files = [CsvFile(p, required=importer_class.required, known=importer_class.known(),
                      one_of=importer_class.one_of) for p in paths]
@@ -60,32 +104,86 @@ def import_run(*, actor, kind: str, paths: Sequence[Path | str], partial: bool =
         return _refuse(run, str(exc))
     run.encoding = ", ".join(f"{f.name}: {ENCODING_LABELS[f.encoding]}" for f in files)[:300]
     run.message = "\n".join(w for f in files for w in f.warnings)
+
+    def csv_rows(f: CsvFile):
+        return lambda report: ((line, "", row) for line, row in f.rows(report))
+
+    stages = [Stage(kind, f.name, csv_rows(f)) for f in files]
+    return run_stages(run=run, actor=actor, stages=stages, progress=progress, recompute=recompute)
+
+
+def import_bundle(*, actor, fmt: str, paths: Sequence[Path | str], partial: bool = False,
+                  progress: Progress | None = None, run: ImportRun | None = None,
+                  recompute: bool = True) -> ImportRun:
+    """Import an Ed-Fi XML set (files or folders) or a OneRoster CSV bundle as one run: every kind of
+    data the files hold, in dependency order, all or nothing."""
+    from .edfi import edfi_stages
+    from .oneroster import oneroster_stages
+
+    readers = {"edfi": edfi_stages, "oneroster": oneroster_stages}
+    if fmt not in readers:
+        raise ValueError(f"Unknown bundle format {fmt!r}; use edfi or oneroster.")
+    paths = [Path(p) for p in paths]
+    run = run or start_run(actor=actor, fmt=fmt, kind="", source_files=[p.name for p in paths], partial=partial)
+    try:
+        stages = readers[fmt](paths)
+    except Refused as exc:
+        return _refuse(run, str(exc))
+    run.kind = ", ".join(dict.fromkeys(s.kind for s in stages))[:200]
+    return run_stages(run=run, actor=actor, stages=stages, progress=progress, recompute=recompute)
+
+
+def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Progress | None = None,
+               recompute: bool = True) -> ImportRun:
+    """Feed every stage's rows to its importer inside one transaction, then record the outcome on the
+    run. Stages of one kind must be consecutive: an importer is finished before the next kind starts,
+    so the next one sees what it wrote (attendance sees the enrollments)."""
     rejects: list[RejectedRow] = []
-    importer = importer_class(run=run, actor=actor)
+    importers: dict[str, Importer] = {}
     unreadable = ""
+    partial = run.partial
+
+    def report_for(name: str):
+        def report(done: int, total: int) -> None:
+            _publish(run, name, done, total)
+            if progress:
+                progress(name, done, total)
+        return report
+
     with audit_context(actor=actor, source=Source.IMPORT):
         try:
             with transaction.atomic():
-                importer.prepare()
-                for f in files:
-                    report = (lambda done, total, name=f.name: progress(name, done, total)) if progress else None
-                    for line, row in f.rows(report):
+                current: Importer | None = None
+                for stage in stages:
+                    importer = importers.get(stage.kind)
+                    if importer is None:
+                        if current is not None:
+                            current.finish()
+                        importer = importers[stage.kind] = IMPORTERS[stage.kind](run=run, actor=actor)
+                        importer.prepare()
+                    elif importer is not current:
+                        raise ValueError(f"Stages of kind {stage.kind} are not consecutive.")
+                    current = importer
+                    for line, element, row in stage.rows(report_for(stage.name)):
                         try:
                             if "__extra__" in row:
                                 raise RowError("", row["__extra__"], "The row has more values than the header "
                                                                      "has columns (an unquoted comma?).")
-                            importer.row(f.name, line, row)
+                            importer.row(stage.name, line, row)
                         except RowError as exc:
-                            rejects.append(RejectedRow(run=run, file=f.name, line=line, field=exc.field,
+                            rejects.append(RejectedRow(run=run, file=stage.name[:255], line=line,
+                                                       element=element[:200], field=exc.field[:60],
                                                        value=exc.value, reason=exc.reason[:300]))
-                importer.finish()
+                if current is not None:
+                    current.finish()
                 if rejects and not partial:
                     raise _Rollback
-                for model in sorted(importer.touched, key=lambda m: m._meta.label):
+                counts = _total_counts(importers.values())
+                for model in sorted({m for i in importers.values() for m in i.touched}, key=lambda m: m._meta.label):
                     record_bulk(actor=actor, model=model,
-                                summary=f"Import run {run.pk} ({fmt} {kind}, {', '.join(run.source_files)}): "
-                                        f"{importer.counts['created']} created, {importer.counts['updated']} "
-                                        f"updated, {importer.counts['unchanged']} unchanged")
+                                summary=f"Import run {run.pk} ({run.format} {run.kind}, "
+                                        f"{', '.join(run.source_files)[:400]}): {counts['created']} created, "
+                                        f"{counts['updated']} updated, {counts['unchanged']} unchanged")
         except _Rollback:
             pass
         except Refused as exc:  # unreadable part-way through: nothing of the run is kept
@@ -103,22 +201,58 @@ def import_run(*, actor, kind: str, paths: Sequence[Path | str], partial: bool =
         run.message = "\n".join(p for p in [f"{len(rejects)} row(s) rejected: nothing was written "
                                             "(use --partial to commit the good rows).", run.message] if p)
     else:
-        run.created = importer.counts["created"]
-        run.updated = importer.counts["updated"]
-        run.unchanged = importer.counts["unchanged"]
+        counts = _total_counts(importers.values())
+        run.created, run.updated, run.unchanged = counts["created"], counts["updated"], counts["unchanged"]
         run.status = ImportRun.Status.PARTIAL if rejects else ImportRun.Status.COMMITTED
+        if run.created + run.updated == 0 and not rejects:
+            run.message = "\n".join(p for p in ["Nothing changed: every row matches what is stored.", run.message]
+                                    if p)
+        if recompute:
+            note = _recompute_after(importers.values())
+            if note:
+                run.message = "\n".join(p for p in [run.message, note] if p)
     run.save()
+    _publish(run, "done", 1, 1)
     return run
 
 
+def _total_counts(importers: Iterable[Importer]) -> dict[str, int]:
+    totals = {"created": 0, "updated": 0, "unchanged": 0}
+    for importer in importers:
+        for key in totals:
+            totals[key] += importer.counts[key]
+    return totals
+
+
+def _recompute_after(importers: Iterable[Importer]) -> str:
+    """Incremental recompute, as of today: every student of a school whose calendar changed, and the
+    students whose records changed. A failure to compute is reported on the run, never undoes it."""
+    from casework.indicators.inputs import IndicatorError
+    from casework.indicators.services import indicators_recompute
+
+    importers = list(importers)
+    schools = set().union(*(i.affected_schools for i in importers)) if importers else set()
+    students = set().union(*(i.affected_students for i in importers)) if importers else set()
+    if not schools and not students:
+        return ""
+    as_of = timezone.localdate()
+    try:
+        done_schools = indicators_recompute(as_of=as_of, school_ids=sorted(schools)) if schools else None
+        done_students = indicators_recompute(as_of=as_of, student_ids=sorted(students)) if students else None
+    except IndicatorError as exc:
+        return f"Indicators were not recomputed: {exc}"
+    pairs = sum(d.pairs for d in (done_schools, done_students) if d)
+    return f"Indicators recomputed as of {as_of.isoformat()} for {pairs} student x school pair(s)."
+
+
 def write_rejects(run: ImportRun, path: Path | str) -> int:
-    """The rejected-rows report as CSV: file, line, field, value, reason."""
+    """The rejected-rows report as CSV: file, line, element, field, value, reason."""
     rows = run.rejected_rows.order_by("file", "line", "id")
     with open(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(["file", "line", "field", "value", "reason"])
+        writer.writerow(["file", "line", "element", "field", "value", "reason"])
         count = 0
         for r in rows.iterator():
-            writer.writerow([r.file, r.line, r.field, r.value, r.reason])
+            writer.writerow([r.file, r.line, r.element, r.field, r.value, r.reason])
             count += 1
     return count

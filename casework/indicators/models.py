@@ -1,10 +1,13 @@
 """Stored indicators: the engine's results per student x school x period as of a date, so lists and
-dashboards read rows instead of recomputing. Derived data, written only by `services.indicators_recompute`
-(in bulk, without change records: the inputs carry the audit trail, and recomputing gives the same rows)."""
+dashboards read rows instead of recomputing, and the flag crossings that feed the PPW's worklist.
+Derived data, written only by `services.indicators_recompute` (in bulk, without change records: the
+inputs carry the audit trail, and recomputing gives the same rows)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from casework.core.models import AuditedModel
 from casework.core.querysets import ScopedQuerySet
@@ -12,14 +15,29 @@ from casework.core.querysets import ScopedQuerySet
 YEAR_TO_DATE = "year_to_date"
 
 
+class Flags(models.TextChoices):
+    CHRONIC_ABSENT = "chronic_absent", "Chronically absent"
+    HABITUAL_TRUANT = "habitual_truant", "Habitual truant"
+    TRUANT_7_302_2 = "truant_7_302_2", "Truant (Educ. Art. 7-302.2)"
+    ABC_ATTENDANCE = "abc_attendance", "ABC: attendance under 90%"
+    ABC_BEHAVIOR = "abc_behavior", "ABC: suspended"
+
+
 class StudentIndicatorQuerySet(ScopedQuerySet):
     def in_schools(self, school_ids):
         return self.filter(school_id__in=school_ids)
 
+    def year_to_date(self):
+        return self.filter(period_key=YEAR_TO_DATE)
+
 
 class StudentIndicator(AuditedModel):
     """One student's indicators at one school for one period (`period_key` "year_to_date", or the
-    grading period's name such as "Q1"), counted through `as_of`."""
+    grading period's name such as "Q1"), counted through `as_of`.
+
+    The columns repeat the values lists filter and sort on (so a school's list is an indexed read);
+    `values` holds everything, with each flag's explanation. On the year-to-date row the flag columns
+    are the student-level flags (habitual truancy in any period, 7-302.2 in any quarter/semester/year)."""
 
     student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="indicators")
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="student_indicators")
@@ -28,6 +46,17 @@ class StudentIndicator(AuditedModel):
     period_kind = models.CharField(max_length=20, help_text="quarter, marking_period, semester or year")
     rule_set = models.ForeignKey("rules.RuleSet", on_delete=models.PROTECT, related_name="indicators")
     calendar_method = models.CharField(max_length=30)
+    days_enrolled = models.PositiveSmallIntegerField(default=0)
+    days_absent = models.FloatField(default=0)
+    days_unlawful = models.FloatField(default=0)
+    attendance_rate = models.FloatField(null=True, blank=True, help_text="None under the minimum days enrolled")
+    band = models.CharField(max_length=30, blank=True)
+    chronic_absent = models.BooleanField(default=False)
+    habitual_truant = models.BooleanField(default=False)
+    truant_7_302_2 = models.BooleanField(default=False)
+    abc_attendance = models.BooleanField(default=False)
+    abc_behavior = models.BooleanField(default=False)
+    suspensions = models.PositiveSmallIntegerField(default=0)
     values = models.JSONField(help_text="The period's counts, rates, band and flags with explanations")
 
     objects = StudentIndicatorQuerySet.as_manager()
@@ -35,7 +64,10 @@ class StudentIndicator(AuditedModel):
 
     class Meta:
         ordering = ["school_id", "student_id", "as_of", "period_key"]
-        indexes = [models.Index(fields=["school", "as_of"], name="indicators_school_asof_idx")]
+        indexes = [
+            models.Index(fields=["school", "as_of"], name="indicators_school_asof_idx"),
+            models.Index(fields=["school", "period_key", "attendance_rate"], name="indicators_school_rate_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["student", "school", "as_of", "period_key"],
                                     name="indicators_student_period_unique"),
@@ -43,3 +75,41 @@ class StudentIndicator(AuditedModel):
 
     def __str__(self) -> str:
         return f"indicators of student {self.student_id} at school {self.school_id} ({self.period_key}, {self.as_of})"
+
+
+class FlagCrossingQuerySet(ScopedQuerySet):
+    def in_schools(self, school_ids):
+        return self.filter(school_id__in=school_ids)
+
+    def open(self):
+        return self.filter(cleared_on__isnull=True)
+
+
+class FlagCrossing(models.Model):
+    """A student newly crossing a threshold at a school: written by the recompute that first sees the
+    flag raised (`crossed_on` = that recompute's as-of date), cleared by the one that sees it lowered.
+    The PPWs of the school see open crossings in their worklist until one of them acknowledges it."""
+
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="flag_crossings")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="flag_crossings")
+    flag = models.CharField(max_length=30, choices=Flags.choices)
+    crossed_on = models.DateField(help_text="As-of date of the recompute that first saw the flag raised")
+    cleared_on = models.DateField(null=True, blank=True)
+    rule_set = models.ForeignKey("rules.RuleSet", on_delete=models.PROTECT, related_name="+")
+    explanation = models.TextField(blank=True, help_text="The flag's explanation when it was raised")
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FlagCrossingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-crossed_on", "school_id", "student_id", "flag"]
+        indexes = [models.Index(fields=["school", "crossed_on"], name="indicators_crossing_school_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "school", "flag"], condition=Q(cleared_on__isnull=True),
+                                    name="indicators_one_open_crossing"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flag} crossing of student {self.student_id} at school {self.school_id} on {self.crossed_on}"

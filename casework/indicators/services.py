@@ -11,7 +11,7 @@ from django.db import transaction
 from casework.rules import engine
 
 from .inputs import indicators_as_of
-from .models import YEAR_TO_DATE, StudentIndicator
+from .models import YEAR_TO_DATE, FlagCrossing, Flags, StudentIndicator
 
 _BATCH = 2000
 
@@ -33,26 +33,45 @@ def period_values(p: engine.PeriodIndicators) -> dict:
     }
 
 
+def _columns(p: engine.PeriodIndicators, flags: dict[str, engine.Flag | None]) -> dict:
+    """The values lists filter and sort on, as columns."""
+    return {
+        "days_enrolled": p.days_enrolled, "days_absent": p.days_absent, "days_unlawful": p.days_unlawful,
+        "attendance_rate": p.attendance_rate, "band": p.band or "", "suspensions": p.suspensions,
+        **{name: bool(flags.get(name) and flags[name].raised) for name in Flags.values},
+    }
+
+
 @dataclass(frozen=True)
 class Recomputed:
     pairs: int  # student x school results
     rows: int  # stored rows (one per period and the year to date)
+    crossed: int = 0  # flags newly raised since the previous recompute
+    cleared: int = 0  # flags lowered since the previous recompute
 
 
 @transaction.atomic
 def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None,
                          student_ids: Iterable[int] | None = None) -> Recomputed:
     """Recompute and store indicators as of `as_of`: in full for the given schools (every school when
-    None), or only for the given students (after an import changed their data). Replaces the rows it
-    covers; the year-to-date row also carries the student-level flags (habitual truancy in any period)."""
+    None), or only for the given students (after an import changed their data).
+
+    The store holds one snapshot per student x school, the latest recompute's: the rows it covers are
+    replaced. The year-to-date row also carries the student-level flags (habitual truancy in any period).
+    Flags raised since the previous snapshot open a FlagCrossing (the PPW's worklist); flags lowered clear
+    it. A recompute as of a date before the previous snapshot leaves the crossings alone."""
     school_ids = None if school_ids is None else list(school_ids)
     student_ids = None if student_ids is None else list(student_ids)
     inputs, results = indicators_as_of(as_of=as_of, school_ids=school_ids, student_ids=student_ids)
-    stale = StudentIndicator.objects.filter(as_of=as_of, school_id__in=list(inputs.calendars))
+    stale = StudentIndicator.objects.filter(school_id__in=list(inputs.calendars))
+    open_crossings = FlagCrossing.objects.open().filter(school_id__in=list(inputs.calendars))
     if student_ids is not None:
         stale = stale.filter(student_id__in=student_ids)
+        open_crossings = open_crossings.filter(student_id__in=student_ids)
+    previous = max((d for d in stale.values_list("as_of", flat=True).distinct()), default=None)
     stale.delete()
     rows = []
+    raised: dict[tuple[int, int, str], engine.Flag] = {}
     for r in results:
         res = r.result
         ytd = period_values(res.year_to_date)
@@ -62,11 +81,32 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
         common = {"student_id": r.student_pk, "school_id": r.school_pk, "as_of": as_of,
                   "rule_set_id": inputs.ruleset.pk, "calendar_method": r.calendar_method}
         rows.append(StudentIndicator(period_key=YEAR_TO_DATE, period_kind=str(engine.PeriodKind.YEAR),
-                                     values=ytd, **common))
+                                     values=ytd, **_columns(res.year_to_date, res.flags), **common))
+        for name, fl in res.flags.items():
+            if fl.raised and name in Flags.values:
+                raised[(r.student_pk, r.school_pk, name)] = fl
         seen = {YEAR_TO_DATE}
         for p in res.periods:
             key = p.name if p.name not in seen else f"{p.name} ({p.kind})"  # two periods sharing a name
             seen.add(key)
-            rows.append(StudentIndicator(period_key=key, period_kind=str(p.kind), values=period_values(p), **common))
+            flags = {"chronic_absent": p.chronic_absent, "habitual_truant": p.habitual_truant,
+                     "truant_7_302_2": p.truant_7_302_2, "abc_attendance": p.abc_attendance,
+                     "abc_behavior": p.abc_behavior}
+            rows.append(StudentIndicator(period_key=key, period_kind=str(p.kind), values=period_values(p),
+                                         **_columns(p, flags), **common))
     StudentIndicator.objects.bulk_create(rows, batch_size=_BATCH)
-    return Recomputed(pairs=len(results), rows=len(rows))
+    crossed = cleared = 0
+    if previous is None or as_of >= previous:
+        still_open, lowered = set(), []
+        for pk, student, school, flag in open_crossings.values_list("pk", "student_id", "school_id", "flag"):
+            if (student, school, flag) in raised:
+                still_open.add((student, school, flag))
+            else:
+                lowered.append(pk)
+        cleared = FlagCrossing.objects.filter(pk__in=lowered).update(cleared_on=as_of) if lowered else 0
+        new = [FlagCrossing(student_id=student, school_id=school, flag=flag, crossed_on=as_of,
+                            rule_set_id=inputs.ruleset.pk, explanation=fl.explanation[:2000])
+               for (student, school, flag), fl in raised.items() if (student, school, flag) not in still_open]
+        FlagCrossing.objects.bulk_create(new, batch_size=_BATCH)
+        crossed = len(new)
+    return Recomputed(pairs=len(results), rows=len(rows), crossed=crossed, cleared=cleared)

@@ -1,4 +1,5 @@
-"""casework import csv KIND PATH... [--partial] [--rejects FILE] [--user USERNAME]
+"""casework import csv KIND PATH... | edfi PATH... | oneroster PATH...
+    [--partial] [--rejects FILE] [--user USERNAME] [--no-progress]
 casework import --template KIND"""
 
 from __future__ import annotations
@@ -9,15 +10,16 @@ from django.core.management.base import BaseCommand, CommandError
 from casework.core import policy
 from casework.imports.importers import IMPORTERS
 from casework.imports.models import ImportRun
-from casework.imports.services import FORMATS, NOT_YET, import_run, template, write_rejects
+from casework.imports.services import FORMATS, import_bundle, import_run, template, write_rejects
 
 
 class Command(BaseCommand):
-    help = "Import SIS data: csv KIND PATH... (kinds: " + ", ".join(IMPORTERS) + "). Ed-Fi and OneRoster: not yet."
+    help = ("Import SIS data: csv KIND PATH... (kinds: " + ", ".join(IMPORTERS) + "); edfi PATH... (Ed-Fi XML "
+            "interchange files or folders); oneroster PATH (a OneRoster 1.2 CSV bundle: folder or zip).")
 
     def add_arguments(self, parser):
-        parser.add_argument("format", nargs="?", help="csv (edfi and oneroster are not yet supported)")
-        parser.add_argument("kind", nargs="?", help=f"One of: {', '.join(IMPORTERS)}")
+        parser.add_argument("format", nargs="?", help="csv, edfi or oneroster")
+        parser.add_argument("kind", nargs="?", help=f"csv only, one of: {', '.join(IMPORTERS)}")
         parser.add_argument("paths", nargs="*", help="The files to import")
         parser.add_argument("--partial", action="store_true", help="Commit the good rows even if some are rejected")
         parser.add_argument("--rejects", metavar="FILE", help="Write the rejected rows report (CSV) here")
@@ -36,12 +38,11 @@ class Command(BaseCommand):
         fmt, kind, paths = options["format"], options["kind"], options["paths"]
         if not fmt:
             raise CommandError("Say what to import: casework import csv KIND PATH...")
-        if fmt in NOT_YET:
-            raise CommandError(f"Importing {fmt} is not yet supported; only plain CSV (casework import csv KIND "
-                               "PATH...) for now.")
         if fmt not in FORMATS:
-            raise CommandError(f"Unknown import format {fmt!r}; use csv.")
-        if kind not in IMPORTERS:
+            raise CommandError(f"Unknown import format {fmt!r}; use csv, edfi or oneroster.")
+        if fmt != "csv":  # bundles: every argument after the format is a path
+            paths = [kind, *paths] if kind else paths
+        elif kind not in IMPORTERS:
             raise CommandError(f"Unknown import kind {kind!r}; use one of {', '.join(IMPORTERS)}.")
         if not paths:
             raise CommandError("Give at least one file to import.")
@@ -53,11 +54,14 @@ class Command(BaseCommand):
             if not policy.has_action(actor, "import.run"):
                 raise CommandError(f"{options['user']} may not run imports (data steward or director only).")
         show = not options["no_progress"]
-        run = import_run(actor=actor, kind=kind, paths=paths, partial=options["partial"],
-                         progress=self._progress if show else None)
+        report = self._progress if show else None
+        if fmt == "csv":
+            run = import_run(actor=actor, kind=kind, paths=paths, partial=options["partial"], progress=report)
+        else:
+            run = import_bundle(actor=actor, fmt=fmt, paths=paths, partial=options["partial"], progress=report)
         if show and getattr(self, "_drew", False):
             self.stderr.write("")
-        self.stdout.write(f"Import run {run.pk} ({fmt} {kind}): {run.get_status_display()}")
+        self.stdout.write(f"Import run {run.pk} ({fmt} {run.kind}): {run.get_status_display()}")
         if run.encoding:
             self.stdout.write(f"Encoding: {run.encoding}")
         self.stdout.write(f"created {run.created}, updated {run.updated}, unchanged {run.unchanged}, "
