@@ -228,14 +228,14 @@ def _recompute_after(importers: Iterable[Importer]) -> str:
     """Incremental recompute, as of today: every student of a school whose calendar changed, and the
     students whose records changed. A failure to compute is reported on the run, never undoes it."""
     from casework.indicators.inputs import IndicatorError
-    from casework.indicators.services import indicators_recompute
+    from casework.indicators.services import default_as_of, indicators_recompute
 
     importers = list(importers)
     schools = set().union(*(i.affected_schools for i in importers)) if importers else set()
     students = set().union(*(i.affected_students for i in importers)) if importers else set()
     if not schools and not students:
         return ""
-    as_of = timezone.localdate()
+    as_of = default_as_of()
     try:
         done_schools = indicators_recompute(as_of=as_of, school_ids=sorted(schools)) if schools else None
         done_students = indicators_recompute(as_of=as_of, student_ids=sorted(students)) if students else None

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
+from casework.attendance.models import AttendanceEvent
 from casework.rules import engine
 
 from .inputs import indicators_as_of
@@ -40,6 +43,15 @@ def _columns(p: engine.PeriodIndicators, flags: dict[str, engine.Flag | None]) -
         "attendance_rate": p.attendance_rate, "band": p.band or "", "suspensions": p.suspensions,
         **{name: bool(flags.get(name) and flags[name].raised) for name in Flags.values},
     }
+
+
+def default_as_of() -> date:
+    """The date stored indicators are counted through when none is given: today, or the last day with
+    any attendance recorded when that is earlier (an SIS extract taken last Friday counts through last
+    Friday, not through days whose absences are not in yet)."""
+    today = timezone.localdate()
+    latest = AttendanceEvent.objects.filter(date__lte=today).aggregate(latest=Max("date"))["latest"]
+    return min(today, latest) if latest else today
 
 
 @dataclass(frozen=True)

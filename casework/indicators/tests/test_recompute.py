@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casework.core.testing import factories as f
-from casework.indicators.models import YEAR_TO_DATE, StudentIndicator
+from casework.discipline.models import Action
+from casework.indicators.models import YEAR_TO_DATE, FlagCrossing, StudentIndicator
 from casework.indicators.services import indicators_recompute
 
 from .test_indicators import district  # noqa: F401 - the fixture
@@ -59,3 +61,69 @@ def test_recompute_query_count_is_fixed(district):  # noqa: F811
     with CaptureQueriesContext(connection) as large:
         indicators_recompute(as_of=AS_OF, school_ids=[lsch.pk, psch.pk])
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_columns_mirror_the_year_to_date_values(district):  # noqa: F811
+    lsch, _psch, one, _two = district
+    indicators_recompute(as_of=AS_OF)
+    ytd = StudentIndicator.objects.get(student=one, school=lsch, period_key=YEAR_TO_DATE)
+    # Hand count in test_indicators: 20 enrolled, 5.5 absent, 3.5 unlawful, 14.5 / 20 = 0.725, severe.
+    assert (ytd.days_enrolled, ytd.days_absent, ytd.days_unlawful) == (20, 5.5, 3.5)
+    assert ytd.attendance_rate == pytest.approx(0.725) and ytd.band == "severe_chronic"
+    assert (ytd.chronic_absent, ytd.habitual_truant, ytd.truant_7_302_2) == (True, True, False)
+    assert (ytd.abc_attendance, ytd.abc_behavior, ytd.suspensions) == (True, True, 1)
+    # Q2 (9/15-9/26) has no unlawful day for this student: its row's habitual flag is down.
+    assert StudentIndicator.objects.get(student=one, school=lsch, period_key="Q2").habitual_truant is False
+
+
+def test_one_snapshot_per_pair(district):  # noqa: F811
+    indicators_recompute(as_of=D(2025, 9, 12))
+    indicators_recompute(as_of=AS_OF)
+    assert set(StudentIndicator.objects.values_list("as_of", flat=True)) == {AS_OF}
+
+
+def test_crossings_open_once_and_clear(district):  # noqa: F811
+    lsch, _psch, one, _two = district
+    # As of Fri 9/5: 100001 missed 9/2 (lawful), 9/3 (unlawful), half of 9/4 of 5 days: 2.5 absent = 50%, but
+    # only 5 days enrolled (< 10): not chronic. Habitual Q1 counts days so far: 1.5 unlawful of 5 > 20% -> raised.
+    first = indicators_recompute(as_of=D(2025, 9, 5))
+    crossings = FlagCrossing.objects.filter(student=one, school=lsch)
+    assert set(crossings.values_list("flag", flat=True)) >= {"habitual_truant"}
+    assert "chronic_absent" not in set(crossings.values_list("flag", flat=True))
+    assert first.crossed == FlagCrossing.objects.count()
+    # As of 9/26 the student is chronic too (20 days, 27.5%): a new crossing dated 9/26; habitual stays one row.
+    again = indicators_recompute(as_of=AS_OF)
+    chronic = crossings.get(flag="chronic_absent")
+    assert chronic.crossed_on == AS_OF and chronic.cleared_on is None and "10%" in chronic.explanation
+    assert crossings.filter(flag="habitual_truant").count() == 1
+    assert crossings.get(flag="habitual_truant").crossed_on == D(2025, 9, 5)
+    assert again.crossed >= 1
+    # Recomputing the same date changes nothing.
+    assert indicators_recompute(as_of=AS_OF).crossed == 0
+    # An earlier date replaces the snapshot but leaves the crossings alone.
+    indicators_recompute(as_of=D(2025, 9, 5))
+    assert crossings.get(flag="chronic_absent").cleared_on is None
+
+
+def test_crossing_cleared_when_flag_lowered(district):  # noqa: F811
+    lsch, _psch, one, _two = district
+    indicators_recompute(as_of=AS_OF)
+    assert FlagCrossing.objects.open().filter(student=one, flag="abc_behavior").exists()
+    Action.objects.filter(student=one).delete()  # the suspension is withdrawn in the SIS
+    done = indicators_recompute(as_of=AS_OF)
+    crossing = FlagCrossing.objects.get(student=one, flag="abc_behavior")
+    assert crossing.cleared_on == AS_OF and done.cleared >= 1
+
+
+def test_recompute_command(district, capsys):  # noqa: F811
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("recompute", "--as-of", "2025-09-26", stdout=out)
+    assert "3 student x school pairs, 11 rows stored" in out.getvalue()
+    with pytest.raises(CommandError, match="Unknown school code"):
+        call_command("recompute", "--school", "NOPE", stdout=out)
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("recompute", "--as-of", "26/09/2025", stdout=out)
