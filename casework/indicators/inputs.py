@@ -229,7 +229,8 @@ def gather(*, as_of: date, school_ids: Iterable[int] | None = None,
 
 
 def indicators_as_of(*, as_of: date, school_ids: Iterable[int] | None = None,
-                     student_ids: Iterable[int] | None = None) -> tuple[Inputs, list[IndicatorRow]]:
+                     student_ids: Iterable[int] | None = None,
+                     detail: bool = True) -> tuple[Inputs, list[IndicatorRow]]:
     """Indicators of every student x school enrolled in the school year up to `as_of` (only the given
     students when `student_ids` is not None).
 
@@ -241,9 +242,10 @@ def indicators_as_of(*, as_of: date, school_ids: Iterable[int] | None = None,
             f"No calendar for school(s) {', '.join(missing)} in the school year {inputs.year_start.isoformat()} to "
             f"{inputs.year_end.isoformat()}: no instructional days found. Import the school calendar first.")
     rows = []
+    days = {pk: sorted(cal.days) for pk, cal in inputs.calendars.items()}  # sorted once per school, not per pair
     for p in inputs.students:
         cal = inputs.calendars[p.school_pk]
-        result = engine.compute(rules=inputs.rules, as_of=as_of, calendar=cal.days, enrollments=p.enrollments,
+        result = engine.compute(rules=inputs.rules, as_of=as_of, calendar=days[p.school_pk], enrollments=p.enrollments,
                                 periods=cal.periods, attendance=p.attendance, discipline=p.discipline)
         rows.append(IndicatorRow(student_id=p.student_id, school_id=p.school_code, student_pk=p.student_pk,
                                  school_pk=p.school_pk, calendar_method=cal.method, result=result,

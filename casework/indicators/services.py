@@ -74,7 +74,7 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
     it. A recompute as of a date before the previous snapshot leaves the crossings alone."""
     school_ids = None if school_ids is None else list(school_ids)
     student_ids = None if student_ids is None else list(student_ids)
-    inputs, results = indicators_as_of(as_of=as_of, school_ids=school_ids, student_ids=student_ids)
+    inputs, results = indicators_as_of(as_of=as_of, school_ids=school_ids, student_ids=student_ids, detail=False)
     stale = StudentIndicator.objects.filter(school_id__in=list(inputs.calendars))
     open_crossings = FlagCrossing.objects.open().filter(school_id__in=list(inputs.calendars))
     if student_ids is not None:

@@ -12,6 +12,7 @@ school's calendar.
 
 from __future__ import annotations
 
+import bisect
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -247,17 +248,24 @@ class StudentIndicators:
 
 @dataclass(frozen=True)
 class _Day:
+    """A scored day, in half days (0, 1 or 2): integer arithmetic keeps the thresholds exact and fast."""
+
     day: date
     mark: Mark
-    present: Fraction
-    unlawful: Fraction
+    present_h: int
+    unlawful_h: int
     lawful: bool
     reason_code: str | None
     unlawful_tardy: bool
 
     @property
-    def absent(self) -> Fraction:
-        return ONE - self.present
+    def absent_h(self) -> int:
+        return 2 - self.present_h
+
+
+def _at_least(num: int, den: int, rate: Fraction) -> bool:
+    """num/den >= rate, exactly (den > 0)."""
+    return num * rate.denominator >= rate.numerator * den
 
 
 def _num(x: Fraction) -> float:
@@ -268,7 +276,7 @@ def _fmt(x: Fraction | int | float) -> str:
     return f"{float(x):g}"
 
 
-def _pct(x: Fraction) -> str:
+def _pct(x: Fraction | float) -> str:
     return f"{float(x) * 100:.1f}%".replace(".0%", "%")
 
 
@@ -289,7 +297,7 @@ def _lawful(rules: Rules, rec: AttendanceRecord) -> bool:
 
 def _score_day(rules: Rules, day: date, rec: AttendanceRecord | None) -> _Day:
     if rec is None:
-        return _Day(day, Mark.PRESENT, ONE, ZERO, True, None, False)
+        return _Day(day, Mark.PRESENT, 2, 0, True, None, False)
     full, half = Fraction(rules.full_day_minutes), Fraction(rules.half_day_minutes)
     if rec.minutes_scheduled is not None and 0 < rec.minutes_scheduled < rules.full_day_minutes:
         # Scheduled for less than a full day: counted by scheduled time, the half-day mark scaled alike.
@@ -299,19 +307,11 @@ def _score_day(rules: Rules, day: date, rec: AttendanceRecord | None) -> _Day:
         minutes = full if rec.mark in ATTENDING else ZERO
     else:
         minutes = Fraction(rec.minutes_present)
-    present = ONE if minutes >= full else HALF if minutes >= half else ZERO
+    present_h = 2 if minutes >= full else 1 if minutes >= half else 0
     lawful = _lawful(rules, rec)
-    unlawful = ZERO if lawful else ONE - present
-    unlawful_tardy = rec.mark in PART_DAY and not lawful and present == ONE
-    return _Day(day, rec.mark, present, unlawful, lawful, rec.reason_code, unlawful_tardy)
-
-
-def _band(rules: Rules, absence_rate: Fraction) -> str:
-    name = rules.bands[0].name
-    for band in rules.bands:
-        if absence_rate >= band.min_absence_rate:
-            name = band.name
-    return name
+    unlawful_h = 0 if lawful else 2 - present_h
+    unlawful_tardy = rec.mark in PART_DAY and not lawful and present_h == 2
+    return _Day(day, rec.mark, present_h, unlawful_h, lawful, rec.reason_code, unlawful_tardy)
 
 
 def _flag(name: str, raised: bool, rules: Rules, explanation: str, periods: tuple[str, ...],
@@ -319,32 +319,67 @@ def _flag(name: str, raised: bool, rules: Rules, explanation: str, periods: tupl
     return Flag(name, raised, rules.label, f"{explanation} Rule set: {rules.label}.", periods, dates, events)
 
 
+class _Ledger:
+    """The days a student was enrolled and counted (instructional, within an enrollment span, up to the
+    as-of date), kept as a sorted date list, and the scored days that had a record (the exceptions:
+    attendance data is exception-based, most days have none)."""
+
+    def __init__(self, enrolled: list[date], exceptions: list[_Day]):
+        self.enrolled = enrolled
+        self.exceptions = exceptions
+        self._exception_days = [d.day for d in exceptions]
+
+    def count(self, begin: date, through: date) -> int:
+        return bisect.bisect_right(self.enrolled, through) - bisect.bisect_left(self.enrolled, begin)
+
+    def exceptions_in(self, begin: date, through: date) -> list[_Day]:
+        lo = bisect.bisect_left(self._exception_days, begin)
+        return self.exceptions[lo:bisect.bisect_right(self._exception_days, through)]
+
+
+def _enrolled_days(school_days: list[date], enrollments: Sequence[EnrollmentSpan], as_of: date) -> list[date]:
+    """The school days within any enrollment span, up to as_of: bisect slices, not a scan per day."""
+    picked: list[date] = []
+    for span in enrollments:
+        last = as_of if span.exit is None else min(span.exit, as_of)
+        if last < span.entry:
+            continue
+        picked.extend(school_days[bisect.bisect_left(school_days, span.entry):bisect.bisect_right(school_days, last)])
+    return sorted(set(picked)) if len(enrollments) > 1 else picked
+
+
 def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date, as_of: date,
-            ledger: Sequence[_Day], actions: Sequence[DisciplineAction]) -> PeriodIndicators:
+            ledger: _Ledger, actions: Sequence[DisciplineAction]) -> PeriodIndicators:
     through = min(end, as_of)
-    days = [d for d in ledger if begin <= d.day <= through]
     where = f"{name} ({begin.isoformat()} to {end.isoformat()}" + (
         ")" if through == end else f", in progress: counted through {through.isoformat()})")
-    enrolled = len(days)
-    present = sum((d.present for d in days), ZERO)
-    absent = enrolled - present
-    unlawful_absence = sum((d.unlawful for d in days), ZERO)
+    # Days without a record are full days present: only the exceptions are summed.
+    enrolled = ledger.count(begin, through)
+    days = ledger.exceptions_in(begin, through)
+    # In half days: a comparison of rates a/b >= n/d is a*d >= n*b, exact without Fractions.
+    absent_h = sum(d.absent_h for d in days)
+    enrolled_h = 2 * enrolled
+    present_h = enrolled_h - absent_h
     tardy_days = [d.day for d in days if d.unlawful_tardy]
     per = rules.tardies_per_unlawful_absence
     from_tardies = len(tardy_days) // per if per else 0
-    unlawful = unlawful_absence + from_tardies
-    absent_dates = tuple(d.day for d in days if d.absent)
-    unlawful_dates = tuple(d.day for d in days if d.unlawful) + (tuple(tardy_days) if from_tardies else ())
+    unlawful_h = sum(d.unlawful_h for d in days) + 2 * from_tardies
+    absent, present, unlawful = absent_h / 2, present_h / 2, unlawful_h / 2
+    absent_dates = tuple(d.day for d in days if d.absent_h)
+    unlawful_dates = tuple(d.day for d in days if d.unlawful_h) + (tuple(tardy_days) if from_tardies else ())
     unlawful_dates = tuple(sorted(unlawful_dates))
     tardy_note = (f" (including {from_tardies} day(s) from {len(tardy_days)} unlawful tardies or early "
                   f"departures at {per} per day)" if from_tardies else "")
 
     if enrolled:
-        attendance_rate: Fraction | None = present / enrolled
-        absence_rate: Fraction | None = absent / enrolled
+        attendance_rate: float | None = present_h / enrolled_h
+        absence_rate: float | None = absent_h / enrolled_h
+        band: str | None = rules.bands[0].name
+        for b in rules.bands:
+            if _at_least(absent_h, enrolled_h, b.min_absence_rate):
+                band = b.name
     else:
-        attendance_rate = absence_rate = None
-    band = _band(rules, absence_rate) if absence_rate is not None else None
+        attendance_rate = absence_rate = band = None
 
     # Chronic absence: every absence counts; only with the minimum days enrolled.
     if enrolled < rules.chronic_min_days_enrolled:
@@ -353,7 +388,7 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
                        f"{rules.chronic_min_days_enrolled} required.", (name,))
     else:
         assert absence_rate is not None
-        raised = absence_rate >= rules.chronic_absence_rate
+        raised = _at_least(absent_h, enrolled_h, rules.chronic_absence_rate)
         chronic = _flag("chronic_absent", raised, rules,
                        f"{'Chronically absent' if raised else 'Not chronically absent'} in {where}: absent "
                        f"{_fmt(absent)} of {enrolled} days enrolled ({_pct(absence_rate)}); the threshold is "
@@ -363,8 +398,9 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
 
     habitual: Flag | None = None
     if kind in rules.habitual_truant_period_kinds:
-        limit = rules.habitual_truant_rate * enrolled
-        raised = enrolled > 0 and unlawful > limit
+        rate = rules.habitual_truant_rate
+        limit = rate.numerator * enrolled / rate.denominator
+        raised = enrolled > 0 and unlawful_h * rate.denominator > rate.numerator * enrolled_h
         habitual = _flag("habitual_truant", raised, rules,
                         f"{'Habitual truant' if raised else 'Not habitual truant'} in {where}: unlawfully absent "
                         f"{_fmt(unlawful)} of {enrolled} school days enrolled{tardy_note}; habitual truancy is "
@@ -375,7 +411,7 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
     truant: Flag | None = None
     if kind in rules.truant_day_limits:
         day_limit = rules.truant_day_limits[kind]
-        raised = unlawful > day_limit
+        raised = unlawful_h > 2 * day_limit
         truant = _flag("truant_7_302_2", raised, rules,
                       f"{'Truant student' if raised else 'Not a truant student'} (Educ. Art. 7-302.2) in {where}: "
                       f"unlawfully absent {_fmt(unlawful)} days{tardy_note}; the limit is more than {day_limit} "
@@ -401,7 +437,7 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
         attendance = _flag("abc_attendance", False, rules, f"Not evaluated in {where}: not enrolled on any "
                                                           "school day.", (name,))
     else:
-        raised = attendance_rate < rules.abc_attendance_rate_below
+        raised = not _at_least(present_h, enrolled_h, rules.abc_attendance_rate_below)
         attendance = _flag("abc_attendance", raised, rules,
                           f"{'Attendance flag' if raised else 'No attendance flag'} in {where}: present "
                           f"{_fmt(present)} of {enrolled} days ({_pct(attendance_rate)}); the flag is under "
@@ -409,10 +445,9 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
 
     return PeriodIndicators(
         name=name, kind=kind, begin=begin, end=end, through=through, complete=as_of >= end,
-        days_enrolled=enrolled, days_present=_num(present), days_absent=_num(absent), days_unlawful=_num(unlawful),
+        days_enrolled=enrolled, days_present=present, days_absent=absent, days_unlawful=unlawful,
         unlawful_tardies=len(tardy_days), days_from_tardies=from_tardies,
-        attendance_rate=_num(attendance_rate) if attendance_rate is not None else None,
-        absence_rate=_num(absence_rate) if absence_rate is not None else None, band=band,
+        attendance_rate=attendance_rate, absence_rate=absence_rate, band=band,
         chronic_absent=chronic, habitual_truant=habitual, truant_7_302_2=truant,
         suspensions=len(suspensions), expulsions=len(expulsions), days_suspended=_num(days_suspended),
         abc_attendance=attendance, abc_behavior=behavior,
@@ -429,14 +464,32 @@ def _any(name: str, rule: str, flags: Sequence[Flag], none_text: str) -> Flag:
                 tuple(p for f in raised for p in f.periods), dates)
 
 
+def _is_sorted_unique(days: list[date]) -> bool:
+    return all(a < b for a, b in zip(days, days[1:], strict=False))
+
+
+def _day_results(ledger: _Ledger) -> tuple[DayResult, ...]:
+    scored = {d.day: d for d in ledger.exceptions}
+    out = []
+    for day in ledger.enrolled:
+        d = scored.get(day)
+        if d is None:
+            out.append(DayResult(day, Mark.PRESENT, 1.0, 0.0, 0.0, True, None, False))
+        else:
+            out.append(DayResult(d.day, d.mark, d.present_h / 2, d.absent_h / 2, d.unlawful_h / 2, d.lawful,
+                                 d.reason_code, d.unlawful_tardy))
+    return tuple(out)
+
+
 def compute(*, rules: Rules, as_of: date, calendar: Iterable[date], enrollments: Sequence[EnrollmentSpan],
             periods: Sequence[Period] = (), attendance: Sequence[AttendanceRecord] = (),
-            discipline: Sequence[DisciplineAction] = ()) -> StudentIndicators:
+            discipline: Sequence[DisciplineAction] = (), detail: bool = True) -> StudentIndicators:
     """Indicators of one student at one school, as of `as_of` (inclusive).
 
     `calendar` holds the school's instructional days for the year; the year to date runs from its first
-    day. Periods starting after `as_of` are left out."""
-    school_days = sorted(set(calendar))
+    day. Periods starting after `as_of` are left out. `detail=False` leaves `days` empty (the
+    day-by-day results a calendar view needs; a district recompute does not)."""
+    school_days = calendar if isinstance(calendar, list) and _is_sorted_unique(calendar) else sorted(set(calendar))
     if not school_days:
         raise ValueError("The school calendar has no instructional days.")
     ignored: list[str] = []
@@ -446,12 +499,10 @@ def compute(*, rules: Rules, as_of: date, calendar: Iterable[date], enrollments:
             raise ValueError(f"Two attendance records for {rec.day.isoformat()}; give one record per day.")
         by_day[rec.day] = rec
     instructional = set(school_days)
-    ledger: list[_Day] = []
-    for day in school_days:
-        if day > as_of or not any(span.covers(day) for span in enrollments):
-            continue
-        ledger.append(_score_day(rules, day, by_day.get(day)))
-    counted = {d.day for d in ledger}
+    enrolled = _enrolled_days(school_days, enrollments, as_of)
+    counted = set(enrolled)
+    exceptions = [_score_day(rules, day, by_day[day]) for day in sorted(by_day) if day in counted]
+    ledger = _Ledger(enrolled, exceptions)
     for day in sorted(set(by_day) - counted):
         if day > as_of:
             continue
@@ -487,7 +538,6 @@ def compute(*, rules: Rules, as_of: date, calendar: Iterable[date], enrollments:
         as_of=as_of, rule_set=rule, year_to_date=ytd, periods=results,
         chronic_absent=ytd.chronic_absent, habitual_truant=habitual, truant_7_302_2=truant,
         abc_attendance=ytd.abc_attendance, abc_behavior=ytd.abc_behavior,
-        days=tuple(DayResult(d.day, d.mark, _num(d.present), _num(d.absent), _num(d.unlawful), d.lawful,
-                             d.reason_code, d.unlawful_tardy) for d in ledger),
+        days=_day_results(ledger) if detail else (),
         ignored=tuple(ignored),
     )
