@@ -242,11 +242,12 @@ def indicators_as_of(*, as_of: date, school_ids: Iterable[int] | None = None,
             f"No calendar for school(s) {', '.join(missing)} in the school year {inputs.year_start.isoformat()} to "
             f"{inputs.year_end.isoformat()}: no instructional days found. Import the school calendar first.")
     rows = []
-    days = {pk: sorted(cal.days) for pk, cal in inputs.calendars.items()}  # sorted once per school, not per pair
+    days = {pk: engine.SortedDays(cal.days) for pk, cal in inputs.calendars.items()}  # once per school
     for p in inputs.students:
         cal = inputs.calendars[p.school_pk]
         result = engine.compute(rules=inputs.rules, as_of=as_of, calendar=days[p.school_pk], enrollments=p.enrollments,
-                                periods=cal.periods, attendance=p.attendance, discipline=p.discipline)
+                                periods=cal.periods, attendance=p.attendance, discipline=p.discipline,
+                                detail=detail)
         rows.append(IndicatorRow(student_id=p.student_id, school_id=p.school_code, student_pk=p.student_pk,
                                  school_pk=p.school_pk, calendar_method=cal.method, result=result,
                                  notes=tuple(p.merged) + cal.notes))

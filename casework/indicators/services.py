@@ -1,7 +1,9 @@
-"""Writes of stored indicators."""
+"""Writes of stored indicators: one snapshot row per student x school (the year to date, with every
+grading period's counts nested), written in bulk, and the flag crossings that feed the worklist."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -12,36 +14,38 @@ from django.utils import timezone
 
 from casework.attendance.models import AttendanceEvent
 from casework.rules import engine
+from casework.seed.bulk import BulkTable
 
 from .inputs import indicators_as_of
 from .models import YEAR_TO_DATE, FlagCrossing, Flags, StudentIndicator
 
-_BATCH = 2000
+_BATCH = 5000
+_FLAGS = tuple(Flags.values)  # computed once: TextChoices.values builds a new list on every access
+_PERIOD_FLAGS = ("chronic_absent", "habitual_truant", "truant_7_302_2", "abc_attendance", "abc_behavior")
+_COLUMNS = ("student_id", "school_id", "as_of", "period_key", "period_kind", "rule_set_id", "calendar_method",
+            "days_enrolled", "days_absent", "days_unlawful", "attendance_rate", "band", *_FLAGS, "suspensions",
+            "values")
+
+
+def _flag(fl: engine.Flag | None) -> dict | None:
+    """A raised flag keeps its explanation; a lowered one only says so (the student's attendance tab
+    recomputes every explanation live, so the district snapshot stays small)."""
+    if fl is None:
+        return None
+    if not fl.raised:
+        return {"raised": False}
+    return {"raised": True, "explanation": fl.explanation, "periods": list(fl.periods),
+            "dates": [d.isoformat() for d in fl.dates]}
 
 
 def period_values(p: engine.PeriodIndicators) -> dict:
-    def flag(fl: engine.Flag | None):
-        return None if fl is None else {"raised": fl.raised, "explanation": fl.explanation,
-                                        "periods": list(fl.periods), "dates": [d.isoformat() for d in fl.dates]}
-
     return {
         "name": p.name, "kind": str(p.kind), "begin": p.begin.isoformat(), "end": p.end.isoformat(),
         "through": p.through.isoformat(), "complete": p.complete, "days_enrolled": p.days_enrolled,
         "days_present": p.days_present, "days_absent": p.days_absent, "days_unlawful": p.days_unlawful,
         "attendance_rate": p.attendance_rate, "absence_rate": p.absence_rate, "band": p.band,
-        "chronic_absent": flag(p.chronic_absent), "habitual_truant": flag(p.habitual_truant),
-        "truant_7_302_2": flag(p.truant_7_302_2), "suspensions": p.suspensions, "expulsions": p.expulsions,
-        "days_suspended": p.days_suspended, "abc_attendance": flag(p.abc_attendance),
-        "abc_behavior": flag(p.abc_behavior),
-    }
-
-
-def _columns(p: engine.PeriodIndicators, flags: dict[str, engine.Flag | None]) -> dict:
-    """The values lists filter and sort on, as columns."""
-    return {
-        "days_enrolled": p.days_enrolled, "days_absent": p.days_absent, "days_unlawful": p.days_unlawful,
-        "attendance_rate": p.attendance_rate, "band": p.band or "", "suspensions": p.suspensions,
-        **{name: bool(flags.get(name) and flags[name].raised) for name in Flags.values},
+        "suspensions": p.suspensions, "expulsions": p.expulsions, "days_suspended": p.days_suspended,
+        **{name: _flag(getattr(p, name)) for name in _PERIOD_FLAGS},
     }
 
 
@@ -57,7 +61,7 @@ def default_as_of() -> date:
 @dataclass(frozen=True)
 class Recomputed:
     pairs: int  # student x school results
-    rows: int  # stored rows (one per period and the year to date)
+    rows: int  # stored rows (one per student x school)
     crossed: int = 0  # flags newly raised since the previous recompute
     cleared: int = 0  # flags lowered since the previous recompute
 
@@ -69,9 +73,11 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
     None), or only for the given students (after an import changed their data).
 
     The store holds one snapshot per student x school, the latest recompute's: the rows it covers are
-    replaced. The year-to-date row also carries the student-level flags (habitual truancy in any period).
-    Flags raised since the previous snapshot open a FlagCrossing (the PPW's worklist); flags lowered clear
-    it. A recompute as of a date before the previous snapshot leaves the crossings alone."""
+    replaced. The row is the year to date; its columns carry the student-level flags (habitual truancy
+    in any period, 7-302.2 in any quarter, semester or the year) and `values["periods"]` each grading
+    period's counts and flags. Flags raised since the previous snapshot open a FlagCrossing (the PPW's
+    worklist); flags lowered clear it. A recompute as of a date before the previous snapshot leaves the
+    crossings alone."""
     school_ids = None if school_ids is None else list(school_ids)
     student_ids = None if student_ids is None else list(student_ids)
     inputs, results = indicators_as_of(as_of=as_of, school_ids=school_ids, student_ids=student_ids, detail=False)
@@ -80,33 +86,31 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
     if student_ids is not None:
         stale = stale.filter(student_id__in=student_ids)
         open_crossings = open_crossings.filter(student_id__in=student_ids)
-    previous = max((d for d in stale.values_list("as_of", flat=True).distinct()), default=None)
-    stale.delete()
-    rows = []
+    previous = stale.aggregate(latest=Max("as_of"))["latest"]
+    stale._raw_delete(stale.db)  # derived rows, nothing cascades from them: no per-row collection
+    table = BulkTable(StudentIndicator, _COLUMNS, now=timezone.now())
+    year_kind = str(engine.PeriodKind.YEAR)
+    rows: list[tuple] = []
     raised: dict[tuple[int, int, str], engine.Flag] = {}
+    stored = 0
     for r in results:
         res = r.result
-        ytd = period_values(res.year_to_date)
-        ytd["student_flags"] = {name: {"raised": fl.raised, "explanation": fl.explanation,
-                                       "periods": list(fl.periods)} for name, fl in res.flags.items()}
-        ytd["ignored"] = list(res.ignored) + list(r.notes)
-        common = {"student_id": r.student_pk, "school_id": r.school_pk, "as_of": as_of,
-                  "rule_set_id": inputs.ruleset.pk, "calendar_method": r.calendar_method}
-        rows.append(StudentIndicator(period_key=YEAR_TO_DATE, period_kind=str(engine.PeriodKind.YEAR),
-                                     values=ytd, **_columns(res.year_to_date, res.flags), **common))
-        for name, fl in res.flags.items():
-            if fl.raised and name in Flags.values:
-                raised[(r.student_pk, r.school_pk, name)] = fl
-        seen = {YEAR_TO_DATE}
-        for p in res.periods:
-            key = p.name if p.name not in seen else f"{p.name} ({p.kind})"  # two periods sharing a name
-            seen.add(key)
-            flags = {"chronic_absent": p.chronic_absent, "habitual_truant": p.habitual_truant,
-                     "truant_7_302_2": p.truant_7_302_2, "abc_attendance": p.abc_attendance,
-                     "abc_behavior": p.abc_behavior}
-            rows.append(StudentIndicator(period_key=key, period_kind=str(p.kind), values=period_values(p),
-                                         **_columns(p, flags), **common))
-    StudentIndicator.objects.bulk_create(rows, batch_size=_BATCH)
+        ytd, flags = res.year_to_date, res.flags
+        values = period_values(ytd)
+        values.update({name: _flag(fl) for name, fl in flags.items()})
+        values["periods"] = [period_values(p) for p in res.periods]
+        values["ignored"] = list(res.ignored) + list(r.notes)
+        raised_here = tuple(flags[name].raised for name in _FLAGS)
+        rows.append((r.student_pk, r.school_pk, as_of, YEAR_TO_DATE, year_kind, inputs.ruleset.pk, r.calendar_method,
+                     ytd.days_enrolled, ytd.days_absent, ytd.days_unlawful, ytd.attendance_rate, ytd.band or "",
+                     *raised_here, ytd.suspensions, json.dumps(values, separators=(",", ":"))))
+        for name, up in zip(_FLAGS, raised_here, strict=True):
+            if up:
+                raised[(r.student_pk, r.school_pk, name)] = flags[name]
+        if len(rows) >= _BATCH:
+            stored += len(table.insert(rows))
+            rows = []
+    stored += len(table.insert(rows))
     crossed = cleared = 0
     if previous is None or as_of >= previous:
         still_open, lowered = set(), []
@@ -115,10 +119,15 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
                 still_open.add((student, school, flag))
             else:
                 lowered.append(pk)
-        cleared = FlagCrossing.objects.filter(pk__in=lowered).update(cleared_on=as_of) if lowered else 0
+        for start in range(0, len(lowered), _BATCH):
+            cleared += FlagCrossing.objects.filter(pk__in=lowered[start:start + _BATCH]).update(cleared_on=as_of)
         new = [FlagCrossing(student_id=student, school_id=school, flag=flag, crossed_on=as_of,
                             rule_set_id=inputs.ruleset.pk, explanation=fl.explanation[:2000])
                for (student, school, flag), fl in raised.items() if (student, school, flag) not in still_open]
-        FlagCrossing.objects.bulk_create(new, batch_size=_BATCH)
+        FlagCrossing.objects.bulk_create(new, batch_size=1000)
         crossed = len(new)
-    return Recomputed(pairs=len(results), rows=len(rows), crossed=crossed, cleared=cleared)
+    if student_ids is None:  # a full recompute: record the dashboard's district summaries of that date
+        from casework.reports.services import summaries_record  # reports reads indicators: import here
+
+        summaries_record(as_of=as_of, school_ids=school_ids)
+    return Recomputed(pairs=len(results), rows=stored, crossed=crossed, cleared=cleared)

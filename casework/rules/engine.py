@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -168,15 +168,25 @@ class DisciplineAction:
 
 @dataclass(frozen=True)
 class Flag:
-    """A yes/no indicator with its reasons. Always explains itself, raised or not."""
+    """A yes/no indicator with its reasons. Always explains itself, raised or not.
+
+    The text is built when first read (`text` may be a function returning it): a district recompute
+    reads the explanations of raised flags only, and formatting every sentence of every flag of every
+    period for 160,000 students is most of its time."""
 
     name: str
     raised: bool
     rule: str
-    explanation: str
+    text: str | Callable[[], str] = field(repr=False)
     periods: tuple[str, ...] = ()
     dates: tuple[date, ...] = ()
     events: tuple[str, ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        if callable(self.text):
+            object.__setattr__(self, "text", self.text())
+        return self.text
 
     def __bool__(self) -> bool:
         return self.raised
@@ -298,25 +308,30 @@ def _lawful(rules: Rules, rec: AttendanceRecord) -> bool:
 def _score_day(rules: Rules, day: date, rec: AttendanceRecord | None) -> _Day:
     if rec is None:
         return _Day(day, Mark.PRESENT, 2, 0, True, None, False)
-    full, half = Fraction(rules.full_day_minutes), Fraction(rules.half_day_minutes)
-    if rec.minutes_scheduled is not None and 0 < rec.minutes_scheduled < rules.full_day_minutes:
-        # Scheduled for less than a full day: counted by scheduled time, the half-day mark scaled alike.
-        full = Fraction(rec.minutes_scheduled)
-        half = full * rules.half_day_minutes / rules.full_day_minutes
-    if rec.minutes_present is None:
-        minutes = full if rec.mark in ATTENDING else ZERO
+    # Compared in integers: minutes x full-day minutes against the thresholds x the day's length, so a
+    # part-time schedule scales the half-day mark exactly.
+    full_day = rules.full_day_minutes
+    scheduled = rec.minutes_scheduled
+    length = scheduled if scheduled is not None and 0 < scheduled < full_day else full_day
+    minutes = rec.minutes_present
+    if minutes is None:
+        minutes = length if rec.mark in ATTENDING else 0
+    if minutes >= length:
+        present_h = 2
+    elif minutes * full_day >= rules.half_day_minutes * length:
+        present_h = 1
     else:
-        minutes = Fraction(rec.minutes_present)
-    present_h = 2 if minutes >= full else 1 if minutes >= half else 0
+        present_h = 0
     lawful = _lawful(rules, rec)
     unlawful_h = 0 if lawful else 2 - present_h
     unlawful_tardy = rec.mark in PART_DAY and not lawful and present_h == 2
     return _Day(day, rec.mark, present_h, unlawful_h, lawful, rec.reason_code, unlawful_tardy)
 
 
-def _flag(name: str, raised: bool, rules: Rules, explanation: str, periods: tuple[str, ...],
+def _flag(name: str, raised: bool, rules: Rules, explanation: Callable[[], str], periods: tuple[str, ...],
           dates: tuple[date, ...] = (), events: tuple[str, ...] = ()) -> Flag:
-    return Flag(name, raised, rules.label, f"{explanation} Rule set: {rules.label}.", periods, dates, events)
+    label = rules.label
+    return Flag(name, raised, label, lambda: f"{explanation()} Rule set: {label}.", periods, dates, events)
 
 
 class _Ledger:
@@ -384,13 +399,14 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
     # Chronic absence: every absence counts; only with the minimum days enrolled.
     if enrolled < rules.chronic_min_days_enrolled:
         chronic = _flag("chronic_absent", False, rules,
-                       f"Not evaluated in {where}: enrolled {enrolled} day(s), fewer than the "
+                       lambda: f"Not evaluated in {where}: enrolled {enrolled} day(s), fewer than the "
                        f"{rules.chronic_min_days_enrolled} required.", (name,))
     else:
         assert absence_rate is not None
         raised = _at_least(absent_h, enrolled_h, rules.chronic_absence_rate)
         chronic = _flag("chronic_absent", raised, rules,
-                       f"{'Chronically absent' if raised else 'Not chronically absent'} in {where}: absent "
+                       lambda raised=raised: f"{'Chronically absent' if raised else 'Not chronically absent'} in "
+                       f"{where}: absent "
                        f"{_fmt(absent)} of {enrolled} days enrolled ({_pct(absence_rate)}); the threshold is "
                        f"{_pct(rules.chronic_absence_rate)} or more, every absence counting."
                        + (f" Absent on {_dates(absent_dates)}." if raised else ""),
@@ -402,9 +418,9 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
         limit = rate.numerator * enrolled / rate.denominator
         raised = enrolled > 0 and unlawful_h * rate.denominator > rate.numerator * enrolled_h
         habitual = _flag("habitual_truant", raised, rules,
-                        f"{'Habitual truant' if raised else 'Not habitual truant'} in {where}: unlawfully absent "
-                        f"{_fmt(unlawful)} of {enrolled} school days enrolled{tardy_note}; habitual truancy is "
-                        f"more than {_pct(rules.habitual_truant_rate)} ({_fmt(limit)} days)."
+                        lambda raised=raised: f"{'Habitual truant' if raised else 'Not habitual truant'} in {where}: "
+                        f"unlawfully absent {_fmt(unlawful)} of {enrolled} school days enrolled{tardy_note}; "
+                        f"habitual truancy is more than {_pct(rules.habitual_truant_rate)} ({_fmt(limit)} days)."
                         + (f" Unlawful absences on {_dates(unlawful_dates)}." if raised else ""),
                         (name,), unlawful_dates if raised else ())
 
@@ -413,7 +429,8 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
         day_limit = rules.truant_day_limits[kind]
         raised = unlawful_h > 2 * day_limit
         truant = _flag("truant_7_302_2", raised, rules,
-                      f"{'Truant student' if raised else 'Not a truant student'} (Educ. Art. 7-302.2) in {where}: "
+                      lambda raised=raised: f"{'Truant student' if raised else 'Not a truant student'} "
+                      f"(Educ. Art. 7-302.2) in {where}: "
                       f"unlawfully absent {_fmt(unlawful)} days{tardy_note}; the limit is more than {day_limit} "
                       f"in a {kind.replace('_', ' ')}."
                       + (f" Unlawful absences on {_dates(unlawful_dates)}." if raised else ""),
@@ -426,7 +443,8 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
     removals = suspensions + expulsions
     raised = len(removals) >= rules.abc_min_suspensions
     behavior = _flag("abc_behavior", raised, rules,
-                    f"{'Behavior flag' if raised else 'No behavior flag'} in {where}: {len(suspensions)} "
+                    lambda raised=raised: f"{'Behavior flag' if raised else 'No behavior flag'} in {where}: "
+                    f"{len(suspensions)} "
                     f"suspension(s) ({_fmt(days_suspended)} days) and {len(expulsions)} expulsion(s); the flag is "
                     f"{rules.abc_min_suspensions} or more.", (name,),
                     tuple(a.day for a in removals) if raised else (),
@@ -434,12 +452,13 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
                           for a in removals) if raised else ())
 
     if attendance_rate is None:
-        attendance = _flag("abc_attendance", False, rules, f"Not evaluated in {where}: not enrolled on any "
+        attendance = _flag("abc_attendance", False, rules, lambda: f"Not evaluated in {where}: not enrolled on any "
                                                           "school day.", (name,))
     else:
         raised = not _at_least(present_h, enrolled_h, rules.abc_attendance_rate_below)
         attendance = _flag("abc_attendance", raised, rules,
-                          f"{'Attendance flag' if raised else 'No attendance flag'} in {where}: present "
+                          lambda raised=raised: f"{'Attendance flag' if raised else 'No attendance flag'} in {where}: "
+                          f"present "
                           f"{_fmt(present)} of {enrolled} days ({_pct(attendance_rate)}); the flag is under "
                           f"{_pct(rules.abc_attendance_rate_below)}.", (name,), absent_dates if raised else ())
 
@@ -460,12 +479,18 @@ def _any(name: str, rule: str, flags: Sequence[Flag], none_text: str) -> Flag:
         return Flag(name, False, rule, f"{none_text} Rule set: {rule}.")
     dates = tuple(sorted({d for f in raised for d in f.dates}))
     header = f"Raised in {', '.join(p for f in raised for p in f.periods)}."
-    return Flag(name, True, rule, " ".join([header, *(f.explanation for f in raised)]),
+    return Flag(name, True, rule, lambda: " ".join([header, *(f.explanation for f in raised)]),
                 tuple(p for f in raised for p in f.periods), dates)
 
 
-def _is_sorted_unique(days: list[date]) -> bool:
-    return all(a < b for a, b in zip(days, days[1:], strict=False))
+class SortedDays(tuple):
+    """A school's instructional days, sorted and without duplicates: built once per school and
+    passed to `compute` for every student, which then need not sort them again."""
+
+    __slots__ = ()
+
+    def __new__(cls, days: Iterable[date]):
+        return super().__new__(cls, sorted(set(days)))
 
 
 def _day_results(ledger: _Ledger) -> tuple[DayResult, ...]:
@@ -489,7 +514,7 @@ def compute(*, rules: Rules, as_of: date, calendar: Iterable[date], enrollments:
     `calendar` holds the school's instructional days for the year; the year to date runs from its first
     day. Periods starting after `as_of` are left out. `detail=False` leaves `days` empty (the
     day-by-day results a calendar view needs; a district recompute does not)."""
-    school_days = calendar if isinstance(calendar, list) and _is_sorted_unique(calendar) else sorted(set(calendar))
+    school_days = calendar if isinstance(calendar, SortedDays) else SortedDays(calendar)
     if not school_days:
         raise ValueError("The school calendar has no instructional days.")
     ignored: list[str] = []

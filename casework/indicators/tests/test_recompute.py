@@ -24,18 +24,21 @@ pytestmark = pytest.mark.django_db
 def test_full_recompute_stores_every_period(district):  # noqa: F811
     lsch, psch, one, two = district
     done = indicators_recompute(as_of=AS_OF)
-    # 3 student x school pairs; L100 has Q1, S1, Q2 and P200 has Q1, Q2, each plus the year to date:
-    # 2 x (3 + 1) + (2 + 1) = 11 rows.
-    assert (done.pairs, done.rows) == (3, 11)
+    # 3 student x school pairs, one stored row each; the grading periods are nested in the row.
+    assert (done.pairs, done.rows) == (3, 3)
     ytd = StudentIndicator.objects.get(student=one, school=lsch, as_of=AS_OF, period_key=YEAR_TO_DATE)
     assert (ytd.values["days_enrolled"], ytd.values["days_present"], ytd.values["days_unlawful"]) == (20, 14.5, 3.5)
-    assert ytd.values["student_flags"]["habitual_truant"]["raised"] is True
+    assert ytd.values["habitual_truant"]["raised"] is True  # the student-level flag
     assert ytd.calendar_method == "dates_listed" and ytd.rule_set.rule_version == "2026.1"
-    q1 = StudentIndicator.objects.get(student=one, school=lsch, as_of=AS_OF, period_key="Q1")
-    assert q1.period_kind == "quarter" and q1.values["habitual_truant"]["raised"] is True
+    # L100 has Q1, Q2 and S1 (ordered by begin, then end); Q1 holds all 3.5 unlawful days of 10: habitual.
+    periods = {p["name"]: p for p in ytd.values["periods"]}
+    assert sorted(periods) == ["Q1", "Q2", "S1"]
+    assert periods["Q1"]["kind"] == "quarter" and periods["Q1"]["habitual_truant"]["raised"] is True
+    assert "Q1" in periods["Q1"]["habitual_truant"]["explanation"]
+    assert periods["Q2"]["habitual_truant"] == {"raised": False}  # lowered flags carry no text in the store
     # Recomputing replaces, never duplicates.
-    assert indicators_recompute(as_of=AS_OF).rows == 11
-    assert StudentIndicator.objects.count() == 11
+    assert indicators_recompute(as_of=AS_OF).rows == 3
+    assert StudentIndicator.objects.count() == 3
 
 
 def test_recompute_only_given_students(district):  # noqa: F811
@@ -44,11 +47,11 @@ def test_recompute_only_given_students(district):  # noqa: F811
     f.attendance_event(student=one, school=lsch, date=D(2025, 9, 15), category="unexcused")
     before_two = {r.pk for r in StudentIndicator.objects.filter(student=two)}
     done = indicators_recompute(as_of=AS_OF, student_ids=[one.pk])
-    assert (done.pairs, done.rows) == (1, 4)
+    assert (done.pairs, done.rows) == (1, 1)
     ytd = StudentIndicator.objects.get(student=one, school=lsch, as_of=AS_OF, period_key=YEAR_TO_DATE)
     assert ytd.values["days_unlawful"] == 4.5  # 3.5 + the new unlawful day
     assert {r.pk for r in StudentIndicator.objects.filter(student=two)} == before_two  # untouched
-    assert StudentIndicator.objects.count() == 11
+    assert StudentIndicator.objects.count() == 3
 
 
 def test_recompute_query_count_is_fixed(district):  # noqa: F811
@@ -72,8 +75,9 @@ def test_columns_mirror_the_year_to_date_values(district):  # noqa: F811
     assert ytd.attendance_rate == pytest.approx(0.725) and ytd.band == "severe_chronic"
     assert (ytd.chronic_absent, ytd.habitual_truant, ytd.truant_7_302_2) == (True, True, False)
     assert (ytd.abc_attendance, ytd.abc_behavior, ytd.suspensions) == (True, True, 1)
-    # Q2 (9/15-9/26) has no unlawful day for this student: its row's habitual flag is down.
-    assert StudentIndicator.objects.get(student=one, school=lsch, period_key="Q2").habitual_truant is False
+    # Q2 (9/15-9/26) has no unlawful day for this student: its habitual flag is down.
+    q2 = next(p for p in ytd.values["periods"] if p["name"] == "Q2")
+    assert q2["days_unlawful"] == 0 and q2["habitual_truant"]["raised"] is False
 
 
 def test_one_snapshot_per_pair(district):  # noqa: F811
@@ -122,7 +126,9 @@ def test_recompute_command(district, capsys):  # noqa: F811
 
     out = StringIO()
     call_command("recompute", "--as-of", "2025-09-26", stdout=out)
-    assert "3 student x school pairs, 11 rows stored" in out.getvalue()
+    # 100001 at L100: chronic, habitual, ABC attendance and behavior; 100002 at L100 (5 days, 1 unlawful of 3
+    # in Q1, 4 of 5 present): habitual and ABC attendance; 100002 at P200: none. 4 + 2 = 6.
+    assert "3 student x school pairs, 3 rows stored; 6 flag(s) newly crossed" in out.getvalue()
     with pytest.raises(CommandError, match="Unknown school code"):
         call_command("recompute", "--school", "NOPE", stdout=out)
     with pytest.raises(CommandError, match="not a date"):
