@@ -358,6 +358,9 @@ class AttendanceImporter(_EnrolledMixin, Importer):
         self.resolve = descriptor_resolver()
         self.seen: dict[tuple, int] = {}
         self.pending: list[tuple[tuple, dict]] = []
+        # A year of events has ~180 distinct dates and a few hundred distinct times: parse each once.
+        self.dates: dict[str, datetime.date] = {}
+        self.times: dict[tuple[str, str], datetime.time | None] = {}
 
     def row(self, file, line, row):
         sid = row.get("student_id", "")
@@ -367,7 +370,10 @@ class AttendanceImporter(_EnrolledMixin, Importer):
         if student_pk is None:
             raise RowError("student_id", sid, f"Unknown student {sid}: import the students file first.")
         school_pk = self.school_pk(row)
-        day = parse_date(row, "date")
+        day = self.dates.get(row.get("date", ""))
+        if day is None:
+            day = parse_date(row, "date")
+            self.dates[row["date"]] = day
         values: dict[str, Any] = {}
         implied_reason = None
         if row.get("category"):
@@ -404,7 +410,10 @@ class AttendanceImporter(_EnrolledMixin, Importer):
                                                      high=Decimal(1))
         for column in ("arrival_time", "departure_time"):
             if column in row:
-                values[column] = parse_time(row, column)
+                key = (column, row[column])
+                if key not in self.times:
+                    self.times[key] = parse_time(row, column)
+                values[column] = self.times[key]
         if values.get("arrival_time") and values.get("departure_time") \
                 and values["departure_time"] < values["arrival_time"]:
             raise RowError("departure_time", row["departure_time"], "The departure time is before the arrival time.")
@@ -498,3 +507,6 @@ IMPORTERS: dict[str, type[Importer]] = {
     cls.kind: cls for cls in (StudentImporter, EnrollmentImporter, CalendarImporter, AttendanceImporter,
                               DisciplineImporter)
 }
+
+# schools, sessions, grading_periods, guardians, student_guardians, programs: they register themselves.
+from . import directory_importers  # noqa: E402, F401

@@ -1,0 +1,288 @@
+"""Ed-Fi records -> rows in the plain-CSV vocabulary of docs/imports.md, so the same importers write
+every format. Element names follow the Ed-Fi Data Standard v5 XSD (Schemas/Bulk); references are read
+by the identity element they hold (a StudentUniqueId anywhere under StudentReference), which covers both
+`<StudentReference><StudentIdentity><StudentUniqueId>` and the flattened form. Descriptors are URIs
+(`uri://ed-fi.org/AttendanceEventCategoryDescriptor#Unexcused Absence`), passed through where a
+mapping resolves them (attendance, calendar events, discipline) and reduced to their code value
+elsewhere."""
+
+from __future__ import annotations
+
+from xml.etree.ElementTree import Element
+
+from casework.calendars.choices import INSTRUCTIONAL_KINDS
+from casework.imports.directory_importers import code_value
+from casework.imports.importers import _calendar_kind
+from casework.imports.parsing import RowError
+
+
+class EdfiRow(dict):
+    """A row whose required values may be missing from the XML: reading one raises RowError naming
+    the Ed-Fi element, which the run records against the record (file, line, element)."""
+
+    def __init__(self, record: str, values: dict[str, str | None], names: dict[str, str]):
+        super().__init__({k: v for k, v in values.items() if v is not None})
+        self.missing = {k: names.get(k, k) for k, v in values.items() if v is None}
+        self.record = record
+
+    def _missing(self, key):
+        name = self.missing[key]
+        raise RowError(name, "", f"{self.record} has no {name}; it is required.")
+
+    def __getitem__(self, key):
+        if key in self.missing:
+            self._missing(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        if key in self.missing:
+            self._missing(key)
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        return key in self.missing or super().__contains__(key)
+
+
+def text(element: Element | None, *names: str) -> str | None:
+    """The text of the first child found by the path of local names, or None when absent."""
+    node = element
+    for name in names:
+        if node is None:
+            return None
+        node = node.find(name)
+    if node is None:
+        return None
+    return (node.text or "").strip()
+
+
+def first(element: Element, *names: str) -> str | None:
+    """The first of several alternative child names present (v5 names, then older spellings)."""
+    for name in names:
+        value = text(element, name)
+        if value is not None:
+            return value
+    return None
+
+
+def ref(element: Element, reference: str, identity: str) -> str | None:
+    """The identity value under a reference element, however deep (Identity wrappers vary)."""
+    node = element.find(reference)
+    if node is None:
+        return None
+    found = node.find(f".//{identity}")
+    return None if found is None else (found.text or "").strip()
+
+
+def _opt(value: str | None) -> str:
+    return "" if value is None else value
+
+
+# ---------------------------------------------------------------------------------------------- schools
+_SCHOOL_LEVELS = (("elementary", "elementary"), ("primary", "elementary"), ("middle", "middle"),
+                  ("junior high", "middle"), ("high", "high"), ("secondary", "high"),
+                  ("alternative", "alternative"), ("special", "special"))
+
+
+def school(element: Element, record: str) -> EdfiRow:
+    values: dict[str, str | None] = {"school_id": text(element, "SchoolId"),
+                                     "name": text(element, "NameOfInstitution")}
+    categories = [code_value(c.text or "").casefold() for c in element.findall("SchoolCategory")]
+    if categories:
+        values["level"] = next((lvl for word, lvl in _SCHOOL_LEVELS for c in categories if word in c), "other")
+    address = element.find("Address")
+    if address is not None:
+        values.update(street=_opt(text(address, "StreetNumberName")), city=_opt(text(address, "City")),
+                      state=_opt(text(address, "StateAbbreviation")),
+                      postal_code=_opt(text(address, "PostalCode")))
+    phone = element.find("InstitutionTelephone")
+    if phone is not None:
+        values["phone"] = _opt(text(phone, "TelephoneNumber"))
+    return EdfiRow(record, values, {"school_id": "SchoolId", "name": "NameOfInstitution"})
+
+
+# --------------------------------------------------------------------------------------------- calendar
+def session(element: Element, record: str) -> EdfiRow:
+    values = {"school_id": ref(element, "SchoolReference", "SchoolId"), "school_year": text(element, "SchoolYear"),
+              "name": text(element, "SessionName"), "begin": text(element, "BeginDate"),
+              "end": text(element, "EndDate"), "term": _opt(first(element, "Term", "TermDescriptor")),
+              "total_instructional_days": _opt(text(element, "TotalInstructionalDays"))}
+    return EdfiRow(record, values, {"school_id": "SchoolReference/SchoolId", "school_year": "SchoolYear",
+                                    "name": "SessionName", "begin": "BeginDate", "end": "EndDate"})
+
+
+def grading_period(element: Element, record: str) -> EdfiRow:
+    descriptor = first(element, "GradingPeriod", "GradingPeriodDescriptor")
+    values = {"school_id": ref(element, "SchoolReference", "SchoolId"), "school_year": text(element, "SchoolYear"),
+              "descriptor": descriptor, "sequence": _opt(text(element, "PeriodSequence")),
+              "name": first(element, "GradingPeriodName") or code_value(descriptor or ""),
+              "begin": text(element, "BeginDate"), "end": text(element, "EndDate"),
+              "total_instructional_days": _opt(text(element, "TotalInstructionalDays"))}
+    return EdfiRow(record, values, {"school_id": "SchoolReference/SchoolId", "school_year": "SchoolYear",
+                                    "descriptor": "GradingPeriod", "begin": "BeginDate", "end": "EndDate"})
+
+
+def calendar_date(element: Element, record: str) -> EdfiRow:
+    events = [(e.text or "").strip() for e in element if e.tag in ("CalendarEvent", "CalendarEventDescriptor")]
+    # Several events on a date: a day off decides (a weather closure on an instructional day closes it).
+    chosen = next((e for e in events if _calendar_kind(e) not in INSTRUCTIONAL_KINDS and _calendar_kind(e)), None)
+    chosen = chosen or (events[0] if events else None)
+    values = {"school_id": ref(element, "CalendarReference", "SchoolId") or ref(element, "SchoolReference",
+                                                                                 "SchoolId"),
+              "date": text(element, "Date"), "descriptor": chosen}
+    return EdfiRow(record, values, {"school_id": "CalendarReference/SchoolId", "date": "Date",
+                                    "descriptor": "CalendarEvent"})
+
+
+# ---------------------------------------------------------------------------------------------- students
+_SEX = {"female": "F", "male": "M", "non-binary": "X", "nonbinary": "X", "not selected": "U"}
+_GRADES = {"infant/toddler": "PK", "preschool/prekindergarten": "PK", "early education": "PK", "kindergarten": "KG",
+           "first grade": "01", "second grade": "02", "third grade": "03", "fourth grade": "04", "fifth grade": "05",
+           "sixth grade": "06", "seventh grade": "07", "eighth grade": "08", "ninth grade": "09",
+           "tenth grade": "10", "eleventh grade": "11", "twelfth grade": "12", "ungraded": "UG"}
+
+
+def grade(descriptor: str | None) -> str | None:
+    if descriptor is None:
+        return None
+    value = code_value(descriptor)
+    return _GRADES.get(value.casefold(), value)
+
+
+def student(element: Element, record: str, grades: dict[str, str]) -> EdfiRow:
+    sid = text(element, "StudentUniqueId")
+    birth = element.find(".//BirthDate")
+    values = {"student_id": sid, "first_name": text(element, "FirstName"), "last_name": text(element, "LastSurname"),
+              "birth_date": None if birth is None else (birth.text or "").strip(),
+              "grade": grades.get(sid or "", "UG"),
+              "middle_name": _opt(text(element, "MiddleName")), "suffix": _opt(text(element, "GenerationCodeSuffix")),
+              "preferred_name": _opt(text(element, "PreferredFirstName"))}
+    sex = element.find(".//BirthSex")
+    if sex is None:
+        sex = element.find(".//BirthSexDescriptor")
+    if sex is not None:
+        code = code_value(sex.text or "").casefold()
+        values["sex"] = _SEX.get(code, code)
+    return EdfiRow(record, values, {"student_id": "StudentUniqueId", "first_name": "FirstName",
+                                    "last_name": "LastSurname", "birth_date": "BirthDate"})
+
+
+def enrollment(element: Element, record: str) -> EdfiRow:
+    values = {"student_id": ref(element, "StudentReference", "StudentUniqueId"),
+              "school_id": ref(element, "SchoolReference", "SchoolId"), "entry_date": text(element, "EntryDate"),
+              "exit_date": _opt(text(element, "ExitWithdrawDate")),
+              "grade": _opt(grade(first(element, "EntryGradeLevel", "EntryGradeLevelDescriptor"))),
+              "entry_code": code_value(_opt(first(element, "EntryType", "EntryTypeDescriptor")))[:20],
+              "exit_code": code_value(_opt(first(element, "ExitWithdrawType", "ExitWithdrawTypeDescriptor")))[:20]}
+    return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
+                                    "school_id": "SchoolReference/SchoolId", "entry_date": "EntryDate"})
+
+
+# ---------------------------------------------------------------------------------------------- contacts
+def contact(element: Element, record: str) -> EdfiRow:
+    phones = sorted(element.findall("Telephone"), key=lambda t: int(text(t, "OrderOfPriority") or 99)
+                    if (text(t, "OrderOfPriority") or "").isdigit() else 99)
+    mails = sorted(element.findall("ElectronicMail"),
+                   key=lambda m: (text(m, "PrimaryEmailAddressIndicator") or "").lower() != "true")
+    language = element.find("Language")
+    values = {"guardian_id": first(element, "ContactUniqueId", "ParentUniqueId"),
+              "first_name": text(element, "FirstName"), "last_name": text(element, "LastSurname"),
+              "phone": _opt(text(phones[0], "TelephoneNumber")) if phones else "",
+              "email": _opt(text(mails[0], "ElectronicMailAddress")) if mails else "",
+              "preferred_language": _opt(text(language, "Language")) if language is not None else ""}
+    return EdfiRow(record, values, {"guardian_id": "ContactUniqueId", "first_name": "FirstName",
+                                    "last_name": "LastSurname"})
+
+
+def student_contact(element: Element, record: str) -> EdfiRow:
+    values = {"student_id": ref(element, "StudentReference", "StudentUniqueId"),
+              "guardian_id": ref(element, "ContactReference", "ContactUniqueId"),
+              "relationship": _opt(text(element, "Relation")), "lives_with": _opt(text(element, "LivesWith")),
+              "has_custody": _opt(text(element, "LegalGuardian")),
+              "emergency_contact": _opt(text(element, "EmergencyContactStatus")),
+              "contact_order": _opt(text(element, "ContactPriority"))}
+    return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
+                                    "guardian_id": "ContactReference/ContactUniqueId"})
+
+
+# -------------------------------------------------------------------------------------------- attendance
+def _time(value: str | None) -> str:
+    return "" if not value else value[:8]  # xs:time may carry fractions or a zone: HH:MM:SS is enough
+
+
+def attendance(element: Element, record: str) -> EdfiRow:
+    values = {"student_id": ref(element, "StudentReference", "StudentUniqueId"),
+              "school_id": ref(element, "SchoolReference", "SchoolId"), "date": text(element, "EventDate"),
+              "descriptor": first(element, "AttendanceEventCategory", "AttendanceEventCategoryDescriptor"),
+              "reason_text": _opt(text(element, "AttendanceEventReason")),
+              "event_duration": _opt(text(element, "EventDuration")),
+              "minutes_present": _opt(text(element, "SchoolAttendanceDuration")),
+              "arrival_time": _time(text(element, "ArrivalTime")),
+              "departure_time": _time(text(element, "DepartureTime"))}
+    return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
+                                    "school_id": "SchoolReference/SchoolId", "date": "EventDate",
+                                    "descriptor": "AttendanceEventCategory"})
+
+
+# -------------------------------------------------------------------------------------------- discipline
+def incident_key(element: Element) -> tuple[str, str]:
+    return (_opt(text(element, "IncidentIdentifier")), _opt(ref(element, "SchoolReference", "SchoolId")))
+
+
+def incident(element: Element) -> dict[str, str]:
+    behavior = element.find(".//Behavior")
+    return {"incident_date": _opt(text(element, "IncidentDate")),
+            "location": code_value(_opt(first(element, "IncidentLocation", "IncidentLocationDescriptor")))[:60],
+            "behavior_code": code_value(_opt(None if behavior is None else behavior.text))[:30]}
+
+
+def discipline_action(element: Element, record: str, incidents: dict[tuple[str, str], dict]) -> EdfiRow:
+    school_id = ref(element, "ResponsibilitySchoolReference", "SchoolId")
+    descriptors = [(e.text or "").strip() for e in element if e.tag in ("Discipline", "DisciplineDescriptor")]
+    values = {"student_id": ref(element, "StudentReference", "StudentUniqueId"), "school_id": school_id,
+              "action_id": text(element, "DisciplineActionIdentifier"),
+              "start_date": text(element, "DisciplineDate"),
+              "descriptor": descriptors[0] if descriptors else None,
+              "length_days": _opt(text(element, "DisciplineActionLength")),
+              "actual_length_days": _opt(text(element, "ActualDisciplineActionLength"))}
+    # v5 links an action to its incident through the student's behavior association; older sets directly.
+    link = element.find("StudentDisciplineIncidentBehaviorAssociationReference")
+    if link is None:
+        link = element.find("DisciplineIncidentReference")
+    if link is not None:
+        found = link.find(".//IncidentIdentifier")
+        incident_id = "" if found is None else (found.text or "").strip()
+        incident_school = (link.find(".//SchoolId").text or "").strip() if link.find(".//SchoolId") is not None \
+            else (school_id or "")
+        if incident_id:
+            values["incident_id"] = incident_id
+            values.update(incidents.get((incident_id, incident_school), {}))
+    return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
+                                    "school_id": "ResponsibilitySchoolReference/SchoolId",
+                                    "action_id": "DisciplineActionIdentifier", "start_date": "DisciplineDate",
+                                    "descriptor": "Discipline"})
+
+
+# ---------------------------------------------------------------------------------------------- programs
+PROGRAM_ELEMENTS = {"StudentHomelessProgramAssociation": "homeless",
+                    "StudentSection504ProgramAssociation": "section_504",
+                    "StudentSpecialEducationProgramAssociation": "special_education",
+                    "StudentProgramAssociation": None}
+
+
+def program(element: Element, record: str) -> EdfiRow:
+    program_ref = element.find("ProgramReference")
+    program_type = None if program_ref is None else program_ref.find(".//ProgramType")
+    if program_type is None and program_ref is not None:
+        program_type = program_ref.find(".//ProgramTypeDescriptor")
+    kind = PROGRAM_ELEMENTS.get(element.tag)
+    name_node = None if program_ref is None else program_ref.find(".//ProgramName")
+    values = {"student_id": ref(element, "StudentReference", "StudentUniqueId"),
+              "program": kind or (None if program_type is None else (program_type.text or "").strip()),
+              "program_name": "" if name_node is None else (name_node.text or "").strip()[:60],
+              "begin": text(element, "BeginDate"), "end": _opt(text(element, "EndDate"))}
+    if element.tag == "StudentHomelessProgramAssociation":
+        values["nighttime_residence"] = _opt(first(element, "HomelessPrimaryNighttimeResidence",
+                                                   "HomelessPrimaryNighttimeResidenceDescriptor"))
+        values["unaccompanied_youth"] = _opt(text(element, "HomelessUnaccompaniedYouth"))
+    return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
+                                    "program": "ProgramReference/ProgramType", "begin": "BeginDate"})

@@ -1,0 +1,173 @@
+"""Opening a OneRoster 1.2 CSV bundle: a folder or a .zip holding manifest.csv and the files it declares.
+Everything that makes the bundle unusable as a whole (no manifest, wrong version, a delta export, a
+declared file missing or an undeclared one present, a required column missing) is refused here,
+before any row is imported."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import weakref
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from casework.imports.csvfile import CsvFile, Refused
+
+MANIFEST = "manifest.csv"
+_ONEROSTER_VERSION = re.compile(r"^1\.2(\.\d+)?$")
+_MODES = ("absent", "bulk", "delta")
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+
+
+_COMMON = ("status", "datelastmodified")
+# The columns Casework reads, lower-cased as CsvFile reads headers (the binding names them in camelCase).
+# users.csv: `role`/`roles` and `orgSourcedIds` are the OneRoster 1.1 columns many SIS exports still write
+# in 1.2 bundles; the 1.2 way is roles.csv. Either is read.
+FILES: dict[str, FileSpec] = {
+    "orgs": FileSpec(("sourcedid", "name", "type"), (*_COMMON, "identifier", "parentsourcedid")),
+    "users": FileSpec(("sourcedid", "givenname", "familyname"),
+                      (*_COMMON, "enableduser", "username", "userids", "middlename", "preferredgivenname",
+                       "preferredfirstname", "role", "roles", "identifier", "email", "sms", "phone",
+                       "agentsourcedids", "orgsourcedids", "primaryorgsourcedid", "grades")),
+    "roles": FileSpec(("usersourcedid", "role", "orgsourcedid"), (*_COMMON, "sourcedid", "roletype", "begindate",
+                                                                  "enddate")),
+    "academicSessions": FileSpec(("sourcedid", "title", "type", "startdate", "enddate", "schoolyear"),
+                                 (*_COMMON, "parentsourcedid")),
+    "enrollments": FileSpec(("classsourcedid", "schoolsourcedid", "usersourcedid", "role"),
+                            (*_COMMON, "sourcedid", "primary", "begindate", "enddate")),
+    "demographics": FileSpec(("sourcedid",), (*_COMMON, "birthdate", "sex")),
+}
+NEEDED = ("orgs", "users")
+
+Rows = list[tuple[int, dict[str, str]]]
+
+
+class Bundle:
+    """The declared files of one bundle, each read whole on first use (roster files are small next to
+    attendance, and translating them needs joins across files)."""
+
+    def __init__(self, folder: Path, label: str):
+        self.folder = folder
+        self.label = label
+        self.files: dict[str, CsvFile] = {}
+        self._rows: dict[str, Rows] = {}
+
+    def has(self, name: str) -> bool:
+        return name in self.files
+
+    def rows(self, name: str) -> Rows:
+        """(line, {column: value}) of a declared file, [] when it is absent. Unknown columns are dropped."""
+        if name not in self.files:
+            return []
+        if name not in self._rows:
+            spec, f = FILES[name], self.files[name]
+            keep = {*spec.required, *spec.optional, "__extra__"}
+            self._rows[name] = [(line, {k: v for k, v in row.items() if k in keep}) for line, row in f.rows()]
+        return self._rows[name]
+
+
+def open_bundle(paths: list[Path]) -> Bundle:
+    """Check the bundle's manifest and headers; raises Refused saying what to fix."""
+    if len(paths) != 1:
+        raise Refused("Give one OneRoster bundle: a folder or a .zip file holding manifest.csv.")
+    path = paths[0]
+    if path.is_file() and path.name.lower() == MANIFEST:
+        path = path.parent
+    if path.is_dir():
+        return _check(Bundle(path, path.name))
+    if not path.exists():
+        raise Refused(f"{path}: no such file or folder.")
+    if not zipfile.is_zipfile(path):
+        raise Refused(f"{path.name}: not a zip file or a folder; a OneRoster bundle is a .zip holding manifest.csv "
+                      "and the CSV files it declares.")
+    folder = Path(tempfile.mkdtemp(prefix="casework-oneroster-"))
+    bundle = Bundle(folder, path.name)
+    # The rows are read later, when the run reaches each stage: the copy lives as long as the bundle.
+    weakref.finalize(bundle, shutil.rmtree, folder, True)
+    _unzip(path, folder)
+    return _check(bundle)
+
+
+def _unzip(path: Path, folder: Path) -> None:
+    """Extract the CSV files next to manifest.csv (at the root, or in the one folder that holds it), by
+    their base names only, so no name in the archive can write outside `folder`."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+            manifests = [n for n in names if PurePosixPath(n).name.lower() == MANIFEST]
+            if not manifests:
+                raise Refused(f"{path.name}: the zip holds no manifest.csv; it is not a OneRoster bundle.")
+            if len(manifests) > 1:
+                raise Refused(f"{path.name}: the zip holds more than one manifest.csv ({', '.join(manifests)}).")
+            home = PurePosixPath(manifests[0]).parent
+            for name in names:
+                member = PurePosixPath(name)
+                if member.parent == home and member.suffix.lower() == ".csv":
+                    with archive.open(name) as src, open(folder / member.name, "wb") as dst:
+                        shutil.copyfileobj(src, dst)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise Refused(f"{path.name}: the zip file cannot be read ({exc}).") from None
+
+
+def _check(bundle: Bundle) -> Bundle:
+    present = {p.name.lower(): p for p in bundle.folder.iterdir() if p.is_file()}
+    if MANIFEST not in present:
+        raise Refused(f"{bundle.label}: no manifest.csv; a OneRoster bundle declares its files in manifest.csv.")
+    manifest = _manifest(present[MANIFEST])
+    for prop, want in (("manifest.version", "1.0"), ("oneroster.version", "1.2")):
+        value = manifest.get(prop, "")
+        ok = value == want if prop == "manifest.version" else bool(_ONEROSTER_VERSION.match(value))
+        if not ok:
+            raise Refused(f"manifest.csv: {prop} is {value or 'missing'}; Casework reads OneRoster 1.2 bundles "
+                          f"({prop} {want}). Export the roster as OneRoster 1.2 CSV and import it again.")
+    modes: dict[str, str] = {}
+    for prop, value in manifest.items():
+        if not prop.startswith("file."):
+            continue
+        mode = value.lower()
+        if mode not in _MODES:
+            raise Refused(f"manifest.csv: {prop} is {value!r}; use absent, bulk or delta.")
+        modes[prop.removeprefix("file.")] = mode
+    deltas = sorted(f"{name}.csv" for name, mode in modes.items() if mode == "delta")
+    if deltas:
+        raise Refused(f"manifest.csv declares {', '.join(deltas)} as delta (changes only). Casework imports bulk "
+                      "(complete) OneRoster exports only for now: export a bulk file set and import it again.")
+    for name, mode in modes.items():
+        here = f"{name.lower()}.csv" in present
+        if mode == "bulk" and not here:
+            raise Refused(f"manifest.csv declares {name}.csv (bulk) but the bundle has no {name}.csv.")
+        if mode == "absent" and here:
+            raise Refused(f"{name}.csv is in the bundle but manifest.csv declares it absent; fix the manifest "
+                          "or remove the file.")
+    for name in FILES:
+        if name not in modes and f"{name.lower()}.csv" in present:
+            raise Refused(f"{name}.csv is in the bundle but manifest.csv does not declare it (file.{name}).")
+    missing = [f"{n}.csv" for n in NEEDED if modes.get(n) != "bulk"]
+    if missing:
+        raise Refused(f"A OneRoster import needs {' and '.join(f'{n}.csv' for n in NEEDED)}; manifest.csv does "
+                      f"not declare {', '.join(missing)} (bulk).")
+    for name, spec in FILES.items():
+        if modes.get(name) == "bulk":
+            f = CsvFile(present[f"{name.lower()}.csv"], required=spec.required, known=(*spec.required, *spec.optional))
+            f.open()
+            bundle.files[name] = f
+    return bundle
+
+
+def _manifest(path: Path) -> dict[str, str]:
+    f = CsvFile(path, required=("propertyname", "value"), known=("propertyname", "value"))
+    f.open()
+    properties: dict[str, str] = {}
+    for line, row in f.rows():
+        name = row["propertyname"]
+        if name in properties:
+            raise Refused(f"manifest.csv, line {line}: {name} is given twice.")
+        properties[name] = row["value"]
+    return properties

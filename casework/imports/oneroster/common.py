@@ -1,0 +1,94 @@
+"""What the OneRoster translation shares: the Problem row, OneRoster dates and lists, and rows keyed by
+sourcedId."""
+
+from __future__ import annotations
+
+import datetime
+
+from casework.imports.parsing import RowError
+
+from .bundle import Bundle
+
+Located = tuple[int | None, str, dict[str, str]]
+
+
+class Problem(dict):
+    """A OneRoster row that cannot be translated. The importer's first read of it raises the RowError, inside
+    run_stages' per-row handler, so it is recorded like any rejected row: the stage's file, the line, the
+    field and the reason, and an atomic run writes nothing."""
+
+    def __init__(self, field_name: str, value: str, reason: str):
+        super().__init__()
+        self.error = RowError(field_name, value, reason)
+
+    def _raise(self, *args, **kwargs):
+        raise self.error
+
+    __contains__ = __getitem__ = get = __iter__ = keys = items = values = _raise
+
+
+def split_list(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def parse_day(row: dict[str, str], column: str, name: str, *, required: bool = False,
+              where: str = "") -> datetime.date | None:
+    """A OneRoster date (YYYY-MM-DD; a dateTime's date part is accepted); RowError names the binding's field."""
+    value = row.get(column, "")
+    if not value:
+        if required:
+            raise RowError(name, "", f"{where}{name} is required.")
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10] if "T" in value else value)
+    except ValueError:
+        raise RowError(name, value, f"{where}{name} {value!r} is not a date; OneRoster dates are YYYY-MM-DD.") \
+            from None
+
+
+
+class Rows:
+    def __init__(self, bundle: Bundle):
+        self.bundle = bundle
+
+    def _by_sourced_id(self, name: str, file: str) -> tuple[dict[str, tuple[int, dict]], list[Located]]:
+        """Rows keyed by sourcedId, and a Problem for each duplicate, tobedeleted or overlong row."""
+        cache = self.__dict__.setdefault("_keyed", {})
+        if name in cache:
+            return cache[name]
+        keyed: dict[str, tuple[int, dict]] = {}
+        problems: list[Located] = []
+        for line, row in self.bundle.rows(name):
+            sid = row.get("sourcedid", "")
+            error = status_error(row)
+            problem = None if error is None else problem_of(error)
+            if "__extra__" in row:
+                problem = Problem("", row["__extra__"], "The row has more values than the header has columns "
+                                                        "(an unquoted comma?).")
+            elif not sid:
+                problem = Problem("sourcedId", "", "sourcedId is required.")
+            elif sid in keyed:
+                problem = Problem("sourcedId", sid, f"Duplicate: sourcedId {sid} is already on line "
+                                                    f"{keyed[sid][0]} of {file}.")
+            if problem is not None:  # a Problem is an empty dict: falsy
+                problems.append((line, "", problem))
+                continue
+            keyed[sid] = (line, row)
+        cache[name] = (keyed, problems)
+        return cache[name]
+
+
+def by_line(located: Located) -> int:
+    return located[0] or 0
+
+
+def problem_of(exc: RowError) -> Problem:
+    return Problem(exc.field, exc.value, exc.reason)
+
+
+def status_error(row: dict[str, str]) -> RowError | None:
+    if row.get("status", "").lower() == "tobedeleted":
+        return RowError("status", "tobedeleted", "status tobedeleted: Casework imports bulk exports only and does "
+                                                 "not delete records; leave the row out of the export instead.")
+    return None
+

@@ -1,0 +1,217 @@
+"""users.csv (with roles.csv and demographics.csv) -> students, guardians and student-guardian links.
+student_id and guardian_id are the user's `identifier` (the SIS number) when given, else its sourcedId."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from casework.imports.parsing import RowError
+
+from .common import Located, Problem, Rows, by_line, parse_day, problem_of, split_list, status_error
+
+GUARDIAN_ROLES = ("parent", "guardian", "relative")
+_SEX = {"female": "F", "male": "M", "other": "X", "unspecified": "U", "": "U"}
+# CEDS grade codes -> Casework grades. TK (transitional kindergarten) and PR (preschool) are pre-K here;
+# IT (infant/toddler), PS (postsecondary) and 13 have no Casework grade and are rejected.
+_GRADES = {"PK": "PK", "TK": "PK", "PR": "PK", "KG": "KG", "UG": "UG", "OTHER": "UG",
+           **{f"{n:02d}": f"{n:02d}" for n in range(1, 13)}}
+_STATE_ID_TYPES = {"sasid", "stateid", "state_id", "state", "msid"}
+
+
+@dataclass
+class User:
+    line: int
+    row: dict[str, str]
+    roles: set[str] = field(default_factory=set)
+    # (org sourcedId, beginDate, endDate) for the student role, from users.csv or roles.csv
+    orgs: list[tuple[str, datetime.date | None, datetime.date | None]] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.row.get("identifier") or self.row["sourcedid"]
+
+    @property
+    def is_student(self) -> bool:
+        return "student" in self.roles
+
+    @property
+    def guardian_role(self) -> str | None:
+        return next((r for r in GUARDIAN_ROLES if r in self.roles), None)
+
+
+class PeopleRows(Rows):
+    # Users -> students, guardians, student_guardians -----------------------------------------------
+    @cached_property
+    def _users(self) -> tuple[dict[str, User], list[Located], list[Located]]:
+        """The users, users.csv's problems and roles.csv's problems."""
+        rows, problems = self._by_sourced_id("users", "users.csv")
+        users = {sid: User(line, row) for sid, (line, row) in rows.items()}
+        for user in users.values():
+            user.roles.update(r.lower() for r in split_list(user.row.get("role", "") or user.row.get("roles", "")))
+            orgs = split_list(user.row.get("orgsourcedids", "")) or split_list(user.row.get("primaryorgsourcedid", ""))
+            if user.is_student:
+                user.orgs.extend((org, None, None) for org in orgs)
+        role_problems: list[Located] = []
+        for line, row in self.bundle.rows("roles"):
+            try:
+                self._role(users, row)
+            except RowError as exc:
+                role_problems.append((line, "", problem_of(exc)))
+        return users, problems, role_problems
+
+    def _role(self, users: dict[str, User], row: dict[str, str]) -> None:
+        error = status_error(row)
+        if error is not None:
+            raise error
+        if "__extra__" in row:
+            raise RowError("", row["__extra__"], "The row has more values than the header has columns.")
+        user = users.get(row["usersourcedid"])
+        if user is None:
+            raise RowError("userSourcedId", row["usersourcedid"], f"Unknown user {row['usersourcedid']}: no row of "
+                                                                  "users.csv has this sourcedId.")
+        role = row["role"].lower()
+        user.roles.add(role)
+        if role == "student":
+            span = (parse_day(row, "begindate", "beginDate"), parse_day(row, "enddate", "endDate"))
+            user.orgs.append((row["orgsourcedid"], *span))
+
+    def role_problem_rows(self) -> list[Located]:
+        return self._users[2]
+
+    @property
+    def users(self) -> dict[str, User]:
+        return self._users[0]
+
+    @cached_property
+    def demographics(self) -> dict[str, tuple[int, dict[str, str]]]:
+        return self._by_sourced_id("demographics", "demographics.csv")[0]
+
+    def student_rows(self) -> list[Located]:
+        out: list[Located] = list(self._users[1])
+        seen: dict[str, int] = {}
+        for sid, user in self.users.items():
+            if not user.is_student:
+                continue
+            if user.key in seen:
+                out.append((user.line, "", Problem("identifier", user.key, f"Student {user.key} is also the user on "
+                                                                           f"line {seen[user.key]} of users.csv.")))
+                continue
+            seen[user.key] = user.line
+            if len(user.key) > 32:  # Student.district_id; a GUID sourcedId does not fit
+                column = "identifier" if user.row.get("identifier") else "sourcedId"
+                out.append((user.line, "", Problem(column, user.key, f"Student id {user.key} is longer than 32 "
+                                                                     "characters; give the user its SIS student "
+                                                                     "number as identifier.")))
+                continue
+            try:
+                out.append((user.line, "", self._student(sid, user)))
+            except RowError as exc:
+                out.append((user.line, "", problem_of(exc)))
+        return sorted(out, key=by_line)
+
+    def _student(self, sid: str, user: User) -> dict[str, str]:
+        row = user.row
+        plain = {"student_id": user.key, "first_name": row["givenname"], "last_name": row["familyname"],
+                 "grade": _grade(row.get("grades", ""))}
+        if "middlename" in row:
+            plain["middle_name"] = row["middlename"]
+        for column in ("preferredgivenname", "preferredfirstname"):
+            if column in row:
+                plain["preferred_name"] = row[column]
+        state_id = _state_id(row.get("userids", ""))
+        if state_id:
+            plain["state_id"] = state_id
+        demo = self.demographics.get(sid)
+        if demo is None:
+            raise RowError("birthDate", "", f"No birth date: demographics.csv has no row for user {sid} "
+                                            "(Casework needs every student's date of birth).")
+        demo_line, demo_row = demo
+        where = f"demographics.csv, line {demo_line}: "
+        birth = parse_day(demo_row, "birthdate", "birthDate", required=True, where=where)
+        plain["birth_date"] = birth.isoformat()
+        if "sex" in demo_row:
+            sex = _SEX.get(demo_row["sex"].lower())
+            if sex is None:
+                raise RowError("sex", demo_row["sex"], f"{where}sex {demo_row['sex']!r} is not male, female, "
+                                                       "other or unspecified.")
+            plain["sex"] = sex
+        return plain
+
+    def guardian_rows(self) -> list[Located]:
+        out: list[Located] = []
+        for user in self.users.values():
+            if user.guardian_role and not user.is_student:
+                row = user.row
+                out.append((user.line, "", {"guardian_id": user.key, "first_name": row["givenname"],
+                                            "last_name": row["familyname"],
+                                            "phone": row.get("phone", "") or row.get("sms", ""),
+                                            "email": row.get("email", "")}))
+        return out
+
+    def student_guardian_rows(self) -> list[Located]:
+        """A link for each guardian a student names in agentSourcedIds (in that order: contact_order), and
+        for each guardian naming the student (OneRoster lets either side list the other)."""
+        users = self.users
+        links: dict[str, list[str]] = defaultdict(list)
+        out: list[Located] = []
+        for sid, user in users.items():
+            for agent in split_list(user.row.get("agentsourcedids", "")):
+                other = users.get(agent)
+                if other is None:
+                    if user.is_student or user.guardian_role:
+                        out.append((user.line, "", Problem("agentSourcedIds", agent, f"Unknown user {agent}: no "
+                                                                                     "row of users.csv has this "
+                                                                                     "sourcedId.")))
+                    continue
+                if user.is_student and other.guardian_role and not other.is_student and agent not in links[sid]:
+                    links[sid].append(agent)
+        for sid, user in sorted(users.items()):
+            if user.guardian_role and not user.is_student:
+                for agent in split_list(user.row.get("agentsourcedids", "")):
+                    if agent in users and users[agent].is_student and sid not in links[agent]:
+                        links[agent].append(sid)
+        for sid, agents in links.items():
+            student = users[sid]
+            for order, agent in enumerate(agents, 1):
+                guardian = users[agent]
+                out.append((student.line, "", {"student_id": student.key, "guardian_id": guardian.key,
+                                               "relationship": self._relationship(agent, guardian),
+                                               "contact_order": str(order)}))
+        return sorted(out, key=by_line)
+
+    def _relationship(self, sid: str, guardian: User) -> str:
+        """Relationship choices have no "parent": a parent is a mother or father when demographics.csv says
+        female or male, else other. A guardian is the court-appointed one; a relative is other."""
+        role = guardian.guardian_role
+        if role == "guardian":
+            return "legal_guardian"
+        if role == "parent":
+            sex = (self.demographics.get(sid) or (0, {}))[1].get("sex", "").lower()
+            return {"female": "mother", "male": "father"}.get(sex, "other")
+        return "other"
+
+
+def _grade(value: str) -> str:
+    codes = split_list(value)
+    if not codes:
+        raise RowError("grades", "", "grades is empty: Casework needs the student's grade (a CEDS code such as "
+                                     "09, KG or PK).")
+    code = codes[0].upper()  # a student has one grade; a list names it first
+    if code.isdigit() and 1 <= int(code) <= 12:
+        code = f"{int(code):02d}"
+    if code not in _GRADES:
+        raise RowError("grades", codes[0], f"Grade {codes[0]!r} has no Casework grade; use PK, KG, 01..12 or UG.")
+    return _GRADES[code]
+
+
+def _state_id(user_ids: str) -> str:
+    """userIds is a list of {type:identifier}; a type naming the state id gives the Maryland SASID."""
+    for item in re.findall(r"\{([^{}:]+):([^{}]*)\}", user_ids):
+        if item[0].strip().lower() in _STATE_ID_TYPES:
+            return item[1].strip()
+    return ""
+

@@ -1,0 +1,122 @@
+"""The directory and calendar kinds as plain CSV: schools, sessions, grading periods, guardians,
+student-guardian links and programs (created, unchanged on re-import, rejects with reasons)."""
+
+import pytest
+
+from casework.calendars.models import GradingPeriod, Session
+from casework.imports.models import ImportRun
+from casework.imports.services import import_run, template
+from casework.programs.models import ProgramParticipation
+from casework.schools.models import School
+from casework.students.models import Guardian, Student, StudentGuardian
+
+
+def write(tmp_path, text, name="in.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(tmp_path, kind, text):
+    return import_run(actor=None, kind=kind, paths=[write(tmp_path, text, f"{kind}.csv")])
+
+
+def reasons(run_):
+    return [(r.line, r.field, r.reason) for r in run_.rejected_rows.order_by("line")]
+
+
+def test_templates_use_the_agreed_columns():
+    assert template("schools") == "school_id,name,level,street,city,state,postal_code,phone\n"
+    assert template("sessions") == "school_id,school_year,name,begin,end,term,total_instructional_days\n"
+    assert template("grading_periods") == ("school_id,school_year,begin,end,kind,descriptor,sequence,name,"
+                                           "total_instructional_days\n")
+    assert template("guardians") == "guardian_id,first_name,last_name,phone,email,preferred_language\n"
+    assert template("student_guardians") == ("student_id,guardian_id,relationship,lives_with,has_custody,"
+                                             "emergency_contact,contact_order,receives_mail\n")
+    assert template("programs") == ("student_id,program,begin,program_name,end,school_id,nighttime_residence,"
+                                    "unaccompanied_youth\n")
+
+
+def test_schools_create_update_unchanged(db, tmp_path):
+    text = "school_id,name,level,city\n300,Cedar High,high,Sampleton\n"
+    r = run(tmp_path, "schools", text)
+    assert (r.status, r.created) == (ImportRun.Status.COMMITTED, 1)
+    assert School.objects.get(code="300").level == "high"
+    assert run(tmp_path, "schools", text).unchanged == 1
+    assert run(tmp_path, "schools", text.replace("Sampleton", "Elsewhere")).updated == 1
+    bad = run(tmp_path, "schools", "school_id,name,level\n301,Oak,college\n")
+    assert reasons(bad) == [(2, "level", "Unknown school level 'college'; use one of elementary, middle, high, "
+                                         "alternative, special, other.")]
+
+
+def test_session_calendar_source_follows_the_listing(world, tmp_path):
+    run(tmp_path, "calendar", "school_id,date,kind\nA100,2025-09-02,instructional\nB200,2025-09-19,holiday\n")
+    r = run(tmp_path, "sessions", "school_id,school_year,name,begin,end,total_instructional_days\n"
+                                  "A100,2026,Fall,2025-09-01,2025-12-19,75\nB200,2026,Fall,2025-09-01,2025-12-19,74\n"
+                                  "B200,2026,Spring,2026-01-05,2026-06-12,\n")
+    assert r.status == ImportRun.Status.COMMITTED, reasons(r)
+    sources = {(s.school.code, s.name): s.calendar_source for s in Session.objects.all()}
+    # A100 listed a school day in the span; B200 listed only a holiday and sent a count; Spring has no count.
+    assert sources == {("A100", "Fall"): "dates_listed", ("B200", "Fall"): "periods_with_counts",
+                       ("B200", "Spring"): "dates_listed"}
+    bad = run(tmp_path, "sessions", "school_id,school_year,name,begin,end\nA100,2026,X,2025-09-10,2025-09-01\n"
+                                    "Z9,2026,Y,2025-09-01,2025-09-10\n")
+    assert reasons(bad) == [(2, "end", "The end date is before the begin date."),
+                            (3, "school_id", "Unknown school Z9: no school has this code.")]
+
+
+def test_grading_periods_from_kind_or_descriptor(world, tmp_path):
+    r = run(tmp_path, "grading_periods", "school_id,school_year,kind,descriptor,sequence,begin,end\n"
+                                         "A100,2026,,uri://ed-fi.org/GradingPeriodDescriptor#Second Semester,,"
+                                         "2026-01-20,2026-06-12\nA100,2026,quarter,,1,2025-09-01,2025-11-07\n"
+                                         "A100,2026,decade,,1,2025-09-01,2025-11-07\n")
+    assert reasons(r) == [(4, "kind", "Unknown grading period kind 'decade'; use one of quarter, marking_period, "
+                                      "semester, trimester, year or an Ed-Fi GradingPeriodDescriptor.")]
+    r = import_run(actor=None, kind="grading_periods", paths=[tmp_path / "grading_periods.csv"], partial=True)
+    assert sorted(GradingPeriod.objects.values_list("kind", "sequence")) == [("quarter", 1), ("semester", 2)]
+
+
+def test_guardians_and_links(world, tmp_path):
+    r = run(tmp_path, "guardians", "guardian_id,first_name,last_name,email\nG-7,Robin,Sample,robin@example.org\n"
+                                   "G-8,Sam,Sample,not-an-email\n")
+    assert [(line, reason) for line, _f, reason in reasons(r)] == [(3, "Enter a valid email address.")]
+    run_ok = run(tmp_path, "guardians", "guardian_id,first_name,last_name\nG-7,Robin,Sample\n")
+    assert run_ok.created == 1 and Guardian.objects.get(contact_id="G-7").first_name == "Robin"
+    links = "student_id,guardian_id,relationship,lives_with,contact_order\n100001,G-7,Foster mother,yes,2\n"
+    assert run(tmp_path, "student_guardians", links).created == 1
+    link = StudentGuardian.objects.get(guardian__contact_id="G-7")
+    assert (link.relationship, link.lives_with, link.contact_order) == ("foster_parent", True, 2)
+    assert run(tmp_path, "student_guardians", links).unchanged == 1
+    bad = run(tmp_path, "student_guardians", "student_id,guardian_id,lives_with\n100001,G-404,maybe\n")
+    assert reasons(bad) == [(2, "guardian_id", "Unknown guardian G-404: import the guardians file first.")]
+
+
+def test_programs_keep_the_student_flags_in_step(world, tmp_path):
+    text = ("student_id,program,begin,end,nighttime_residence\n"
+            "100001,uri://ed-fi.org/ProgramTypeDescriptor#Special Education,2024-09-01,,\n"
+            "100001,homeless,2024-09-01,,Hotels/motels\n")
+    r = run(tmp_path, "programs", text)
+    assert r.status == ImportRun.Status.COMMITTED, reasons(r)
+    student = Student.objects.get(district_id="100001")
+    assert (student.has_iep, student.homeless, student.has_504) == (True, True, False)
+    assert ProgramParticipation.objects.get(kind="homeless").nighttime_residence == "hotels_motels"
+    assert run(tmp_path, "programs", text).unchanged == 2
+    ended = run(tmp_path, "programs", text.replace("2024-09-01,,Hotels", "2024-09-01,2024-12-20,Hotels"))
+    assert ended.updated == 1
+    assert Student.objects.get(district_id="100001").homeless is False
+    bad = run(tmp_path, "programs", "student_id,program,begin,nighttime_residence\n100001,title_i,2024-09-01,"
+                                    "shelters\n100001,chess club,2024-09-01,\n")
+    assert reasons(bad) == [
+        (2, "nighttime_residence", "Nighttime residence and unaccompanied youth apply only to McKinney-Vento "
+                                   "(homeless)."),
+        (3, "program", "Unknown program 'chess club'; use one of homeless, section_504, special_education, "
+                       "english_learner, title_i, foster_care, home_and_hospital, other or an Ed-Fi "
+                       "ProgramTypeDescriptor."),
+    ]
+
+
+@pytest.mark.parametrize("kind", ["schools", "sessions", "grading_periods", "guardians", "student_guardians",
+                                  "programs"])
+def test_missing_required_column_refuses(db, tmp_path, kind):
+    r = run(tmp_path, kind, "nothing\nx\n")
+    assert r.status == ImportRun.Status.REFUSED and "required column(s) missing" in r.message
