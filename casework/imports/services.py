@@ -32,8 +32,9 @@ from .parsing import RowError
 FORMATS = ("csv", "edfi", "oneroster")
 log = logging.getLogger(__name__)
 
-# (line or None, element path or "", row) as a stage yields them.
-Located = tuple[int | None, str, dict[str, str]]
+# (line or None, element path or "", row) as a stage yields them; a RowError in place of the row
+# rejects that record (a reader found it untranslatable).
+Located = tuple[int | None, str, dict[str, str] | RowError]
 Progress = Callable[[str, int, int], None]
 
 
@@ -166,6 +167,8 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
                     current = importer
                     for line, element, row in stage.rows(report_for(stage.name)):
                         try:
+                            if isinstance(row, RowError):  # a reader could not translate this record
+                                raise row
                             if "__extra__" in row:
                                 raise RowError("", row["__extra__"], "The row has more values than the header "
                                                                      "has columns (an unquoted comma?).")

@@ -12,19 +12,9 @@ from .bundle import Bundle
 Located = tuple[int | None, str, dict[str, str]]
 
 
-class Problem(dict):
-    """A OneRoster row that cannot be translated. The importer's first read of it raises the RowError, inside
-    run_stages' per-row handler, so it is recorded like any rejected row: the stage's file, the line, the
-    field and the reason, and an atomic run writes nothing."""
-
-    def __init__(self, field_name: str, value: str, reason: str):
-        super().__init__()
-        self.error = RowError(field_name, value, reason)
-
-    def _raise(self, *args, **kwargs):
-        raise self.error
-
-    __contains__ = __getitem__ = get = __iter__ = keys = items = values = _raise
+class Problem(RowError):
+    """A OneRoster row that cannot be translated, yielded in place of the row: run_stages records it like
+    any rejected row (the stage's file, the line, the field and the reason) and an atomic run writes nothing."""
 
 
 def split_list(value: str) -> list[str]:
