@@ -8,6 +8,9 @@ urlpatterns = [
     path("accounts/", include("casework.accounts.urls")),
     path("schools/", include("casework.schools.urls")),
     path("students/", include("casework.students.urls")),
+    path("dashboard/", include("casework.reports.urls")),
+    path("", include("casework.indicators.urls")),  # /early-warning/, /schools/<code>/early-warning/, /worklist/
+    path("imports/", include("casework.imports.urls")),
     path("api/v1/", include("casework.api.urls")),
 ]
 

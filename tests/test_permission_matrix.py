@@ -12,6 +12,7 @@ Two guards:
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ from casework.accounts.services import token_issue
 from casework.audit import services as audit
 from casework.audit.models import AccessLog
 from casework.core import policy
+from casework.indicators.models import FlagCrossing
+from casework.rules.models import RuleSet
 
 ROLES = ("director", "supervisor", "ppw", "school_admin", "school_staff", "data_steward", "auditor", "none",
          "anonymous")
@@ -41,6 +44,15 @@ class Rule:
     kwargs_out: Callable[[dict], dict] | None = None
     post: tuple[int, ...] | None = None
     api: bool = False
+
+
+def _import_run(o: dict):
+    """One import run for the import pages' rows (created on first use)."""
+    from casework.imports.models import ImportRun
+
+    if "import_run" not in o:
+        o["import_run"] = ImportRun.objects.create(kind="students", source_files=["students.csv"])
+    return o["import_run"]
 
 
 EXPECTED: dict[str, Rule] = {
@@ -62,11 +74,65 @@ EXPECTED: dict[str, Rule] = {
         kwargs_out=lambda o: {"pk": o["student_b"].pk},
         get_out=(200, 200, 404, 404, 404, 200, 404, 404, 302),
     ),
+    # The attendance tab: student.view and attendance.view for that student (the record's readers).
+    "students:attendance": Rule(
+        kwargs=lambda o: {"pk": o["student_a"].pk},
+        get=(200, 200, 200, 200, 404, 200, 404, 404, 302),
+        kwargs_out=lambda o: {"pk": o["student_b"].pk},
+        get_out=(200, 200, 404, 404, 404, 200, 404, 404, 302),
+    ),
+    # District dashboard: aggregates for the director and supervisors only.
+    "reports:dashboard": Rule(get=(200, 200, 404, 404, 404, 404, 404, 404, 302)),
+    "reports:dashboard_export": Rule(get=(200, 200, 404, 404, 404, 404, 404, 404, 302)),
     "students:access-log": Rule(
         kwargs=lambda o: {"pk": o["student_a"].pk},
         get=(200, 404, 404, 404, 404, 404, 200, 404, 302),
         kwargs_out=lambda o: {"pk": o["student_b"].pk},
         get_out=(200, 404, 404, 404, 404, 404, 200, 404, 302),
+    ),
+    # The import page: the data steward and the director ("import.run"); runs belong to no school.
+    "imports:runs": Rule(
+        get=(200, 404, 404, 404, 404, 200, 404, 404, 302),
+        post=(400, 404, 404, 404, 404, 400, 404, 404, 302),  # no file: a form error
+    ),
+    "imports:recompute": Rule(
+        get=(405, 404, 404, 404, 404, 405, 404, 404, 302),
+        post=(302, 404, 404, 404, 404, 302, 404, 404, 302),
+    ),
+    "imports:template": Rule(
+        kwargs=lambda o: {"kind": "students"},
+        get=(200, 404, 404, 404, 404, 200, 404, 404, 302),
+        kwargs_out=lambda o: {"kind": "attendance"},
+        get_out=(200, 404, 404, 404, 404, 200, 404, 404, 302),
+    ),
+    **{name: Rule(
+        kwargs=lambda o: {"pk": _import_run(o).pk},
+        get=(200, 404, 404, 404, 404, 200, 404, 404, 302),
+        kwargs_out=lambda o: {"pk": _import_run(o).pk},
+        get_out=(200, 404, 404, 404, 404, 200, 404, 404, 302),
+    ) for name in ("imports:run", "imports:progress", "imports:rejects")},
+    # Early warning: the roles that read indicators, for their schools; exports need student.export.
+    "indicators:early_warning_schools": Rule(get=(200, 200, 200, 200, 404, 200, 404, 404, 302)),
+    "indicators:early_warning": Rule(
+        kwargs=lambda o: {"code": o["school_a"].code},
+        get=(200, 200, 200, 200, 404, 200, 404, 404, 302),
+        kwargs_out=lambda o: {"code": o["school_b"].code},
+        get_out=(200, 200, 404, 404, 404, 200, 404, 404, 302),
+    ),
+    "indicators:early_warning_export": Rule(
+        kwargs=lambda o: {"code": o["school_a"].code, "fmt": "csv"},
+        get=(200, 200, 200, 200, 404, 404, 404, 404, 302),
+        kwargs_out=lambda o: {"code": o["school_b"].code, "fmt": "xlsx"},
+        get_out=(200, 200, 404, 404, 404, 404, 404, 404, 302),
+    ),
+    # The worklist is the PPW's (and the director's and supervisors' across schools).
+    "indicators:worklist": Rule(get=(200, 200, 200, 404, 404, 404, 404, 404, 302)),
+    # Acknowledging is a POST: a GET answers 405 to those who may acknowledge, whichever school.
+    "indicators:crossing_acknowledge": Rule(
+        kwargs=lambda o: {"pk": o["crossing_a"].pk},
+        get=(405, 405, 405, 404, 404, 404, 404, 404, 302),
+        kwargs_out=lambda o: {"pk": o["crossing_b"].pk},
+        get_out=(405, 405, 405, 404, 404, 404, 404, 404, 302),
     ),
     # --- API: anonymous gets 401; the schema is public.
     "api:schema": Rule(api=True, get=(200, 200, 200, 200, 200, 200, 200, 200, 200)),
@@ -225,8 +291,13 @@ def objs(world):
     """Objects the table's URLs point at: school A's are in scope for the school-A roles."""
     log_a = audit.log_access(actor=world.user("director"), student=world.student_a, action=AccessLog.Action.VIEW)
     log_b = audit.log_access(actor=world.user("director"), student=world.student_b, action=AccessLog.Action.VIEW)
+    crossings = [FlagCrossing.objects.create(student=student, school=school, flag="chronic_absent",
+                                             crossed_on=datetime.date(2025, 10, 1),
+                                             rule_set=RuleSet.objects.defaults().first())
+                 for student, school in ((world.student_a, world.school_a), (world.student_b, world.school_b))]
     return {"world": world, "student_a": world.student_a, "student_b": world.student_b,
-            "school_a": world.school_a, "school_b": world.school_b, "log_a": log_a, "log_b": log_b}
+            "school_a": world.school_a, "school_b": world.school_b, "log_a": log_a, "log_b": log_b,
+            "crossing_a": crossings[0], "crossing_b": crossings[1]}
 
 
 def session_client(world, role: str) -> Client:

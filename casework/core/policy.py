@@ -38,6 +38,14 @@ MATRIX: dict[str, dict[str, str]] = {
     # Stored attendance indicators (StudentIndicator) are student data: read as the student record.
     "indicators.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
     "student.export": {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL, Role.PPW: SCHOOLS, Role.SCHOOL_ADMIN: SCHOOLS},
+    # Whether a student has a case (type, status, owner) is read like the student record itself.
+    "case.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
+    # Newly crossed thresholds (FlagCrossing): the PPWs of the school work them; the director and
+    # supervisors oversee every school.
+    "worklist.view": {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL, Role.PPW: SCHOOLS},
+    "crossing.acknowledge": {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL, Role.PPW: SCHOOLS},
+    # The district dashboard: aggregates by school and grade (small cells suppressed), no student named.
+    "reports.district": {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL},
     # Who opened which record. FERPA lets the records custodian and auditors inspect it.
     "audit.access.view": {Role.DIRECTOR: ALL, Role.AUDITOR: ALL},
     "audit.change.view": {Role.DIRECTOR: ALL, Role.AUDITOR: ALL},

@@ -6,3 +6,8 @@ class ImportsConfig(AppConfig):
     label = "imports"
     verbose_name = "Imports"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from casework.core.navigation import NavItem, register
+
+        register(NavItem("Imports", "imports:runs", "import.run", order=70))

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from casework.core.models import AuditedModel
 from casework.core.querysets import ScopedQuerySet
+from casework.students.models import _scoped_student_ids
 
 YEAR_TO_DATE = "year_to_date"
 
@@ -23,10 +24,21 @@ class Flags(models.TextChoices):
     ABC_BEHAVIOR = "abc_behavior", "ABC: suspended"
 
 
-class StudentIndicatorQuerySet(ScopedQuerySet):
-    def in_schools(self, school_ids):
-        return self.filter(school_id__in=school_ids)
+class _SchoolAndStudentQuerySet(ScopedQuerySet):
+    """Rows owned by a school about one student: in scope when the school is, and the student is one of
+    its students in the user's sense (a PPW keeps a child who left for the grace period; the school's
+    own staff see its current students only, so a principal never sees a leaver's flags)."""
 
+    def in_schools(self, school_ids):
+        return self.filter(school_id__in=school_ids,
+                           student_id__in=_scoped_student_ids(school_ids, recent_exits=True))
+
+    def in_current_schools(self, school_ids):
+        return self.filter(school_id__in=school_ids,
+                           student_id__in=_scoped_student_ids(school_ids, recent_exits=False))
+
+
+class StudentIndicatorQuerySet(_SchoolAndStudentQuerySet):
     def year_to_date(self):
         return self.filter(period_key=YEAR_TO_DATE)
 
@@ -77,10 +89,7 @@ class StudentIndicator(AuditedModel):
         return f"indicators of student {self.student_id} at school {self.school_id} ({self.period_key}, {self.as_of})"
 
 
-class FlagCrossingQuerySet(ScopedQuerySet):
-    def in_schools(self, school_ids):
-        return self.filter(school_id__in=school_ids)
-
+class FlagCrossingQuerySet(_SchoolAndStudentQuerySet):
     def open(self):
         return self.filter(cleared_on__isnull=True)
 

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "casework.programs",
     "casework.imports",
     "casework.indicators",
+    "casework.reports",
+    "casework.cases",
 ]
 
 MIDDLEWARE = [
@@ -205,3 +207,10 @@ LOGGING = {
 # Students whose enrollment ended within this many days stay in their school's scope, so a PPW can
 # still work the case of a child who withdrew or stopped attending.
 SCOPE_RECENT_EXIT_DAYS = int(os.environ.get("CASEWORK_SCOPE_RECENT_EXIT_DAYS", "365"))
+
+# Import page: the largest upload accepted (all files of one import together), checked while the
+# upload streams in; uploads are kept under DATA_DIR/imports/<run id>/, outside any web root.
+CASEWORK_IMPORT_MAX_BYTES = int(os.environ.get("CASEWORK_IMPORT_MAX_BYTES", str(2 * 1024**3)))
+# Run imports and recomputes in the request instead of a background thread (tests: in-memory SQLite
+# is not shared across threads).
+CASEWORK_IMPORTS_INLINE = env_bool("CASEWORK_IMPORTS_INLINE")

@@ -95,3 +95,10 @@ def program_participation(*, student: Student, kind: str = "homeless",
     from casework.programs.services import program_participation_record
 
     return program_participation_record(actor=None, student=student, kind=kind, begin=begin, **fields).participation
+
+
+def case(*, student: Student, case_type: str = "attendance", owner=None, opened_on: datetime.date | None = None):
+    from casework.cases.services import case_open
+
+    return case_open(actor=None, student=student, case_type=case_type, owner=owner,
+                     opened_on=opened_on or datetime.date(2025, 9, 15))

@@ -1,0 +1,84 @@
+"""The school early-warning list page for the largest school, sorted by attendance rate.
+
+    uv run python bench/early_warning_bench.py --db postgres [--pg-db NAME] [--repeat 60]
+    uv run python bench/early_warning_bench.py --db sqlite --workdir DIR
+
+Needs a database seeded with `casework seed --scale district` (its indicators are recomputed by the
+seed). Requests the page through Django's test client exactly as a browser would (session login,
+middleware, policy path, access logging, template), as the director and as a PPW assigned to that school,
+for page 1 sorted by attendance rate (the default), page 2, and with a flag filter. Baselines in the same
+run: `/healthz` through the same client (the framework's own cost) and a primary-key lookup of a student.
+Prints median and p95 (the target: p95 under 150 ms on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import configure, machine, summary  # noqa: E402
+
+
+def timed(fn, repeat: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument("--workdir", default=None)
+    parser.add_argument("--pg-db", default="casework_bench_district")
+    parser.add_argument("--repeat", type=int, default=60)
+    args = parser.parse_args()
+    workdir = Path(args.workdir or Path(tempfile.gettempdir()) / f"casework-bench-{args.db}")
+    configure(args.db, workdir=workdir, pg_db=args.pg_db)
+
+    from django.conf import settings
+    from django.db.models import Count
+    from django.test import Client
+
+    from casework.accounts.models import RoleAssignment, User
+    from casework.core.roles import Role
+    from casework.indicators.models import StudentIndicator
+    from casework.schools.models import School
+    from casework.students.models import Student
+
+    settings.ALLOWED_HOSTS = ["*"]
+    largest = (StudentIndicator.objects.values("school").annotate(n=Count("id")).order_by("-n").first())
+    if largest is None:
+        sys.exit("No stored indicators: seed the district first (casework seed --scale district).")
+    school = School.objects.get(pk=largest["school"])
+    print(machine())
+    print(f"school {school.code} ({school.level}): {largest['n']:,} students with indicators")
+    director = User.objects.filter(role_assignments__role=Role.DIRECTOR).first()
+    ppw_link = RoleAssignment.objects.filter(role=Role.PPW, school=school).select_related("user").first()
+    users = [("director", director)] + ([("ppw", ppw_link.user)] if ppw_link else [])
+    url = f"/schools/{school.code}/early-warning/"
+    cases = [("page 1, by rate", url), ("page 2, by rate", url + "?page=2"),
+             ("chronic only", url + "?flag=chronic_absent"), ("by name", url + "?sort=name")]
+    client = Client()
+    for label, user in users:
+        client.force_login(user)
+        for name, target in cases:
+            def get(target=target):
+                response = client.get(target)
+                assert response.status_code == 200, response.status_code
+            print(f"{label:8} {name:18} {summary(timed(get, args.repeat))}")
+    pk = Student.objects.values_list("pk", flat=True).first()
+    print(f"baseline healthz           {summary(timed(lambda: client.get('/healthz'), args.repeat))}")
+    print(f"baseline pk lookup         {summary(timed(lambda: Student.objects.get(pk=pk), args.repeat))}")
+
+
+if __name__ == "__main__":
+    main()

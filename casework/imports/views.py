@@ -1,0 +1,218 @@
+"""The data steward's import page: start an import from uploaded files, watch it run, read what it
+rejected. Every view needs "import.run" (the data steward and the director); others get 404."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from casework.audit import services as audit
+from casework.audit.models import AccessLog
+from casework.core.views import PolicyView
+from casework.students.models import Student
+
+from . import background
+from .forms import ImportForm, SizeLimitUploadHandler
+from .importers import IMPORTERS
+from .models import ImportRun, RejectedRow
+from .services import run_progress, start_run, template
+
+log = logging.getLogger(__name__)
+RUNS_PER_PAGE = 25
+REJECTS_PER_PAGE = 50
+
+
+def upload_root() -> Path:
+    """Uploads live in the data directory, next to the database: never under a static or media root."""
+    return Path(settings.DATA_DIR) / "imports"
+
+
+def _store(run: ImportRun, form: ImportForm) -> list[Path]:
+    """Move the uploaded files into DATA_DIR/imports/<run id>/ (owner-only permissions)."""
+    root = upload_root()
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = root / str(run.pk)
+    folder.mkdir(mode=0o700)
+    os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+    paths = []
+    for upload, name in zip(form.cleaned_data["files"], form.stored_names(), strict=True):
+        target = folder / name
+        if hasattr(upload, "temporary_file_path"):  # large files were streamed to a temporary file
+            shutil.move(upload.temporary_file_path(), target)
+        else:
+            with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+        os.chmod(target, 0o600)
+        paths.append(target)
+    return paths
+
+
+def _log_identified(request, rows, action: str, run: ImportRun) -> None:
+    """A rejected student_id that names a known student discloses that student: log it as an access."""
+    ids = {r.value for r in rows if r.field == "student_id" and r.value}
+    if not ids:
+        return
+    students = Student.objects.for_user(request.user, "student.view").filter(district_id__in=ids)
+    audit.log_access_many(actor=request.user, student_ids=list(students.values_list("pk", flat=True)),
+                          action=action, detail=f"import run {run.pk} rejected rows")
+
+
+class RunsView(PolicyView):
+    """The list of runs and the form that starts one."""
+
+    action = "import.run"
+
+    # The size limit must be in place before the body is read, and the CSRF check reads the body: so
+    # the check is skipped here and done in `_upload` once the handler is installed (Django's recipe).
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return self.page(request, ImportForm())
+
+    def post(self, request):
+        handler = SizeLimitUploadHandler(request)
+        request.upload_handlers.insert(0, handler)
+        return self._upload(request, handler)
+
+    @method_decorator(csrf_protect)
+    def _upload(self, request, handler: SizeLimitUploadHandler):
+        form = ImportForm(request.POST, request.FILES, too_large=handler.too_large)
+        if not form.is_valid():
+            return self.page(request, form, status=400)
+        data = form.cleaned_data
+        kind = data["kind"] if data["format"] == "csv" else ""
+        run = start_run(actor=request.user, fmt=data["format"], kind=kind, source_files=form.stored_names(),
+                        partial=data["partial"])
+        try:
+            paths = _store(run, form)
+        except OSError:
+            log.exception("import run %s: could not store the upload", run.pk)
+            shutil.rmtree(upload_root() / str(run.pk), ignore_errors=True)
+            run.delete()  # nothing was imported: no run to show
+            form.add_error(None, "The files could not be saved on the server (is its disk full?). Nothing was "
+                                 "imported; tell your system administrator.")
+            return self.page(request, form, status=400)
+        background.start_in_background(run.pk, fmt=data["format"], kind=kind, paths=paths,
+                                       partial=data["partial"], actor_pk=request.user.pk)
+        return redirect("imports:run", pk=run.pk)
+
+    def page(self, request, form: ImportForm, status: int = 200):
+        runs = ImportRun.objects.for_user(request.user, self.action).select_related("actor")
+        page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
+        recompute = background.recompute_status()
+        if recompute and recompute.get("started"):
+            recompute = recompute | {"started": datetime.datetime.fromisoformat(recompute["started"])}
+        context = {"form": form, "page": page, "kinds": list(IMPORTERS), "recompute": recompute,
+                   "max_bytes": settings.CASEWORK_IMPORT_MAX_BYTES}
+        return render(request, "imports/runs.html", context, status=status)
+
+
+class RunMixin:
+    def get_run(self, request, pk: int) -> ImportRun:
+        run = ImportRun.objects.for_user(request.user, "import.run").select_related("actor").filter(pk=pk).first()
+        if run is None:
+            raise Http404
+        return run
+
+
+def _progress_context(run: ImportRun) -> dict:
+    progress = run_progress(run.pk) if run.status == ImportRun.Status.RUNNING else None
+    percent = None
+    if progress and progress.get("total"):
+        percent = min(100, 100 * progress["done"] // progress["total"])
+    return {"run": run, "progress": progress, "percent": percent}
+
+
+class RunView(RunMixin, PolicyView):
+    """One run: status, counts, message, live progress while running, and the rejected rows."""
+
+    action = "import.run"
+
+    def get(self, request, pk: int):
+        run = self.get_run(request, pk)
+        rejects = RejectedRow.objects.for_user(request.user, self.action).filter(run=run).order_by("file", "line", "id")
+        page = Paginator(rejects, REJECTS_PER_PAGE).get_page(request.GET.get("page"))
+        _log_identified(request, page.object_list, AccessLog.Action.VIEW, run)
+        context = _progress_context(run) | {"page": page, "messages_lines": run.message.splitlines()}
+        return render(request, "imports/run.html", context)
+
+
+class ProgressView(RunMixin, PolicyView):
+    """The fragment the run page polls every second while the run is running."""
+
+    action = "import.run"
+
+    def get(self, request, pk: int):
+        run = self.get_run(request, pk)
+        response = render(request, "imports/_progress.html", _progress_context(run))
+        if request.htmx and run.status != ImportRun.Status.RUNNING:
+            response["HX-Refresh"] = "true"  # finished: reload the page for the counts and rejected rows
+        return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+class RejectsView(RunMixin, PolicyView):
+    """Every rejected row of a run as CSV (the same columns as `casework import --rejects`)."""
+
+    action = "import.run"
+
+    def get(self, request, pk: int):
+        run = self.get_run(request, pk)
+        rejects = RejectedRow.objects.for_user(request.user, self.action).filter(run=run).order_by("file", "line", "id")
+        _log_identified(request, rejects.filter(field="student_id").only("field", "value"),
+                        AccessLog.Action.EXPORT, run)
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield writer.writerow(["file", "line", "element", "field", "value", "reason"])
+            for r in rejects.iterator(chunk_size=2000):
+                yield writer.writerow([r.file, r.line, r.element, r.field, r.value, r.reason])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-run-{run.pk}-rejected-rows.csv"'
+        return response
+
+
+class TemplateView(PolicyView):
+    """The header row of a kind's plain CSV file (docs/imports.md documents the columns)."""
+
+    action = "import.run"
+
+    def get(self, request, kind: str):
+        if kind not in IMPORTERS:
+            raise Http404
+        response = HttpResponse(template(kind), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+        return response
+
+
+class RecomputeView(PolicyView):
+    """Recompute every student's indicators, in the background; the runs page reports the outcome."""
+
+    action = "import.run"
+
+    def post(self, request):
+        if background.start_recompute(actor_pk=request.user.pk):
+            messages.info(request, "Indicators recompute started.")
+        else:
+            messages.warning(request, "An indicators recompute is already running; wait for it to finish.")
+        return redirect("imports:runs")

@@ -1,0 +1,119 @@
+"""Reads behind the early-warning list, its exports and the PPW's worklist. Every row comes through
+for_user; the list is one query for the page's rows (student joined, flags and case as subqueries)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from casework.cases.models import Case as PpsCase
+from casework.core import policy
+from casework.rules.models import RuleSet
+from casework.rules.selectors import ruleset_in_force
+from casework.schools.models import School
+from casework.students.choices import Grade
+
+from .forms import ABC_ANY
+from .models import YEAR_TO_DATE, FlagCrossing, StudentIndicator
+
+LIST_ACTION = "indicators.view"
+
+# Grades in school order (PK, KG, 1..12, ungraded), not the codes' alphabetical order.
+_GRADE_ORDER = Case(*(When(student__grade=g, then=Value(i)) for i, g in enumerate(Grade.values)),
+                    default=Value(len(Grade.values)), output_field=IntegerField())
+_NAME = ("student__search_text",)  # folded "last first ...": García sorts with Garcia
+SORTS: dict[str, tuple] = {
+    # A student under the minimum days has no rate: listed after every rated one either way.
+    "rate": (F("attendance_rate").asc(nulls_last=True), *_NAME),
+    "-rate": (F("attendance_rate").desc(nulls_last=True), *_NAME),
+    "unlawful": ("-days_unlawful", *_NAME),
+    "absent": ("-days_absent", *_NAME),
+    "suspensions": ("-suspensions", *_NAME),
+    "name": _NAME,
+    "-name": tuple(f"-{n}" for n in _NAME),
+    "grade": (_GRADE_ORDER.asc(), *_NAME),
+    "-grade": (_GRADE_ORDER.desc(), *_NAME),
+}
+
+
+def school_for(user, code: str, action: str = LIST_ACTION) -> School:
+    """The school if the user's roles reach it for `action`; School.DoesNotExist otherwise (the view's 404)."""
+    return School.objects.for_user(user, action).get(code=code)
+
+
+def schools_for(user, action: str = LIST_ACTION) -> QuerySet[School]:
+    return School.objects.for_user(user, action).filter(active=True).order_by("name")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the school's stored year-to-date indicators are: when they were counted, under which rules."""
+
+    first_as_of: datetime.date | None
+    as_of: datetime.date | None
+    rule_set: RuleSet | None
+
+    @property
+    def bands(self) -> list[tuple[str, str]]:
+        rules = self.rule_set.rules() if self.rule_set else None
+        return [(b.name, b.label) for b in rules.bands] if rules else []
+
+
+def school_indicators(user, school: School) -> QuerySet[StudentIndicator]:
+    return StudentIndicator.objects.for_user(user, LIST_ACTION).filter(school=school, period_key=YEAR_TO_DATE)
+
+
+def snapshot_of(user, school: School) -> Snapshot:
+    # Two LIMIT 1 reads along the (school, as_of) index: an aggregate would visit every row of the school.
+    rows = school_indicators(user, school)
+    latest = rows.order_by("-as_of").values("as_of", "rule_set_id").first()
+    first = rows.order_by("as_of").values_list("as_of", flat=True).first()
+    rule_set = None
+    if latest is not None:
+        rule_set = RuleSet.objects.for_user(user, "rules.view").filter(pk=latest["rule_set_id"]).first()
+    if rule_set is None:
+        rule_set = ruleset_in_force(timezone.localdate())  # no snapshot yet: the bands still list
+    return Snapshot(first, latest["as_of"] if latest else None, rule_set)
+
+
+def early_warning_rows(user, school: School, *, filters: dict, sort: str = "rate") -> QuerySet[StudentIndicator]:
+    """The school's students with a year-to-date indicator, filtered and sorted; each row carries
+    `has_open_case` (None when the user may not see cases) and `new_since` (the latest crossed_on of
+    the student's open, unacknowledged crossings here: what the worklist shows)."""
+    crossings = FlagCrossing.objects.for_user(user, LIST_ACTION).open().filter(
+        student_id=OuterRef("student_id"), school_id=OuterRef("school_id"))
+    unacknowledged = crossings.filter(acknowledged_at__isnull=True).order_by("-crossed_on").values("crossed_on")[:1]
+    qs = (school_indicators(user, school).select_related("student").defer("values")
+          .annotate(new_since=Subquery(unacknowledged)))
+    show_cases = policy.has_action(user, "case.view")
+    if show_cases:
+        cases = PpsCase.objects.for_user(user, "case.view").open().filter(student_id=OuterRef("student_id"))
+        qs = qs.annotate(has_open_case=Exists(cases))
+    else:
+        qs = qs.annotate(has_open_case=Value(None, output_field=IntegerField()))
+
+    if grade := filters.get("grade"):
+        qs = qs.filter(student__grade=grade)
+    if band := filters.get("band"):
+        qs = qs.filter(band="" if band == "none" else band)
+    if flag := filters.get("flag"):
+        qs = qs.filter(Q(abc_attendance=True) | Q(abc_behavior=True)) if flag == ABC_ANY else qs.filter(
+            **{flag: True})
+    if since := filters.get("crossed_since"):
+        qs = qs.filter(Exists(crossings.filter(crossed_on__gte=since)))
+    if show_cases and (open_case := filters.get("open_case")):
+        qs = qs.filter(has_open_case=(open_case == "yes"))
+    return qs.order_by(*SORTS.get(sort, SORTS["rate"]), "student_id")
+
+
+def worklist_rows(user, *, school: School | None = None) -> QuerySet[FlagCrossing]:
+    """Open crossings nobody has acknowledged, newest first, in the user's schools."""
+    qs = (FlagCrossing.objects.for_user(user, "worklist.view").open().filter(acknowledged_at__isnull=True)
+          .select_related("student", "school"))
+    if school is not None:
+        qs = qs.filter(school=school)
+    return qs.order_by("-crossed_on", "school__name", "student__search_text", "flag", "pk")
+

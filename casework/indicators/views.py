@@ -1,0 +1,159 @@
+"""The school early-warning list (page and exports) and the PPW's worklist of newly crossed thresholds.
+Every page that shows students logs access to exactly the students it shows."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from casework.audit import services as audit
+from casework.audit.models import AccessLog
+from casework.core import policy
+from casework.core.views import PolicyView
+from casework.schools.models import School
+
+from . import exports, selectors
+from .forms import EarlyWarningFilterForm, WorklistFilterForm
+from .models import FlagCrossing, Flags
+from .worklist import CrossingConflict, crossing_acknowledge
+
+PAGE_SIZE = 50
+FLAG_SHORT = {
+    Flags.CHRONIC_ABSENT: "Chronic", Flags.HABITUAL_TRUANT: "Habitual truant", Flags.TRUANT_7_302_2: "7-302.2",
+    Flags.ABC_ATTENDANCE: "ABC attendance", Flags.ABC_BEHAVIOR: "ABC suspended",
+}
+
+
+def _school(user, code: str, action: str) -> School:
+    try:
+        return selectors.school_for(user, code, action)
+    except School.DoesNotExist:
+        raise Http404 from None
+
+
+def _can_export(user, school: School) -> bool:
+    if not policy.has_action(user, "student.export"):
+        return False
+    ids = policy.school_ids_for(user, "student.export")
+    return ids is None or school.pk in ids
+
+
+class EarlyWarningSchoolsView(PolicyView):
+    """Pick a school: only the schools the user's roles reach."""
+
+    action = "indicators.view"
+
+    def get(self, request):
+        schools = list(selectors.schools_for(request.user, self.action))
+        return render(request, "indicators/schools.html", {"schools": schools})
+
+
+class EarlyWarningListMixin:
+    """The filtered rows of one school, shared by the page and the exports."""
+
+    def filtered(self, request, school):
+        snapshot = selectors.snapshot_of(request.user, school)
+        form = EarlyWarningFilterForm(request.GET or None, bands=snapshot.bands,
+                                      show_cases=policy.has_action(request.user, "case.view"))
+        if form.is_bound:
+            form.is_valid()  # errors are shown; the valid filters still apply
+        rows = selectors.early_warning_rows(request.user, school, filters=form.filters(), sort=form.sort_key())
+        return snapshot, form, rows
+
+
+class EarlyWarningView(EarlyWarningListMixin, PolicyView):
+    action = "indicators.view"
+
+    def get(self, request, code: str):
+        school = _school(request.user, code, self.action)
+        snapshot, form, rows = self.filtered(request, school)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        bands = {name: (label, i) for i, (name, label) in enumerate(snapshot.bands)}
+        for row in page:
+            row.band_label, row.band_level = bands.get(row.band, (row.band or "Not rated", "none"))
+            row.flag_labels = [FLAG_SHORT[f] for f in Flags.values if getattr(row, f)]
+            row.rate_percent = None if row.attendance_rate is None else f"{row.attendance_rate * 100:.1f}%"
+        audit.log_access_many(actor=request.user, student_ids=[row.student_id for row in page],
+                              action=AccessLog.Action.VIEW, purpose="early warning list", detail="early warning")
+        return render(request, "indicators/early_warning.html", {
+            "school": school, "snapshot": snapshot, "form": form, "page": page, "sort": form.sort_key(),
+            "show_cases": "open_case" in form.fields, "can_export": _can_export(request.user, school),
+        })
+
+
+class EarlyWarningExportView(EarlyWarningListMixin, PolicyView):
+    """The whole filtered list (every page) as CSV or XLSX; one access-log entry per exported student."""
+
+    action = "student.export"
+    types = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+    def get(self, request, code: str, fmt: str):
+        if fmt not in self.types:
+            raise Http404
+        school = _school(request.user, code, self.action)
+        if not policy.has_action(request.user, selectors.LIST_ACTION):
+            raise Http404
+        snapshot, _form, rows = self.filtered(request, school)
+        rows = list(rows)
+        labels = dict(snapshot.bands)
+        if fmt == "csv":
+            body = exports.to_csv(rows, labels)
+        else:
+            body = exports.to_xlsx(rows, labels, title=f"Early warning, {school.name}")
+        audit.log_access_many(actor=request.user, student_ids=[r.student_id for r in rows],
+                              action=AccessLog.Action.EXPORT, purpose="export", detail=f"early warning {fmt}")
+        day = snapshot.as_of or timezone.localdate()
+        response = HttpResponse(body, content_type=self.types[fmt])
+        response["Content-Disposition"] = f'attachment; filename="early-warning-{school.code}-{day:%Y-%m-%d}.{fmt}"'
+        return response
+
+
+class WorklistView(PolicyView):
+    """Newly crossed thresholds nobody has acknowledged yet, newest first."""
+
+    action = "worklist.view"
+
+    def get(self, request):
+        schools = list(selectors.schools_for(request.user, self.action))
+        form = WorklistFilterForm(request.GET or None, schools=schools)
+        school = None
+        if form.is_bound and form.is_valid() and form.cleaned_data["school"]:
+            school = next(s for s in schools if s.code == form.cleaned_data["school"])
+        page = Paginator(selectors.worklist_rows(request.user, school=school), PAGE_SIZE).get_page(
+            request.GET.get("page"))
+        for crossing in page:
+            crossing.flag_label = Flags(crossing.flag).label
+        audit.log_access_many(actor=request.user, student_ids=sorted({c.student_id for c in page}),
+                              action=AccessLog.Action.VIEW, purpose="worklist", detail="worklist")
+        return render(request, "indicators/worklist.html", {
+            "form": form, "page": page, "school": school, "many_schools": len(schools) > 1,
+            "can_acknowledge": policy.has_action(request.user, "crossing.acknowledge"),
+        })
+
+
+class CrossingAcknowledgeView(PolicyView):
+    action = "crossing.acknowledge"
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        try:
+            crossing = FlagCrossing.objects.for_user(request.user, self.action).get(pk=pk)
+        except FlagCrossing.DoesNotExist:
+            raise Http404 from None
+        try:
+            crossing_acknowledge(actor=request.user, crossing=crossing)
+        except CrossingConflict as exc:
+            messages.warning(request, str(exc))
+        else:
+            messages.success(request, f"{Flags(crossing.flag).label} alert acknowledged. It stays in the record.")
+        url = reverse("indicators:worklist")
+        code = request.POST.get("school", "")
+        if code and School.objects.for_user(request.user, "worklist.view").filter(code=code).exists():
+            url += "?" + urlencode({"school": code})
+        return redirect(url)
