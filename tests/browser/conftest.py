@@ -184,6 +184,12 @@ class District:
 @pytest.fixture
 def district(transactional_db) -> District:
     """Two schools, three students, and the demo's account names: ppw1 and principal1 at school A, director."""
+    # transactional_db flushes every table after each test, the shipped rule set (a data migration) too.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("casework.rules.migrations.0002_maryland_default").ship(apps, None)
     a = f.school(code="A100", name="Alpha Elementary")
     b = f.school(code="B200", name="Beta Middle", level="middle")
     old = f.school(code="C300", name="Cedar Primary")
