@@ -166,7 +166,7 @@ class DisciplineAction:
 # --- outputs -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: the explanation is formatted in place when first read
 class Flag:
     """A yes/no indicator with its reasons. Always explains itself, raised or not.
 
@@ -185,7 +185,7 @@ class Flag:
     @property
     def explanation(self) -> str:
         if callable(self.text):
-            object.__setattr__(self, "text", self.text())
+            self.text = self.text()
         return self.text
 
     def __bool__(self) -> bool:
@@ -334,6 +334,19 @@ def _flag(name: str, raised: bool, rules: Rules, explanation: Callable[[], str],
     return Flag(name, raised, label, lambda: f"{explanation()} Rule set: {label}.", periods, dates, events)
 
 
+class _Where:
+    """"Q1 (2026-08-31 to 2026-11-06)" for an explanation, formatted only if one is read."""
+
+    __slots__ = ("name", "begin", "end", "through")
+
+    def __init__(self, name: str, begin: date, end: date, through: date):
+        self.name, self.begin, self.end, self.through = name, begin, end, through
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.begin.isoformat()} to {self.end.isoformat()}" + (
+            ")" if self.through == self.end else f", in progress: counted through {self.through.isoformat()})")
+
+
 class _Ledger:
     """The days a student was enrolled and counted (instructional, within an enrollment span, up to the
     as-of date), kept as a sorted date list, and the scored days that had a record (the exceptions:
@@ -366,8 +379,7 @@ def _enrolled_days(school_days: list[date], enrollments: Sequence[EnrollmentSpan
 def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date, as_of: date,
             ledger: _Ledger, actions: Sequence[DisciplineAction]) -> PeriodIndicators:
     through = min(end, as_of)
-    where = f"{name} ({begin.isoformat()} to {end.isoformat()}" + (
-        ")" if through == end else f", in progress: counted through {through.isoformat()})")
+    where = _Where(name, begin, end, through)
     # Days without a record are full days present: only the exceptions are summed.
     enrolled = ledger.count(begin, through)
     days = ledger.exceptions_in(begin, through)
