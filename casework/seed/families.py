@@ -161,7 +161,7 @@ class FamilyMaker:
                 preferred = middle  # goes by the middle name
         code = grade_code(grade)
         has_iep = rng.random() < (0.15 if name_sex == "M" else 0.09)
-        has_504 = not has_iep and rng.random() < (0.05 if grade >= 3 else 0.015)
+        has_504 = not has_iep and rng.random() < (0.065 if grade >= 3 else 0.02)
         english_learner = False
         if language != "English":
             english_learner = rng.random() < (0.6 if grade <= 2 else 0.4 if grade <= 5 else 0.25)

@@ -20,14 +20,22 @@ from django.utils import timezone
 
 from casework.accounts.models import User
 from casework.accounts.services import role_assign, user_create
+from casework.attendance.models import AttendanceEvent
 from casework.audit.services import record_bulk
+from casework.calendars.models import CalendarDate, GradingPeriod, Session
 from casework.core.context import Source, audit_context
+from casework.discipline.models import Action, Incident
+from casework.indicators.services import indicators_recompute
+from casework.programs.models import ProgramParticipation
 from casework.schools.models import School
 from casework.students.models import Enrollment, Guardian, Household, HouseholdAddress, Student, StudentGuardian
 
+from .attendance_plan import student_year
 from .bulk import BulkTable
+from .calendar_plan import plan_calendars
 from .families import plan_households
 from .plan import AS_OF, SCHOOL_YEAR, HouseholdPlan, Scale, StudentPlan, plan_layout, plan_staff
+from .year_writer import YearTables, write_calendars
 
 CHUNK_HOUSEHOLDS = 2_000  # households generated and inserted per step
 
@@ -50,7 +58,10 @@ class Summary:
     links: int = 0
     enrollments: int = 0
     staff: Counter = field(default_factory=Counter)
+    year: Counter = field(default_factory=Counter)  # calendars, attendance events, discipline, programs
     seconds: float = 0.0
+    recompute_seconds: float = 0.0
+    indicators: int = 0
 
     def lines(self) -> list[str]:
         levels = ", ".join(f"{n} {level}" for level, n in sorted(self.schools.items(), key=lambda kv: -kv[1]))
@@ -63,6 +74,13 @@ class Summary:
             f"  households   {self.households:>9,}  ({self.addresses:,} addresses)",
             f"  enrollments  {self.enrollments:>9,}",
             f"  staff        {sum(self.staff.values()):>9,}  ({staff})",
+            f"  calendars    {self.year['sessions']:>9,} sessions, {self.year['grading_periods']:,} grading periods, "
+            f"{self.year['calendar_dates']:,} listed dates",
+            f"  attendance   {self.year['events']:>9,} events (by exception, through the snapshot)",
+            f"  discipline   {self.year['actions']:>9,} actions ({self.year['incidents']:,} incidents)",
+            f"  programs     {self.year['programs']:>9,} participations",
+            f"  indicators   {self.indicators:>9,} student x school results "
+            + (f"(recomputed in {self.recompute_seconds:.1f} s)" if self.recompute_seconds else "(not recomputed)"),
             f"  took {self.seconds:.1f} s",
         ]
 
@@ -75,8 +93,10 @@ def check_empty() -> None:
             raise SeedRefused(f"the database already has {count:,} {noun}; seed an empty database")
 
 
-def seed_database(*, scale: Scale, seed: int, as_of: date = AS_OF, progress: Progress | None = None) -> Summary:
-    """Plan and write a whole district in one transaction. Refuses a database that has students."""
+def seed_database(*, scale: Scale, seed: int, as_of: date = AS_OF, progress: Progress | None = None,
+                  recompute: bool = True) -> Summary:
+    """Plan and write a whole district in one transaction, then recompute every indicator as of `as_of`.
+    Refuses a database that has students."""
     started = time.monotonic()
     summary = Summary(scale=scale.name, seed=seed)
     with audit_context(source=Source.SEED), transaction.atomic():
@@ -99,16 +119,19 @@ def seed_database(*, scale: Scale, seed: int, as_of: date = AS_OF, progress: Pro
             summary.staff[person.role] += 1
 
         tables = _Tables()
+        calendars = plan_calendars(layout, seed)
+        summary.year.update(write_calendars(calendars, school_ids, tables.now))
+        year = _Year(YearTables(tables.now), calendars, seed, as_of)
         chunk: list[HouseholdPlan] = []
         for household in plan_households(layout, scale, seed, as_of):
             chunk.append(household)
             if len(chunk) >= CHUNK_HOUSEHOLDS:
-                _write(chunk, tables, school_ids, summary)
+                _write(chunk, tables, school_ids, summary, year)
                 chunk = []
                 if progress:
                     progress(summary.students, scale.students, time.monotonic() - started)
         if chunk:
-            _write(chunk, tables, school_ids, summary)
+            _write(chunk, tables, school_ids, summary, year)
             if progress:
                 progress(summary.students, scale.students, time.monotonic() - started)
 
@@ -116,18 +139,48 @@ def seed_database(*, scale: Scale, seed: int, as_of: date = AS_OF, progress: Pro
         for model, count in [(School, len(schools)), (Household, summary.households),
                              (HouseholdAddress, summary.addresses), (Student, summary.students),
                              (Guardian, summary.guardians), (StudentGuardian, summary.links),
-                             (Enrollment, summary.enrollments)]:
+                             (Enrollment, summary.enrollments), (Session, summary.year["sessions"]),
+                             (GradingPeriod, summary.year["grading_periods"]),
+                             (CalendarDate, summary.year["calendar_dates"]),
+                             (AttendanceEvent, year.tables.counts["events"]),
+                             (Incident, year.tables.counts["incidents"]), (Action, year.tables.counts["actions"]),
+                             (ProgramParticipation, year.tables.counts["programs"])]:
             record_bulk(actor=None, model=model, summary=f"{note}: {count:,} {model._meta.verbose_name_plural}")
+        summary.year.update(year.tables.counts)
     _analyze()
+    if recompute:
+        recompute_indicators(summary, as_of)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def recompute_indicators(summary: Summary, as_of: date = AS_OF) -> None:
+    """Every indicator as of the snapshot, so the demo shows flags at once."""
+    begun = time.monotonic()
+    with audit_context(source=Source.SEED):
+        summary.indicators = indicators_recompute(as_of=as_of).pairs
+    summary.recompute_seconds = time.monotonic() - begun
+    summary.seconds += summary.recompute_seconds
+
+
+class _Year:
+    """Each student's planned year, cut at the snapshot, written right after the chunk's students."""
+
+    def __init__(self, tables: YearTables, calendars, seed: int, as_of: date):
+        self.tables, self.calendars, self.seed, self.as_of = tables, calendars, seed, as_of
+
+    def write(self, chunk: list[HouseholdPlan], student_ids: list[int], school_ids: dict[str, int]) -> None:
+        ids = iter(student_ids)
+        years = [(next(ids), student_year(s, h, self.calendars, self.seed).through(self.as_of))
+                 for h in chunk for s in h.students]
+        self.tables.write(years, school_ids)
 
 
 class _Tables:
     """One BulkTable per model, all stamped with the same creation time."""
 
     def __init__(self):
-        now = timezone.now()
+        now = self.now = timezone.now()
         self.household = BulkTable(Household, ["label", "phone"], now=now)
         self.address = BulkTable(HouseholdAddress, [
             "household_id", "address_type", "street", "unit", "city", "postal_code", "start_date", "end_date",
@@ -154,7 +207,8 @@ def search_text_of(s: StudentPlan) -> str:
     return student.search_text
 
 
-def _write(chunk: list[HouseholdPlan], tables: _Tables, school_ids: dict[str, int], summary: Summary) -> None:
+def _write(chunk: list[HouseholdPlan], tables: _Tables, school_ids: dict[str, int], summary: Summary,
+           year: _Year) -> None:
     household_ids = tables.household.insert([(h.label, h.phone) for h in chunk])
 
     addresses: list[tuple] = []
@@ -173,7 +227,8 @@ def _write(chunk: list[HouseholdPlan], tables: _Tables, school_ids: dict[str, in
                              s.has_504, s.english_learner, s.homeless, hid, search_text_of(s)))
     tables.address.insert(addresses)
     guardian_ids = iter(tables.guardian.insert(guardians))
-    student_ids = iter(tables.student.insert(students))
+    inserted = tables.student.insert(students)
+    student_ids = iter(inserted)
 
     links: list[tuple] = []
     enrollments: list[tuple] = []
@@ -189,6 +244,7 @@ def _write(chunk: list[HouseholdPlan], tables: _Tables, school_ids: dict[str, in
                                     e.exit_code))
     tables.link.insert(links)
     tables.enrollment.insert(enrollments)
+    year.write(chunk, inserted, school_ids)
 
     summary.households += len(household_ids)
     summary.addresses += len(addresses)
@@ -202,7 +258,9 @@ def _analyze() -> None:
     """Fresh planner statistics: right after a bulk load they are missing or stale on both databases."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for model in (Student, Enrollment, Guardian, StudentGuardian, Household, HouseholdAddress, School):
+            for model in (Student, Enrollment, Guardian, StudentGuardian, Household, HouseholdAddress, School,
+                          AttendanceEvent, CalendarDate, Session, GradingPeriod, Incident, Action,
+                          ProgramParticipation):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
         elif connection.vendor == "sqlite":
             cursor.execute("ANALYZE")

@@ -13,11 +13,15 @@ from django.db.models import Count
 from django.utils import timezone
 
 from casework.accounts.models import RoleAssignment, User
+from casework.attendance.models import AttendanceEvent
 from casework.audit.models import ChangeRecord
+from casework.calendars.models import CalendarDate, GradingPeriod, Session
 from casework.core.context import Source
 from casework.core.policy import for_user
 from casework.core.testing import factories as f
 from casework.core.text import search_terms
+from casework.discipline.models import Action, Incident
+from casework.programs.models import ProgramParticipation
 from casework.schools.models import School
 from casework.seed import names as nm
 from casework.seed.accounts import DEMO_USERS, ensure_demo_accounts
@@ -91,7 +95,8 @@ def test_bulk_load_leaves_one_summary_change_record_per_model():
     seed_database(scale=TINY, seed=1)
     bulk = ChangeRecord.objects.filter(action=ChangeRecord.Action.BULK)
     assert {r.content_type.model_class() for r in bulk} == {
-        School, Household, HouseholdAddress, Student, Guardian, StudentGuardian, Enrollment}
+        School, Household, HouseholdAddress, Student, Guardian, StudentGuardian, Enrollment, Session, GradingPeriod,
+        CalendarDate, AttendanceEvent, Incident, Action, ProgramParticipation}
     assert {r.source for r in bulk} == {Source.SEED}
     assert bulk.get(content_type__model="student").summary.endswith("300 students")
     # Staff accounts go through the services: one change record per row.

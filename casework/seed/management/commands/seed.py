@@ -1,13 +1,18 @@
-"""`casework seed --scale demo|district [--seed N]`: fill an empty database with a synthetic district."""
+"""`casework seed --scale demo|district [--seed N] [--export DIR [--through YYYY-MM-DD] [--no-db]]`: fill an
+empty database with a synthetic district, and/or write it out as CSV and Ed-Fi XML."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.seed.plan import SCALES
-from casework.seed.writer import SeedRefused, seed_database
+from casework.indicators.inputs import IndicatorError
+from casework.seed.export import export_district
+from casework.seed.plan import AS_OF, SCALES
+from casework.seed.writer import SeedRefused, recompute_indicators, seed_database
 
 
 class Command(BaseCommand):
@@ -20,6 +25,15 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (same seed, same district)")
         parser.add_argument("--students", type=int, default=None,
                             help="Override the scale's student count (the schools stay as the scale has them)")
+        parser.add_argument("--export", metavar="DIR", default=None,
+                            help="Also write the district as plain CSV and Ed-Fi XML interchanges into DIR "
+                                 "(generated from the plan, not read back)")
+        parser.add_argument("--through", metavar="YYYY-MM-DD", default=None,
+                            help=f"With --export: attendance up to this date (default {AS_OF.isoformat()}, the "
+                                 "seed's snapshot; e.g. 2027-06-15 for the whole school year)")
+        parser.add_argument("--no-db", action="store_true", help="With --export: only export, leave the database alone")
+        parser.add_argument("--no-recompute", action="store_true",
+                            help="Skip the indicators recompute after seeding (run `casework indicators` later)")
 
     def handle(self, *args, **opts):
         scale = SCALES[opts["scale"]]
@@ -27,13 +41,44 @@ class Command(BaseCommand):
             if opts["students"] < 1:
                 raise CommandError("--students must be at least 1.")
             scale = replace(scale, students=opts["students"])
+        through = AS_OF
+        if opts["through"] is not None:
+            if not opts["export"]:
+                raise CommandError("--through needs --export DIR.")
+            try:
+                through = date.fromisoformat(opts["through"])
+            except ValueError:
+                raise CommandError(f"--through {opts['through']!r} is not a date; use YYYY-MM-DD.") from None
+            if through < AS_OF:
+                raise CommandError(f"--through must be on or after the seed's snapshot, {AS_OF.isoformat()}.")
+        if opts["no_db"] and not opts["export"]:
+            raise CommandError("--no-db needs --export DIR.")
+        if not opts["no_db"]:
+            self._seed(scale, opts)
+        if opts["export"]:
+            try:
+                summary = export_district(Path(opts["export"]), scale=scale, seed=opts["seed"], through=through)
+            except OSError as exc:
+                raise CommandError(f"Cannot write the export to {opts['export']}: {exc.strerror or exc}.") from None
+            for line in summary.lines():
+                self.stdout.write(line)
+
+    def _seed(self, scale, opts):
         progress = self._progress if scale.students >= 20_000 and opts["verbosity"] >= 1 else None
         if progress:
             self.stdout.write(f"Seeding {scale.students:,} students in one transaction...")
         try:
-            summary = seed_database(scale=scale, seed=opts["seed"], progress=progress)
+            summary = seed_database(scale=scale, seed=opts["seed"], progress=progress, recompute=False)
         except SeedRefused as exc:
             raise CommandError(f"Refusing to seed: {exc}.") from None
+        if not opts["no_recompute"]:
+            if progress:
+                self.stdout.write(f"  {summary.seconds:.1f} s: recomputing indicators as of {AS_OF.isoformat()}...")
+                self.stdout.flush()
+            try:
+                recompute_indicators(summary, AS_OF)
+            except IndicatorError as exc:
+                raise CommandError(f"Seeded, but the indicators could not be computed: {exc}") from None
         for line in summary.lines():
             self.stdout.write(line)
 
