@@ -13,8 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from casework.attendance.models import AttendanceEvent
+from casework.core.bulk import BulkTable
 from casework.rules import engine
-from casework.seed.bulk import BulkTable
 
 from .inputs import indicators_as_of
 from .models import YEAR_TO_DATE, FlagCrossing, Flags, StudentIndicator

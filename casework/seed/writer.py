@@ -23,6 +23,7 @@ from casework.accounts.services import role_assign, user_create
 from casework.attendance.models import AttendanceEvent
 from casework.audit.services import record_bulk
 from casework.calendars.models import CalendarDate, GradingPeriod, Session
+from casework.core.bulk import BulkTable
 from casework.core.context import Source, audit_context
 from casework.discipline.models import Action, Incident
 from casework.indicators.services import indicators_recompute
@@ -31,7 +32,6 @@ from casework.schools.models import School
 from casework.students.models import Enrollment, Guardian, Household, HouseholdAddress, Student, StudentGuardian
 
 from .attendance_plan import student_year
-from .bulk import BulkTable
 from .calendar_plan import plan_calendars
 from .families import plan_households
 from .plan import AS_OF, SCHOOL_YEAR, HouseholdPlan, Scale, StudentPlan, plan_layout, plan_staff

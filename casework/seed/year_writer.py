@@ -12,11 +12,11 @@ from datetime import datetime
 from casework.attendance.choices import EDFI_NAMESPACE
 from casework.attendance.models import AttendanceEvent
 from casework.calendars.models import CalendarDate, GradingPeriod, Session
+from casework.core.bulk import BulkTable
 from casework.discipline.models import Action, Incident
 from casework.programs.models import ProgramParticipation
 
 from .attendance_plan import StudentYear
-from .bulk import BulkTable
 from .calendar_plan import CALENDAR_EVENT_NS, EDFI_EVENT, EDFI_SCHOOL_YEAR, GRADING_PERIOD_NS, CalendarPlan
 
 # Casework category -> the Ed-Fi AttendanceEventCategoryDescriptor an SIS would have sent.

@@ -16,6 +16,7 @@ from casework.accounts.models import RoleAssignment, User
 from casework.attendance.models import AttendanceEvent
 from casework.audit.models import ChangeRecord
 from casework.calendars.models import CalendarDate, GradingPeriod, Session
+from casework.core.bulk import BulkTable
 from casework.core.context import Source
 from casework.core.policy import for_user
 from casework.core.testing import factories as f
@@ -25,7 +26,6 @@ from casework.programs.models import ProgramParticipation
 from casework.schools.models import School
 from casework.seed import names as nm
 from casework.seed.accounts import DEMO_USERS, ensure_demo_accounts
-from casework.seed.bulk import BulkTable
 from casework.seed.families import plan_households
 from casework.seed.plan import (
     AGE_CUTOFF,

@@ -1,4 +1,4 @@
-"""Fast row inserts for the seed's bulk load.
+"""Fast row inserts for bulk loads: the seed and the indicator recompute.
 
 `QuerySet.bulk_create` compiles every value of every row through the field machinery: measured here at
 about 0.3 ms a row on SQLite, so the million rows of a district-scale seed would take many minutes
@@ -6,10 +6,10 @@ of CPU. The seed writes plain tuples instead, one prepared INSERT run with `exec
 `COPY ... FROM STDIN` on PostgreSQL, with ids allocated up front so children can point at parents.
 Any other database falls back to `bulk_create`.
 
-Only the seed uses this, on an empty database inside its one transaction (on SQLite that transaction
-holds the write lock, so `MAX(id)` cannot move under it; on PostgreSQL ids come from the table's own
-sequence). Like `bulk_create`, it bypasses services: callers fill derived fields themselves and write
-a summary change record.
+Callers run inside one transaction that has already written (on SQLite that transaction holds the
+write lock, so `MAX(id)` cannot move under it; on PostgreSQL ids come from the table's own sequence).
+Like `bulk_create`, it bypasses services: callers fill derived fields themselves and write a summary
+change record (the recompute's rows are derived data and need none).
 """
 
 from __future__ import annotations
