@@ -336,6 +336,21 @@ class DisciplineImporter(_EnrolledMixin, Importer):
         self.count(recorded.outcome, Action, student.pk)
 
 
+_REASON_LABELS = {label.casefold(): code for code, label in LawfulReason.choices}
+_CODE_FIRST = re.compile(r"^([A-Z]|PP-[A-Z]+)[.:)]\s")
+
+
+def _reason_in_text(text: str) -> str | None:
+    """A lawful-reason code carried in the reason text, as SIS exports often do (Ed-Fi's
+    AttendanceEventReason is free text): a known reason's label, or text led by its code, "B. Illness"."""
+    if not text:
+        return None
+    if code := _REASON_LABELS.get(text.strip().casefold()):
+        return code
+    match = _CODE_FIRST.match(text.strip())
+    return match.group(1) if match else None
+
+
 _EVENT_FIELDS = ("category", "reason_code", "reason_text", "minutes_present", "minutes_scheduled", "event_duration",
                  "arrival_time", "departure_time", "descriptor")
 
@@ -392,7 +407,7 @@ class AttendanceImporter(_EnrolledMixin, Importer):
         values["category"] = category
         if "descriptor" in row:
             values["descriptor"] = row["descriptor"][:306]
-        code = row.get("reason_code", "").upper() or implied_reason
+        code = row.get("reason_code", "").upper() or implied_reason or _reason_in_text(row.get("reason_text", ""))
         if code is None and category == AttendanceCategory.OUT_OF_SCHOOL_SUSPENSION:
             code = LawfulReason.H.value
         if code is not None and not _REASON_CODE.match(code):

@@ -45,6 +45,10 @@ def school_ref(code: str, name: str = "SchoolReference") -> str:
     return f"<{name}><SchoolIdentity><SchoolId>{escape(code)}</SchoolId></SchoolIdentity></{name}>"
 
 
+_SEX_URI = {"F": "uri://ed-fi.org/SexDescriptor#Female", "M": "uri://ed-fi.org/SexDescriptor#Male",
+            "X": "uri://ed-fi.org/SexDescriptor#Non-binary"}
+
+
 def student_ref(student_id: str) -> str:
     return f"<StudentReference><StudentIdentity><StudentUniqueId>{escape(student_id)}</StudentUniqueId>" \
            "</StudentIdentity></StudentReference>"
@@ -123,10 +127,11 @@ class Interchanges:
 
     def student(self, s: StudentPlan) -> None:
         self.files["student"].write(
-            f"<Student>{_el('StudentUniqueId', s.district_id)}<Name>{_el('FirstName', s.first_name)}"
+            # Data Standard v5 Student: the name parts and birth facts are direct children, in XSD order.
+            f"<Student>{_el('StudentUniqueId', s.district_id)}{_el('FirstName', s.first_name)}"
             f"{_el('MiddleName', s.middle_name)}{_el('LastSurname', s.last_name)}"
-            f"{_el('GenerationCodeSuffix', s.suffix)}</Name><BirthData>{_el('BirthDate', s.date_of_birth)}"
-            "</BirthData></Student>\n")
+            f"{_el('GenerationCodeSuffix', s.suffix)}{_el('BirthDate', s.date_of_birth)}"
+            f"{_el('BirthSex', _SEX_URI.get(s.sex, ''))}{_el('PreferredFirstName', s.preferred_name)}</Student>\n")
 
     def enrollment(self, s: StudentPlan, e: EnrollmentPlan) -> None:
         exit_ = ""
@@ -143,11 +148,12 @@ class Interchanges:
             "</CalendarReference></StudentSchoolAssociation>\n")
 
     def attendance(self, student_id: str, e: EventPlan, session_name: str) -> None:
+        # The event's own elements are direct children of StudentSchoolAttendanceEvent (no wrapper).
         self.files["attendance"].write(
-            f"<StudentSchoolAttendanceEvent><AttendanceEvent>{_el('EventDate', e.day)}"
+            f"<StudentSchoolAttendanceEvent>{student_ref(student_id)}{school_ref(e.school)}"
+            f"{session_ref(e.school, session_name)}{_el('EventDate', e.day)}"
             f"<AttendanceEventCategory>{ATTENDANCE_NS}#{EDFI_CATEGORY[e.category]}</AttendanceEventCategory>"
             f"{_el('AttendanceEventReason', e.reason_text)}{_el('EventDuration', e.event_duration)}"
-            f"</AttendanceEvent>{student_ref(student_id)}{school_ref(e.school)}{session_ref(e.school, session_name)}"
             f"{_el('SchoolAttendanceDuration', e.minutes_present)}{_el('ArrivalTime', e.arrival_time)}"
             f"{_el('DepartureTime', e.departure_time)}</StudentSchoolAttendanceEvent>\n")
 

@@ -21,6 +21,7 @@ from .families import plan_households
 from .plan import AS_OF, GRADES, LEVEL_GRADES, Scale, plan_layout
 
 CSV_COLUMNS = {
+    "schools": ["school_id", "name", "level", "street", "city", "state", "postal_code", "phone"],
     "students": ["student_id", "first_name", "last_name", "birth_date", "grade", "state_id", "middle_name", "suffix",
                  "preferred_name", "sex", "home_language"],
     "enrollments": ["student_id", "school_id", "entry_date", "exit_date", "grade", "entry_code", "exit_code"],
@@ -85,6 +86,8 @@ def export_district(folder: Path, *, scale: Scale, seed: int, through: date = AS
             summary.rows[name] += 1
 
         for school in layout.schools:
+            row("schools", school.code, school.name, school.level, school.street, school.city, "MD",
+                school.postal_code, school.phone)
             xml.school(school, [g for g in GRADES if g in LEVEL_GRADES[school.level]])
             cal = calendars[school.code]
             xml.calendar(cal)
