@@ -5,7 +5,7 @@
 
 Needs a database seeded with `casework seed --scale district` (its indicators are recomputed by the
 seed). Requests the page through Django's test client exactly as a browser would (session login,
-middleware, policy path, access logging, template), as the director and as a PPW assigned to that school,
+middleware, policy path, access logging, template), as the director (or a supervisor: the same district-wide scope) and as a PPW assigned to that school,
 for page 1 sorted by attendance rate (the default), page 2, and with a flag filter. Baselines in the same
 run: `/healthz` through the same client (the framework's own cost) and a primary-key lookup of a student.
 Prints median and p95 (the target: p95 under 150 ms on PostgreSQL).
@@ -61,9 +61,11 @@ def main() -> None:
     school = School.objects.get(pk=largest["school"])
     print(machine())
     print(f"school {school.code} ({school.level}): {largest['n']:,} students with indicators")
-    director = User.objects.filter(role_assignments__role=Role.DIRECTOR).first()
+    # District-wide: the director, or a supervisor (same scope) where the seed made no director account.
+    wide = (User.objects.filter(role_assignments__role=Role.DIRECTOR).first()
+            or User.objects.filter(role_assignments__role=Role.SUPERVISOR).first())
     ppw_link = RoleAssignment.objects.filter(role=Role.PPW, school=school).select_related("user").first()
-    users = [("director", director)] + ([("ppw", ppw_link.user)] if ppw_link else [])
+    users = [("district", wide)] + ([("ppw", ppw_link.user)] if ppw_link else [])
     url = f"/schools/{school.code}/early-warning/"
     cases = [("page 1, by rate", url), ("page 2, by rate", url + "?page=2"),
              ("chronic only", url + "?flag=chronic_absent"), ("by name", url + "?sort=name")]

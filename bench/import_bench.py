@@ -67,6 +67,7 @@ def main() -> None:
     parser.add_argument("--pg-db", default="casework_bench_district")
     parser.add_argument("--reuse", action="store_true", help="The database is already seeded and exported")
     parser.add_argument("--through", default="2027-06-15", help="Last date of exported attendance")
+    parser.add_argument("--csv", default=None, help="The attendance CSV to import (default: WORKDIR/export/)")
     args = parser.parse_args()
     workdir = Path(args.workdir or Path(tempfile.gettempdir()) / f"casework-bench-{args.db}")
     if args.db == "postgres":
@@ -87,7 +88,7 @@ def main() -> None:
         seconds, _ = clock(call_command, "seed", "--scale", "district", "--export", str(export),
                            "--through", args.through)
         print(f"exported in {seconds:.0f} s")
-    path = export / "attendance.csv"
+    path = Path(args.csv) if args.csv else export / "attendance.csv"
     with open(path, encoding="utf-8", newline="") as f:
         columns = next(csv.reader(f))
     print(machine())

@@ -34,8 +34,9 @@ def test_full_recompute_stores_every_period(district):  # noqa: F811
     periods = {p["name"]: p for p in ytd.values["periods"]}
     assert sorted(periods) == ["Q1", "Q2", "S1"]
     assert periods["Q1"]["kind"] == "quarter" and periods["Q1"]["habitual_truant"]["raised"] is True
-    assert "Q1" in periods["Q1"]["habitual_truant"]["explanation"]
-    assert periods["Q2"]["habitual_truant"] == {"raised": False}  # lowered flags carry no text in the store
+    assert periods["Q2"]["habitual_truant"] == {"raised": False}  # period flags carry no text in the store
+    assert ytd.values["habitual_truant"]["periods"] == ["Q1"]  # the student-level flag explains itself
+    assert "Q1 (2025-09-01 to 2025-09-12)" in ytd.values["habitual_truant"]["explanation"]
     # Recomputing replaces, never duplicates.
     assert indicators_recompute(as_of=AS_OF).rows == 3
     assert StudentIndicator.objects.count() == 3
@@ -133,3 +134,16 @@ def test_recompute_command(district, capsys):  # noqa: F811
         call_command("recompute", "--school", "NOPE", stdout=out)
     with pytest.raises(CommandError, match="not a date"):
         call_command("recompute", "--as-of", "26/09/2025", stdout=out)
+
+
+def test_batches_of_schools_give_the_same_rows(district, monkeypatch):  # noqa: F811
+    from casework.indicators import services
+
+    indicators_recompute(as_of=AS_OF)
+    whole = sorted(StudentIndicator.objects.values_list("student_id", "school_id", "days_enrolled", "days_absent",
+                                                        "days_unlawful", "chronic_absent", "habitual_truant"))
+    monkeypatch.setattr(services, "_SCHOOLS_PER_BATCH", 1)  # one school per batch: L100, then P200
+    done = indicators_recompute(as_of=AS_OF)
+    assert (done.pairs, done.rows, done.crossed, done.cleared) == (3, 3, 0, 0)
+    assert sorted(StudentIndicator.objects.values_list("student_id", "school_id", "days_enrolled", "days_absent",
+                                                       "days_unlawful", "chronic_absent", "habitual_truant")) == whole
