@@ -21,6 +21,16 @@ def _as_of(text: str) -> date:
         raise CommandError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15.") from None
 
 
+def _school_ids(code: str | None) -> list[int] | None:
+    """--school CODE as a list of one school id; None (every school) without it."""
+    if code is None:
+        return None
+    pk = School.objects.filter(code=code.strip()).values_list("pk", flat=True).first()
+    if pk is None:
+        raise CommandError(f"Unknown school code {code.strip()!r}: no school has this code.")
+    return [pk]
+
+
 class Command(BaseCommand):
     help = ("Print attendance indicators (days enrolled, present, absent, unlawful, rate, band, chronic "
             "absence, habitual truancy, Educ. Art. 7-302.2 truancy, suspensions, ABC flags), one row per "
@@ -33,13 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         as_of = _as_of(opts["as_of"])
-        school_ids = None
-        if opts["school"] is not None:
-            code = opts["school"].strip()
-            pk = School.objects.filter(code=code).values_list("pk", flat=True).first()
-            if pk is None:
-                raise CommandError(f"Unknown school code {code!r}: no school has this code.")
-            school_ids = [pk]
+        school_ids = _school_ids(opts["school"])
         try:
             _inputs, rows = indicators_as_of(as_of=as_of, school_ids=school_ids)
         except IndicatorError as exc:

@@ -8,9 +8,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from casework.indicators.inputs import IndicatorError
-from casework.indicators.management.commands.indicators import _as_of
+from casework.indicators.management.commands.indicators import _as_of, _school_ids
 from casework.indicators.services import default_as_of, indicators_recompute
-from casework.schools.models import School
 
 
 class Command(BaseCommand):
@@ -23,13 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         as_of = _as_of(opts["as_of"]) if opts["as_of"] else default_as_of()
-        school_ids = None
-        if opts["school"] is not None:
-            code = opts["school"].strip()
-            pk = School.objects.filter(code=code).values_list("pk", flat=True).first()
-            if pk is None:
-                raise CommandError(f"Unknown school code {code!r}: no school has this code.")
-            school_ids = [pk]
+        school_ids = _school_ids(opts["school"])
         started = time.perf_counter()
         try:
             done = indicators_recompute(as_of=as_of, school_ids=school_ids)
