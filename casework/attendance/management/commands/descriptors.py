@@ -1,0 +1,61 @@
+"""`casework descriptors`: the district's attendance descriptor mapping, listed or edited.
+
+    casework descriptors                                   # list every mapping
+    casework descriptors set DESCRIPTOR CATEGORY [--reason CODE] [--notes TEXT] --user USERNAME
+
+A SIS sends attendance as descriptors (Ed-Fi URIs such as
+uri://ed-fi.org/AttendanceEventCategoryDescriptor#Tardy, or local codes such as UA); the importers
+read them through this table. Editing it is a change to how every later import is read, so it is
+recorded under an account that holds "rules.manage" (the data steward or the director)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from casework.attendance.choices import AttendanceCategory
+from casework.attendance.models import DescriptorMapping
+from casework.attendance.services import descriptor_mapping_set
+from casework.core import policy
+
+
+class Command(BaseCommand):
+    help = "List the attendance descriptor mapping, or set one descriptor's category (and implied lawful reason)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", nargs="?", choices=["list", "set"], default="list")
+        parser.add_argument("descriptor", nargs="?", help="The Ed-Fi URI or local code, as the SIS sends it")
+        parser.add_argument("category", nargs="?", help=f"One of: {', '.join(AttendanceCategory.values)}")
+        parser.add_argument("--reason", default=None, help="Lawful reason code the descriptor implies, e.g. B")
+        parser.add_argument("--notes", default="", help="Why (kept with the mapping)")
+        parser.add_argument("--user", metavar="USERNAME", help="The account the change is recorded under")
+
+    def handle(self, *args, **opts):
+        if opts["action"] == "list":
+            for m in DescriptorMapping.objects.order_by("descriptor"):
+                reason = f" (reason {m.reason_code})" if m.reason_code else ""
+                origin = "shipped" if m.shipped else "district"
+                self.stdout.write(f"{m.descriptor}\t{m.category}{reason}\t[{origin}]")
+            return
+        if not opts["descriptor"] or not opts["category"]:
+            raise CommandError("Say what to map: casework descriptors set DESCRIPTOR CATEGORY --user USERNAME")
+        if opts["category"] not in AttendanceCategory.values:
+            raise CommandError(f"Unknown category {opts['category']!r}; use one of "
+                               f"{', '.join(AttendanceCategory.values)}.")
+        if not opts["user"]:
+            raise CommandError("Give --user: a change to the mapping is recorded under an account.")
+        actor = get_user_model().objects.filter(username=opts["user"]).first()
+        if actor is None:
+            raise CommandError(f"No account named {opts['user']}.")
+        if not policy.has_action(actor, "rules.manage"):
+            raise CommandError(f"{opts['user']} may not change the mapping (data steward or director only).")
+        reason = opts["reason"].strip().upper() if opts["reason"] else None
+        try:
+            mapping = descriptor_mapping_set(actor=actor, descriptor=opts["descriptor"], category=opts["category"],
+                                             reason_code=reason, notes=opts["notes"][:200])
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        self.stdout.write(f"{mapping.descriptor} -> {mapping.category}"
+                          + (f" (reason {mapping.reason_code})" if mapping.reason_code else "")
+                          + ". Later imports read it this way; re-import to apply it to stored events.")
