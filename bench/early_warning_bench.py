@@ -5,9 +5,10 @@
 
 Needs a database seeded with `casework seed --scale district` (its indicators are recomputed by the
 seed). Requests the page through Django's test client exactly as a browser would (session login,
-middleware, policy path, access logging, template), as the director (or a supervisor: the same district-wide scope) and as a PPW assigned to that school,
-for page 1 sorted by attendance rate (the default), page 2, and with a flag filter. Baselines in the same
-run: `/healthz` through the same client (the framework's own cost) and a primary-key lookup of a student.
+middleware, policy path, access logging, template), as the director (or a supervisor: the same
+district-wide scope) and as a PPW assigned to that school, for page 1 sorted by attendance rate (the
+default), page 2, with a flag filter and sorted by name. Baselines in the same run: `/healthz` through
+the same client (the framework's own cost) and a primary-key lookup of a student.
 Prints median and p95 (the target: p95 under 150 ms on PostgreSQL).
 """
 

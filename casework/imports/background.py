@@ -26,6 +26,7 @@ from .services import import_bundle, import_run
 log = logging.getLogger(__name__)
 
 RECOMPUTE_KEY = "casework:indicators-recompute"
+RECOMPUTE_LOCK = "casework:indicators-recompute-lock"
 RECOMPUTE_TTL = 7 * 24 * 3600
 # A "running" mark outlives a crashed process only this long, so a new recompute can be started later.
 RECOMPUTE_RUNNING_TTL = 6 * 3600
@@ -82,8 +83,7 @@ def recompute_status() -> dict | None:
 
 def start_recompute(*, actor_pk: int | None) -> bool:
     """A full indicators recompute as of the default date. False when one is already running."""
-    status = recompute_status()
-    if status and status.get("state") == "running":
+    if not cache.add(RECOMPUTE_LOCK, 1, RECOMPUTE_RUNNING_TTL):  # check and claim in one step
         return False
     actor = _actor(actor_pk)
     who = actor.get_username() if actor else ""
@@ -91,26 +91,34 @@ def start_recompute(*, actor_pk: int | None) -> bool:
               RECOMPUTE_RUNNING_TTL)
 
     def job() -> None:
-        from casework.indicators.inputs import IndicatorError
-        from casework.indicators.services import default_as_of, indicators_recompute
-
-        started = recompute_status() or {}
         try:
-            with audit_context(actor=actor, source=Source.JOB):
-                as_of = default_as_of()
-                done = indicators_recompute(as_of=as_of)
-        except IndicatorError as exc:
-            cache.set(RECOMPUTE_KEY, {**started, "state": "failed", "message": str(exc),
-                                      "finished": timezone.now().isoformat()}, RECOMPUTE_TTL)
-            return
-        except Exception as exc:
-            cache.set(RECOMPUTE_KEY, {**started, "state": "failed", "finished": timezone.now().isoformat(),
-                                      "message": f"The recompute stopped unexpectedly ({type(exc).__name__})."},
-                      RECOMPUTE_TTL)
-            raise
-        cache.set(RECOMPUTE_KEY, {**started, "state": "done", "as_of": as_of.isoformat(), "pairs": done.pairs,
-                                  "rows": done.rows, "crossed": done.crossed, "cleared": done.cleared,
-                                  "finished": timezone.now().isoformat()}, RECOMPUTE_TTL)
+            _recompute_job(actor)
+        finally:
+            cache.delete(RECOMPUTE_LOCK)
 
     _run(job, "recompute")
     return True
+
+
+def _recompute_job(actor) -> None:
+    """The full recompute the import page started, its outcome left in the cache for the page."""
+    from casework.indicators.inputs import IndicatorError
+    from casework.indicators.services import default_as_of, indicators_recompute
+
+    started = recompute_status() or {}
+    try:
+        with audit_context(actor=actor, source=Source.JOB):
+            as_of = default_as_of()
+            done = indicators_recompute(as_of=as_of)
+    except IndicatorError as exc:
+        cache.set(RECOMPUTE_KEY, {**started, "state": "failed", "message": str(exc),
+                                  "finished": timezone.now().isoformat()}, RECOMPUTE_TTL)
+        return
+    except Exception as exc:
+        cache.set(RECOMPUTE_KEY, {**started, "state": "failed", "finished": timezone.now().isoformat(),
+                                  "message": f"The recompute stopped unexpectedly ({type(exc).__name__})."},
+                  RECOMPUTE_TTL)
+        raise
+    cache.set(RECOMPUTE_KEY, {**started, "state": "done", "as_of": as_of.isoformat(), "pairs": done.pairs,
+                              "rows": done.rows, "crossed": done.crossed, "cleared": done.cleared,
+                              "finished": timezone.now().isoformat()}, RECOMPUTE_TTL)

@@ -210,11 +210,12 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
         if run.created + run.updated == 0 and not rejects:
             run.message = "\n".join(p for p in ["Nothing changed: every row matches what is stored.", run.message]
                                     if p)
-        if recompute:
-            note = _recompute_after(importers.values())
-            if note:
-                run.message = "\n".join(p for p in [run.message, note] if p)
-    run.save()
+    run.save()  # the import's outcome is recorded before anything else can fail
+    if recompute and run.status != ImportRun.Status.REFUSED:
+        note = _recompute_after(importers.values(), run.pk)
+        if note:
+            run.message = "\n".join(p for p in [run.message, note] if p)
+            run.save(update_fields=["message"])
     _publish(run, "done", 1, 1)
     return run
 
@@ -227,7 +228,7 @@ def _total_counts(importers: Iterable[Importer]) -> dict[str, int]:
     return totals
 
 
-def _recompute_after(importers: Iterable[Importer]) -> str:
+def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:
     """Incremental recompute, as of today: every student of a school whose calendar changed, and the
     students whose records changed. A failure to compute is reported on the run, never undoes it."""
     from casework.indicators.inputs import IndicatorError
@@ -244,6 +245,10 @@ def _recompute_after(importers: Iterable[Importer]) -> str:
         done_students = indicators_recompute(as_of=as_of, student_ids=sorted(students)) if students else None
     except IndicatorError as exc:
         return f"Indicators were not recomputed: {exc}"
+    except Exception as exc:  # the import is committed whatever happens here; say so, keep the cause in the log
+        log.exception("indicators recompute after import run %s failed", run_pk)
+        return (f"The import is committed, but the indicators were not recomputed ({type(exc).__name__}); "
+                "run casework recompute.")
     pairs = sum(d.pairs for d in (done_schools, done_students) if d)
     return f"Indicators recomputed as of {as_of.isoformat()} for {pairs} student x school pair(s)."
 

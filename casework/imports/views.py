@@ -60,9 +60,14 @@ def _store(run: ImportRun, form: ImportForm) -> list[Path]:
     return paths
 
 
+# Fields of rejected rows whose value can be a student's SIS id (plain CSV and Ed-Fi use student_id;
+# OneRoster names the user by identifier, sourcedId or userSourcedId).
+_STUDENT_FIELDS = frozenset({"student_id", "identifier", "sourcedId", "userSourcedId"})
+
+
 def _log_identified(request, rows, action: str, run: ImportRun) -> None:
     """A rejected student_id that names a known student discloses that student: log it as an access."""
-    ids = {r.value for r in rows if r.field == "student_id" and r.value}
+    ids = {r.value for r in rows if r.field in _STUDENT_FIELDS and r.value}
     if not ids:
         return
     students = Student.objects.for_user(request.user, "student.view").filter(district_id__in=ids)

@@ -5,13 +5,16 @@ inputs carry the audit trail, and recomputing gives the same rows)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from casework.core.models import AuditedModel
 from casework.core.querysets import ScopedQuerySet
-from casework.students.models import _scoped_student_ids
+from casework.students.models import Enrollment
 
 YEAR_TO_DATE = "year_to_date"
 
@@ -25,17 +28,23 @@ class Flags(models.TextChoices):
 
 
 class _SchoolAndStudentQuerySet(ScopedQuerySet):
-    """Rows owned by a school about one student: in scope when the school is, and the student is one of
-    its students in the user's sense (a PPW keeps a child who left for the grace period; the school's
-    own staff see its current students only, so a principal never sees a leaver's flags)."""
+    """Rows owned by a school about one student: in scope when the school is one of the user's and the
+    student is enrolled at *that* school in the user's sense (a PPW keeps a child who left for the grace
+    period; the school's own staff see its current students only, so a principal never sees the flags of
+    a child who left, even one now at another of their schools)."""
 
     def in_schools(self, school_ids):
-        return self.filter(school_id__in=school_ids,
-                           student_id__in=_scoped_student_ids(school_ids, recent_exits=True))
+        return self._reach(school_ids, recent_exits=True)
 
     def in_current_schools(self, school_ids):
-        return self.filter(school_id__in=school_ids,
-                           student_id__in=_scoped_student_ids(school_ids, recent_exits=False))
+        return self._reach(school_ids, recent_exits=False)
+
+    def _reach(self, school_ids, *, recent_exits: bool):
+        today = timezone.localdate()
+        since = today - timedelta(days=settings.SCOPE_RECENT_EXIT_DAYS) if recent_exits else today
+        enrolled_here = Enrollment.objects.filter(student_id=OuterRef("student_id"), school_id=OuterRef("school_id"))
+        return self.filter(Exists(enrolled_here.filter(Q(exit_date__isnull=True) | Q(exit_date__gte=since))),
+                           school_id__in=school_ids)
 
 
 class StudentIndicatorQuerySet(_SchoolAndStudentQuerySet):

@@ -96,10 +96,12 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
         for batch in batches:
             done = _recompute_batch(as_of=as_of, school_ids=batch, student_ids=student_ids, table=table)
             total = Recomputed(*(a + b for a, b in zip(astuple(total), astuple(done), strict=True)))
-    if student_ids is None:  # a full recompute: record the dashboard's district summaries of that date
+    if student_ids is None and school_ids is None:
+        # A full recompute records the dashboard's summaries of that date. Not a partial one: the
+        # dashboard reads the latest date's summaries as the whole district.
         from casework.reports.services import summaries_record  # reports reads indicators: import here
 
-        summaries_record(as_of=as_of, school_ids=None if school_ids is None else school_ids_all)
+        summaries_record(as_of=as_of)
     return total
 
 

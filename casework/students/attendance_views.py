@@ -55,9 +55,12 @@ def parse_as_of(raw: str | None, today: datetime.date) -> tuple[datetime.date, s
     if not raw:
         return today, ""
     try:
-        return datetime.date.fromisoformat(raw), ""
+        day = datetime.date.fromisoformat(raw)
     except ValueError:
         return today, f"“{raw[:20]}” is not a date written YYYY-MM-DD; showing attendance as of today."
+    if not 1901 <= day.year <= 9998:  # the school year around it must exist (1 July to 30 June)
+        return today, f"{raw[:20]} is outside any school year; showing attendance as of today."
+    return day, ""
 
 
 def rate_chart(weeks: list[calendar_view.WeekRate], goal: float, school_pk: int) -> str:

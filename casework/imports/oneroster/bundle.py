@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from django.conf import settings
+
 from casework.imports.csvfile import CsvFile, Refused
 
 MANIFEST = "manifest.csv"
@@ -107,11 +109,20 @@ def _unzip(path: Path, folder: Path) -> None:
             if len(manifests) > 1:
                 raise Refused(f"{path.name}: the zip holds more than one manifest.csv ({', '.join(manifests)}).")
             home = PurePosixPath(manifests[0]).parent
-            for name in names:
-                member = PurePosixPath(name)
-                if member.parent == home and member.suffix.lower() == ".csv":
-                    with archive.open(name) as src, open(folder / member.name, "wb") as dst:
-                        shutil.copyfileobj(src, dst)
+            members = [n for n in names
+                       if PurePosixPath(n).parent == home and PurePosixPath(n).suffix.lower() == ".csv"]
+            limit = settings.CASEWORK_IMPORT_MAX_BYTES
+            if sum(archive.getinfo(n).file_size for n in members) > limit:
+                raise Refused(f"{path.name}: the bundle unpacks to more than {limit:,} bytes, the import size limit.")
+            written = 0
+            for name in members:
+                with archive.open(name) as src, open(folder / PurePosixPath(name).name, "wb") as dst:
+                    while chunk := src.read(1 << 20):  # a zip's declared sizes can lie: count what is written
+                        written += len(chunk)
+                        if written > limit:
+                            raise Refused(f"{path.name}: the bundle unpacks to more than {limit:,} bytes, the "
+                                          "import size limit.")
+                        dst.write(chunk)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise Refused(f"{path.name}: the zip file cannot be read ({exc}).") from None
 

@@ -364,3 +364,20 @@ def test_school_staff_see_current_students_only(ew):
     principal_crossings = FlagCrossing.objects.for_user(ew.users["principal"], "indicators.view")
     assert not principal_crossings.filter(student=left).exists()
     assert FlagCrossing.objects.for_user(ew.users["ppw"], "indicators.view").filter(student=left).exists()
+
+
+def test_a_leaver_now_at_another_of_the_principals_schools_is_not_on_the_old_list(ew):
+    """A principal of A100 and B200: a child who left A100 for B200 shows on B200's list, not on A100's."""
+    from django.utils import timezone
+
+    moved = f.student(school=ew.a, first_name="Mo", last_name="Mover", district_id="500010",
+                      entry_date=D(2025, 8, 25), exit_date=timezone.localdate() - datetime.timedelta(days=20))
+    f.enrollment(student=moved, school=ew.b, entry_date=timezone.localdate() - datetime.timedelta(days=19))
+    indicator(moved, ew.a, rate=0.6, band="severe_chronic", absent=16, chronic_absent=True)
+    indicator(moved, ew.b, rate=1.0, band="satisfactory")
+    both = f.user(username="ew-principal-ab", role="school_admin", schools=[ew.a, ew.b])
+    c = Client()
+    c.force_login(both)
+    on_a = names(c.get(reverse("indicators:early_warning", kwargs={"code": "A100"})))
+    on_b = names(c.get(reverse("indicators:early_warning", kwargs={"code": "B200"})))
+    assert "Mover" not in on_a and "Mover" in on_b

@@ -139,8 +139,9 @@ def test_export_is_well_formed_and_imports_without_rejects(tmp_path):
     assert len(events) == summary.rows["attendance"]
     first = events[0]
     assert first.tag == f"{{{NAMESPACE}}}StudentSchoolAttendanceEvent"
-    assert [c.tag.split("}")[1] for c in first][:4] == ["AttendanceEvent", "StudentReference", "SchoolReference",
-                                                        "SessionReference"]
+    # Data Standard v5: the references, then the event's own elements as direct children (no wrapper).
+    assert [c.tag.split("}")[1] for c in first][:5] == ["StudentReference", "SchoolReference", "SessionReference",
+                                                        "EventDate", "AttendanceEventCategory"]
     with open(tmp_path / "attendance.csv", encoding="utf-8") as fh:
         assert sum(1 for _ in csv.DictReader(fh)) == summary.rows["attendance"]
 
