@@ -148,3 +148,20 @@ def test_absent_columns_leave_stored_values_alone(world, tmp_path):
     assert r.unchanged == 1
     e = Enrollment.objects.get(student=world.student_a, school=world.school_a)
     assert e.exit_date == datetime.date(2026, 1, 2) and e.grade == "04"
+
+
+def test_a_failed_recompute_does_not_undo_or_misreport_the_import(db, tmp_path, monkeypatch):
+    """The import commits first; if the recompute after it fails, the run still says committed and why
+    the indicators are stale, instead of "nothing was written"."""
+    from casework.imports.models import ImportRun
+    from casework.indicators import services as indicator_services
+    from casework.students.models import Student
+
+    def broken(**kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(indicator_services, "indicators_recompute", broken)
+    run = import_run(actor=None, kind="students", paths=[write(tmp_path, STUDENTS)])
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.COMMITTED and run.created == Student.objects.count() > 0
+    assert "the indicators were not recomputed (RuntimeError); run casework recompute" in run.message
