@@ -30,6 +30,8 @@ from .models import ImportRun, RejectedRow
 from .parsing import RowError
 
 FORMATS = ("csv", "edfi", "oneroster")
+# An import that changed more students than this is followed by a full recompute, not a per-student one.
+FULL_RECOMPUTE_ABOVE = 20_000
 log = logging.getLogger(__name__)
 
 # (line or None, element path or "", row) as a stage yields them; a RowError in place of the row
@@ -240,9 +242,14 @@ def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:
     if not schools and not students:
         return ""
     as_of = default_as_of()
+    if len(students) > FULL_RECOMPUTE_ABOVE:  # most of the district changed: the full pass is cheaper
+        schools, students = set(), set()
     try:
-        done_schools = indicators_recompute(as_of=as_of, school_ids=sorted(schools)) if schools else None
-        done_students = indicators_recompute(as_of=as_of, student_ids=sorted(students)) if students else None
+        if not schools and not students:
+            done_schools, done_students = indicators_recompute(as_of=as_of), None
+        else:
+            done_schools = indicators_recompute(as_of=as_of, school_ids=sorted(schools)) if schools else None
+            done_students = indicators_recompute(as_of=as_of, student_ids=sorted(students)) if students else None
     except IndicatorError as exc:
         return f"Indicators were not recomputed: {exc}"
     except Exception as exc:  # the import is committed whatever happens here; say so, keep the cause in the log

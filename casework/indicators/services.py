@@ -24,6 +24,7 @@ from .models import YEAR_TO_DATE, FlagCrossing, Flags, StudentIndicator
 
 _BATCH = 5000
 _SCHOOLS_PER_BATCH = 25  # ~20,000 students at district scale: memory stays well under a gigabyte
+_STUDENTS_PER_BATCH = 2000
 _FLAGS = tuple(Flags.values)  # computed once: TextChoices.values builds a new list on every access
 _PERIOD_FLAGS = ("chronic_absent", "habitual_truant", "truant_7_302_2", "abc_attendance", "abc_behavior")
 _COLUMNS = ("student_id", "school_id", "as_of", "period_key", "period_kind", "rule_set_id", "calendar_method",
@@ -88,13 +89,17 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
         school_ids_all = list(School.objects.order_by("pk").values_list("pk", flat=True))
     else:
         school_ids_all = list(school_ids)
-    batches = [school_ids_all] if student_ids is not None else [
-        school_ids_all[i:i + _SCHOOLS_PER_BATCH] for i in range(0, len(school_ids_all), _SCHOOLS_PER_BATCH)]
+    if student_ids is None:
+        batches = [(school_ids_all[i:i + _SCHOOLS_PER_BATCH], None)
+                   for i in range(0, len(school_ids_all), _SCHOOLS_PER_BATCH)]
+    else:  # a few thousand ids per IN list: SQLite caps the parameters of one statement
+        ids = sorted(set(student_ids))
+        batches = [(school_ids_all, ids[i:i + _STUDENTS_PER_BATCH]) for i in range(0, len(ids), _STUDENTS_PER_BATCH)]
     total = Recomputed(pairs=0, rows=0)
     table = BulkTable(StudentIndicator, _COLUMNS, now=timezone.now())
     with _gc_paused():
-        for batch in batches:
-            done = _recompute_batch(as_of=as_of, school_ids=batch, student_ids=student_ids, table=table)
+        for schools, students in batches:
+            done = _recompute_batch(as_of=as_of, school_ids=schools, student_ids=students, table=table)
             total = Recomputed(*(a + b for a, b in zip(astuple(total), astuple(done), strict=True)))
     if student_ids is None and school_ids is None:
         # A full recompute records the dashboard's summaries of that date. Not a partial one: the

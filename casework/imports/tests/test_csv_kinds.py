@@ -165,3 +165,15 @@ def test_a_failed_recompute_does_not_undo_or_misreport_the_import(db, tmp_path, 
     run.refresh_from_db()
     assert run.status == ImportRun.Status.COMMITTED and run.created == Student.objects.count() > 0
     assert "the indicators were not recomputed (RuntimeError); run casework recompute" in run.message
+
+
+def test_a_large_change_is_followed_by_a_full_recompute(db, tmp_path, monkeypatch):
+    from casework.imports import services
+    from casework.indicators import services as indicator_services
+
+    calls = []
+    monkeypatch.setattr(services, "FULL_RECOMPUTE_ABOVE", 1)  # the file below changes 2 students: "most"
+    monkeypatch.setattr(indicator_services, "indicators_recompute",
+                        lambda **kw: calls.append(kw) or indicator_services.Recomputed(pairs=0, rows=0))
+    import_run(actor=None, kind="students", paths=[write(tmp_path, STUDENTS)])
+    assert len(calls) == 1 and "student_ids" not in calls[0] and "school_ids" not in calls[0]

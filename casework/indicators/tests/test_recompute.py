@@ -147,3 +147,17 @@ def test_batches_of_schools_give_the_same_rows(district, monkeypatch):  # noqa: 
     assert (done.pairs, done.rows, done.crossed, done.cleared) == (3, 3, 0, 0)
     assert sorted(StudentIndicator.objects.values_list("student_id", "school_id", "days_enrolled", "days_absent",
                                                        "days_unlawful", "chronic_absent", "habitual_truant")) == whole
+
+
+def test_students_in_batches_give_the_same_rows(district, monkeypatch):  # noqa: F811
+    from casework.indicators import services
+
+    lsch, psch, one, two = district
+    indicators_recompute(as_of=AS_OF)
+    whole = sorted(StudentIndicator.objects.values_list("student_id", "school_id", "days_enrolled", "days_absent",
+                                                        "days_unlawful", "habitual_truant"))
+    monkeypatch.setattr(services, "_STUDENTS_PER_BATCH", 1)  # one student per IN list
+    done = indicators_recompute(as_of=AS_OF, student_ids=[two.pk, one.pk])
+    assert (done.pairs, done.rows) == (3, 3)  # 100001 at L100; 100002 at L100 and at P200
+    assert sorted(StudentIndicator.objects.values_list("student_id", "school_id", "days_enrolled", "days_absent",
+                                                       "days_unlawful", "habitual_truant")) == whole
