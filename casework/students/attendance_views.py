@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 
 from casework.attendance import calendar_view
 from casework.audit import services as audit
@@ -17,7 +17,8 @@ from casework.audit.models import AccessLog
 from casework.core import charts, policy
 from casework.discipline.models import Action
 from casework.indicators.inputs import IndicatorError, indicators_as_of, school_year_bounds
-from casework.indicators.models import Flags
+from casework.indicators.models import Flags, StudentIndicator
+from casework.indicators.services import default_as_of
 from casework.programs.models import ProgramParticipation
 from casework.rules import engine
 
@@ -116,9 +117,16 @@ class StudentAttendanceView(StudentDetailView):
             raise Http404
         return student
 
+    def default_as_of(self, request, student) -> datetime.date:
+        """The date the lists show this student as of (the stored snapshot's), so the tab and the
+        early-warning list agree; without a snapshot, today or the last day attendance was recorded."""
+        stored = (StudentIndicator.objects.for_user(request.user, "indicators.view").filter(student=student)
+                  .aggregate(latest=Max("as_of"))["latest"])
+        return stored or default_as_of()
+
     def get(self, request, pk: int):
         student = self.get_student(request, pk)
-        as_of, as_of_error = parse_as_of(request.GET.get("as_of"), timezone.localdate())
+        as_of, as_of_error = parse_as_of(request.GET.get("as_of"), self.default_as_of(request, student))
         audit.log_access(actor=request.user, student=student, action=AccessLog.Action.VIEW,
                          purpose=request.GET.get("purpose", ""), detail=self.tab)
         year_start, year_end = school_year_bounds(as_of)

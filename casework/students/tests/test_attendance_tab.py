@@ -148,3 +148,20 @@ def test_bad_date_and_missing_calendar_get_messages(client, setup):
     [section] = response.context["sections"]
     assert section.error.startswith("No calendar for school(s) A100")
     assert "Import the school calendar first." in response.content.decode()
+
+
+def test_without_a_date_the_tab_is_as_of_the_stored_snapshot(client, setup):
+    """The early-warning list shows the stored snapshot; the tab opens on the same date, not on today
+    (days after the last SIS extract would otherwise count as present)."""
+    from casework.indicators.services import indicators_recompute
+
+    indicators_recompute(as_of=D(2025, 9, 19))
+    client.force_login(setup["director"])
+    response = client.get(reverse("students:attendance", kwargs={"pk": setup["kid"].pk}))
+    assert response.status_code == 200 and response.context["as_of"] == D(2025, 9, 19)
+
+
+def test_without_a_snapshot_the_tab_is_as_of_the_last_recorded_day(client, setup):
+    client.force_login(setup["director"])
+    response = client.get(reverse("students:attendance", kwargs={"pk": setup["kid"].pk}))
+    assert response.context["as_of"] == D(2025, 9, 15)  # the last attendance event of the district
