@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -34,7 +34,7 @@ from casework.students.models import Enrollment, Guardian, Household, HouseholdA
 from .attendance_plan import student_year
 from .calendar_plan import plan_calendars
 from .families import plan_households
-from .plan import AS_OF, SCHOOL_YEAR, HouseholdPlan, Scale, StudentPlan, plan_layout, plan_staff
+from .plan import AS_OF, FIRST_DAY, SCHOOL_YEAR, HouseholdPlan, Scale, StudentPlan, plan_layout, plan_staff
 from .year_writer import YearTables, write_calendars
 
 CHUNK_HOUSEHOLDS = 2_000  # households generated and inserted per step
@@ -154,10 +154,21 @@ def seed_database(*, scale: Scale, seed: int, as_of: date = AS_OF, progress: Pro
     return summary
 
 
+# Up to this many students, the seed also recomputes every Friday since the first day of school, as a
+# district that recomputes weekly would have: the worklist's crossings then carry the week each flag
+# was first raised, and the dashboard has a trend. Above it (the district scale), only the snapshot.
+WEEKLY_HISTORY_UP_TO = 20_000
+
+
 def recompute_indicators(summary: Summary, as_of: date = AS_OF) -> None:
     """Every indicator as of the snapshot, so the demo shows flags at once."""
     begun = time.monotonic()
     with audit_context(source=Source.SEED):
+        if summary.students <= WEEKLY_HISTORY_UP_TO:
+            friday = FIRST_DAY + timedelta(days=(4 - FIRST_DAY.weekday()) % 7 + 7)  # the second Friday
+            while friday < as_of:
+                indicators_recompute(as_of=friday)
+                friday += timedelta(days=7)
         summary.indicators = indicators_recompute(as_of=as_of).pairs
     summary.recompute_seconds = time.monotonic() - begun
     summary.seconds += summary.recompute_seconds
