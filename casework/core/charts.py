@@ -146,7 +146,7 @@ def line_chart(*, chart_id: str, title: str, desc: str, series: Sequence[Series]
     return _frame(chart_id=chart_id, title=title, desc=desc, height=HEIGHT, body=body)
 
 
-BAR_ROW, BAR_LABEL_WIDTH, BAR_TEXT_WIDTH = 28, 170, 70
+BAR_ROW, BAR_LABEL_WIDTH, BAR_TEXT_WIDTH = 28, 250, 70  # room for "Bramble Hill Elementary School"
 
 
 def bar_chart(*, chart_id: str, title: str, desc: str, bars: Sequence[Bar], max_value: float | None = None,

@@ -60,9 +60,9 @@ def test_empty_line_chart_says_so():
 def test_horizontal_bars():
     svg = charts.bar_chart(chart_id="b", title="By school", desc="d", max_value=100,
                            bars=[charts.Bar("A & B", 50), charts.Bar("Small", None, "<5"), charts.Bar("Full", 100)])
-    # Bars run from x=170 to 570 (400 wide); rows are 28 high from y=16: 50 -> 200 wide, 100 -> 400.
-    assert '<rect class="bar" x="170" y="20" width="200" height="20"' in svg
-    assert '<rect class="bar" x="170" y="76" width="400" height="20"' in svg
+    # Bars run from x=250 to 570 (320 wide); rows are 28 high from y=16: 50 -> 160 wide, 100 -> 320.
+    assert '<rect class="bar" x="250" y="20" width="160" height="20"' in svg
+    assert '<rect class="bar" x="250" y="76" width="320" height="20"' in svg
     assert svg.count("<rect") == 2  # the suppressed cell has no bar
     assert ">A &amp; B</text>" in svg and ">&lt;5</text>" in svg and ">50</text>" in svg
     assert 'viewBox="0 0 640 108"' in svg  # 16 + 3 x 28 + 8
