@@ -451,9 +451,10 @@ class AttendanceImporter(_EnrolledMixin, Importer):
         batch, self.pending = self.pending, []
         student_ids = {k[0] for k, _ in batch}
         days = [k[2] for k, _ in batch]
-        existing = {(e.student_id, e.school_id, e.date, e.category): e for e in
+        # Plain rows, not model instances: a re-import compares millions of events and changes few.
+        existing = {(r["student_id"], r["school_id"], r["date"], r["category"]): r for r in
                     AttendanceEvent.objects.filter(student_id__in=student_ids, date__gte=min(days),
-                                                   date__lte=max(days))}
+                                                   date__lte=max(days)).values(*_STORED_FIELDS)}
         now = timezone.now()
         new, changed, fields = [], [], set()
         for key, values in batch:
@@ -461,17 +462,15 @@ class AttendanceImporter(_EnrolledMixin, Importer):
             if current is None:
                 new.append((key, values, self.run.pk))
                 continue
-            diff = {k: v for k, v in values.items() if getattr(current, k) != v}
+            diff = {k: v for k, v in values.items() if current[k] != v}
             if not diff:
                 self.counts[UNCHANGED] += 1
                 continue
-            for k, v in diff.items():
-                setattr(current, k, v)
             fields.update(diff)
-            current.version += 1
-            current.updated_at = now
-            current.import_run_id = self.run.pk
-            changed.append(current)
+            # Only the listed fields are written by bulk_update: the instance carries just those.
+            changed.append(AttendanceEvent(pk=current["id"], student_id=current["student_id"],
+                                           version=current["version"] + 1, updated_at=now,
+                                           import_run_id=self.run.pk, **diff))
         if new:
             _insert_events(new, now)
             self.counts[CREATED] += len(new)
@@ -485,6 +484,7 @@ class AttendanceImporter(_EnrolledMixin, Importer):
             self.affected_students.update(e.student_id for e in changed)
 
 
+_STORED_FIELDS = ("id", "student_id", "school_id", "date", "version", *_EVENT_FIELDS)
 _INSERT_COLUMNS = ("student_id", "school_id", "date", "category", "reason_code", "reason_text", "minutes_present",
                    "minutes_scheduled", "event_duration", "arrival_time", "departure_time", "descriptor",
                    "import_run_id", "created_at", "updated_at", "version")

@@ -269,3 +269,18 @@ def test_unreadable_csv_part_way_refused_and_nothing_kept(world, tmp_path):
     r = run(path, partial=True)
     assert r.status == "refused" and "line 3" in r.message and "cannot be read as CSV" in r.message
     assert AttendanceEvent.objects.count() == 0
+
+
+def test_an_update_writes_only_what_changed(world, tmp_path):
+    """A re-import that changes one field of an event rewrites that field (and the version), nothing else."""
+    first = write(tmp_path, HEADER + "100001,A100,2025-09-02,excused,B,200,360,08:00,\n", "a.csv")
+    import_run(actor=None, kind="attendance", paths=[first])
+    event = AttendanceEvent.objects.get()
+    created = event.created_at
+    second = write(tmp_path, HEADER + "100001,A100,2025-09-02,excused,B,210,360,08:00,\n", "b.csv")
+    run = import_run(actor=None, kind="attendance", paths=[second])
+    assert (run.created, run.updated, run.unchanged) == (0, 1, 0)
+    event.refresh_from_db()
+    assert (event.minutes_present, event.minutes_scheduled, event.reason_code, event.arrival_time) == \
+        (210, 360, "B", datetime.time(8))
+    assert event.version == 2 and event.created_at == created and event.import_run_id == run.pk
