@@ -25,7 +25,6 @@ def configure(db: str, *, workdir: Path, pg_db: str) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.prod"
     os.environ["CASEWORK_DATA_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-secret")
     os.environ.pop("DATABASE_URL", None)
     if db == "postgres":
         p = pg_params()

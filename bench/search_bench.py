@@ -27,33 +27,10 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import configure, ensure_postgres_database  # noqa: E402
+
 BENCH_DB = "casework_bench"
-
-
-def configure(db: str, workdir: Path) -> None:
-    """Point Django at the throwaway database before it is imported (production settings: DEBUG off)."""
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.prod"
-    os.environ["CASEWORK_DATA_DIR"] = str(workdir)
-    os.environ.pop("DATABASE_URL", None)
-    if db == "postgres":
-        host = os.environ.get("PGHOST", "127.0.0.1")
-        port = os.environ.get("PGPORT", "5432")
-        user = os.environ.get("PGUSER", "postgres")
-        os.environ["DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{BENCH_DB}"
-        os.environ["DB_CONN_MAX_AGE"] = "600"  # one connection for the whole run, as a busy server would keep
-
-
-def recreate_postgres_database() -> None:
-    import psycopg
-
-    host = os.environ.get("PGHOST", "127.0.0.1")
-    port = os.environ.get("PGPORT", "5432")
-    user = os.environ.get("PGUSER", "postgres")
-    with psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
 
 
 @dataclass
@@ -136,16 +113,13 @@ def main() -> None:
     else:
         tmp = tempfile.TemporaryDirectory(prefix="casework-bench-")
         workdir = Path(tmp.name)
-    configure(args.db, workdir)
     if args.db == "postgres" and not args.reuse:
-        recreate_postgres_database()
+        ensure_postgres_database(BENCH_DB, recreate=True)
     if args.db == "sqlite" and not args.reuse:
         for suffix in ("", "-wal", "-shm"):
             Path(workdir, f"casework.sqlite3{suffix}").unlink(missing_ok=True)
+    configure(args.db, workdir=workdir, pg_db=BENCH_DB)  # production settings (DEBUG off), then django.setup()
 
-    import django
-
-    django.setup()
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
