@@ -205,14 +205,17 @@ class EnrollmentImporter(Importer):
                                              exit_code=exit_code)
 
 
-def _calendar_kind(value: str) -> str | None:
-    if value in DayKind.values:
+def _kind_or_descriptor(value: str, kinds: list[str], descriptors: dict[str, str]) -> str | None:
+    """One of Casework's `kinds` given as itself, or an Ed-Fi descriptor (URI or code value, any case)
+    that `descriptors` maps to one; None otherwise."""
+    if value in kinds:
         return value
     code = value.rsplit("#", 1)[-1].casefold()
-    for name, kind in EDFI_CALENDAR_EVENTS.items():
-        if name.casefold() == code:
-            return kind
-    return None
+    return next((kind for name, kind in descriptors.items() if name.casefold() == code), None)
+
+
+def _calendar_kind(value: str) -> str | None:
+    return _kind_or_descriptor(value, DayKind.values, EDFI_CALENDAR_EVENTS)
 
 
 class CalendarImporter(Importer):
@@ -277,13 +280,7 @@ class _EnrolledMixin:
 
 
 def _discipline_kind(value: str) -> str | None:
-    if value in ActionKind.values:
-        return value
-    code = value.rsplit("#", 1)[-1].casefold()
-    for name, kind in EDFI_DISCIPLINE.items():
-        if name.casefold() == code:
-            return kind
-    return None
+    return _kind_or_descriptor(value, ActionKind.values, EDFI_DISCIPLINE)
 
 
 class DisciplineImporter(_EnrolledMixin, Importer):
