@@ -5,16 +5,13 @@ inputs carry the audit trail, and recomputing gives the same rows)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from casework.core.models import AuditedModel
 from casework.core.querysets import ScopedQuerySet
-from casework.students.models import Enrollment
+from casework.students.models import scope_enrollments
 
 YEAR_TO_DATE = "year_to_date"
 
@@ -40,11 +37,9 @@ class _SchoolAndStudentQuerySet(ScopedQuerySet):
         return self._reach(school_ids, recent_exits=False)
 
     def _reach(self, school_ids, *, recent_exits: bool):
-        today = timezone.localdate()
-        since = today - timedelta(days=settings.SCOPE_RECENT_EXIT_DAYS) if recent_exits else today
-        enrolled_here = Enrollment.objects.filter(student_id=OuterRef("student_id"), school_id=OuterRef("school_id"))
-        return self.filter(Exists(enrolled_here.filter(Q(exit_date__isnull=True) | Q(exit_date__gte=since))),
-                           school_id__in=school_ids)
+        enrolled_here = scope_enrollments(recent_exits=recent_exits).filter(
+            student_id=OuterRef("student_id"), school_id=OuterRef("school_id"))
+        return self.filter(Exists(enrolled_here), school_id__in=school_ids)
 
 
 class StudentIndicatorQuerySet(_SchoolAndStudentQuerySet):

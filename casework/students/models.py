@@ -18,15 +18,18 @@ from casework.core.text import fold
 from .choices import AddressType, Grade, Relationship, Sex
 
 
-def _scoped_student_ids(school_ids, *, recent_exits: bool):
-    """Students with an enrollment that puts them in a school's scope: open, or (recent_exits) ended
-    within the grace period. An IN over the schools' enrollments, not a correlated EXISTS: SQLite would
-    otherwise probe every student of the district (see docs/performance.md)."""
+def scope_enrollments(*, recent_exits: bool):
+    """Enrollments that put a student in their school's scope: open, or (recent_exits) ended within
+    the grace period, CASEWORK_SCOPE_RECENT_EXIT_DAYS."""
     today = timezone.localdate()
     since = today - timedelta(days=settings.SCOPE_RECENT_EXIT_DAYS) if recent_exits else today
-    return Enrollment.objects.filter(school_id__in=school_ids).filter(
-        Q(exit_date__isnull=True) | Q(exit_date__gte=since)
-    ).values("student_id")
+    return Enrollment.objects.filter(Q(exit_date__isnull=True) | Q(exit_date__gte=since))
+
+
+def _scoped_student_ids(school_ids, *, recent_exits: bool):
+    """Students in a school's scope. An IN over the schools' enrollments, not a correlated EXISTS:
+    SQLite would otherwise probe every student of the district (see docs/performance.md)."""
+    return scope_enrollments(recent_exits=recent_exits).filter(school_id__in=school_ids).values("student_id")
 
 
 class ReachesStudentQuerySet(ScopedQuerySet):
