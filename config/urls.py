@@ -11,6 +11,15 @@ urlpatterns = [
     path("dashboard/", include("casework.reports.urls")),
     path("", include("casework.indicators.urls")),  # /early-warning/, /schools/<code>/early-warning/, /worklist/
     path("imports/", include("casework.imports.urls")),
+    path("referrals/", include("casework.referrals.urls")),
+    path("cases/", include("casework.cases.urls")),
+    # Case tabs live under /cases/<case_pk>/<tab>/ but belong to their own apps.
+    path("", include("casework.contacts.urls")),
+    path("", include("casework.plans.urls")),
+    path("", include("casework.tasks.urls")),
+    path("", include("casework.documents.urls")),
+    path("", include("casework.caseloads.urls")),  # /my-day/, /caseloads/
+    path("jobs/", include("casework.jobs.urls")),
     path("api/v1/", include("casework.api.urls")),
 ]
 

@@ -15,8 +15,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -24,26 +27,12 @@ from casework.accounts.services import token_issue
 from casework.audit import services as audit
 from casework.audit.models import AccessLog
 from casework.core import policy
+from casework.core.testing.permissions import ROLES, Rule
 from casework.indicators.models import FlagCrossing
 from casework.rules.models import RuleSet
 
-ROLES = ("director", "supervisor", "ppw", "school_admin", "school_staff", "data_steward", "auditor", "none",
-         "anonymous")
 MARKERS = ("casework_public", "casework_signed_in", "casework_action")
 LOGIN = "/accounts/login/"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Statuses per role, in ROLES order. `kwargs(objs)` builds the URL for an in-scope object (one in
-    school A, where ppw/school_admin/school_staff work); `kwargs_out(objs)` one outside it."""
-
-    get: tuple[int, ...]
-    kwargs: Callable[[dict], dict] | None = None
-    get_out: tuple[int, ...] | None = None
-    kwargs_out: Callable[[dict], dict] | None = None
-    post: tuple[int, ...] | None = None
-    api: bool = False
 
 
 def _import_run(o: dict):
@@ -162,6 +151,23 @@ EXPECTED: dict[str, Rule] = {
         get_out=(200, 404, 404, 404, 404, 404, 200, 404, 401),
     ),
 }
+
+
+
+def _app_rows() -> dict[str, Rule]:
+    """Rows each app declares for its own URLs in <app>/tests/permission_rows.py."""
+    rows: dict[str, Rule] = {}
+    for config in apps.get_app_configs():
+        module = f"{config.name}.tests.permission_rows"
+        if config.name.startswith("casework.") and find_spec(f"{config.name}.tests") and find_spec(module):
+            app_rows = import_module(module).ROWS
+            clash = sorted(set(app_rows) & (set(rows) | set(EXPECTED)))
+            assert not clash, f"{module} repeats rows {clash}"
+            rows.update(app_rows)
+    return rows
+
+
+EXPECTED.update(_app_rows())
 
 
 # --- walking the URLconf ---------------------------------------------------------------------------

@@ -30,3 +30,23 @@ class CaseStatus(models.TextChoices):
 
 # Every status but closed means someone is still working the case.
 OPEN_STATUSES = tuple(s for s in CaseStatus.values if s != CaseStatus.CLOSED)
+
+
+# Child-abuse/neglect and crisis work: only the people named on the case and the director see it.
+SENSITIVE_TYPES = (CaseType.CHILD_WELFARE, CaseType.CRISIS)
+
+
+class EventKind(models.TextChoices):
+    """What a case timeline entry is about; the timeline filters on it."""
+
+    REFERRAL = "referral", "Referral"
+    STATUS = "status", "Status change"
+    ASSIGNMENT = "assignment", "Assignment"
+    CONTACT = "contact", "Contact"
+    PLAN = "plan", "Plan"
+    PROGRESS = "progress", "Progress"
+    TASK = "task", "Task"
+    DOCUMENT = "document", "Document"
+    LETTER = "letter", "Letter"
+    MEETING = "meeting", "Meeting"
+    NOTE = "note", "Note"

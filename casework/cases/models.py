@@ -1,5 +1,5 @@
-"""Cases: a piece of PPS work about one student (attendance, residency, a crisis...). This is the
-minimal shape the early-warning list needs ("has an open case"); case management builds on it."""
+"""Cases: a piece of PPS work about one student (attendance, residency, a crisis...), and the case
+timeline every other part of casework (referrals, contacts, plans, tasks, documents) writes to."""
 
 from __future__ import annotations
 
@@ -10,12 +10,44 @@ from django.db.models import Q
 from casework.core.models import AuditedModel
 from casework.students.models import ReachesStudentQuerySet
 
-from .choices import OPEN_STATUSES, CaseStatus, CaseType
+from .choices import OPEN_STATUSES, SENSITIVE_TYPES, CaseStatus, CaseType, EventKind
+
+
+def _sees_every_sensitive_case(user) -> bool:
+    from casework.core.policy import roles_of
+    from casework.core.roles import Role
+
+    return Role.DIRECTOR in roles_of(user)
+
+
+def named_on_case(user) -> Q:
+    """Cases that name the user: owner or co-worker (the path is relative to Case)."""
+    return Q(owner_id=user.pk) | Q(pk__in=CaseWorker.objects.filter(user_id=user.pk).values("case_id"))
 
 
 class CaseQuerySet(ReachesStudentQuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def restrict_for(self, user, action: str):
+        """Sensitive types reach only the people named on the case and the director (policy.for_user)."""
+        if _sees_every_sensitive_case(user):
+            return self
+        return self.filter(~Q(case_type__in=SENSITIVE_TYPES) | named_on_case(user))
+
+
+class CaseRecordQuerySet(ReachesStudentQuerySet):
+    """Rows that belong to a case (timeline events, contacts, plans, tasks, documents): they reach a
+    school through the case's student, and a sensitive case hides them like the case itself."""
+
+    student_path = "case__student_id"
+    case_path = "case"
+
+    def restrict_for(self, user, action: str):
+        if _sees_every_sensitive_case(user):
+            return self
+        visible = Case.objects.filter(~Q(case_type__in=SENSITIVE_TYPES) | named_on_case(user))
+        return self.filter(**{f"{self.case_path}__in": visible.values("pk")})
 
 
 class Case(AuditedModel):
@@ -48,8 +80,59 @@ class Case(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_case_type_display()} case {self.pk} of student {self.student_id}"
+        return f"{self.get_case_type_display()} case {self.number}"
+
+    @property
+    def number(self) -> str:
+        """What staff, calendars and e-mails call the case: no student name in it."""
+        return f"C-{self.pk:06d}"
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_sensitive(self) -> bool:
+        return self.case_type in SENSITIVE_TYPES
+
+
+class CaseWorker(models.Model):
+    """A co-worker named on a case besides its owner (a second PPW, a supervisor on a crisis case).
+    Written through cases.services, which record the change on the case timeline."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="workers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_work")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="cases_worker_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.case.number}"
+
+
+class CaseEvent(models.Model):
+    """One entry of a case timeline: what a PPW reads to know the story of the case. Written by the
+    services of every app in the same transaction as the change it records (timeline_record)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    occurred_at = models.DateTimeField(help_text="When it happened (a home visit logged tonight happened this morning)")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    summary = models.CharField(max_length=300)
+    # The row the entry is about, for a link from the timeline ("contacts.contact", 42).
+    source_model = models.CharField(max_length=60, blank=True)
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["case", "occurred_at"], name="cases_event_case_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.occurred_at:%Y-%m-%d}: {self.summary}"

@@ -6,7 +6,12 @@ The role matrix below is the whole policy: an action missing from it is refused 
 page cannot quietly run without a rule.
 
 Scopes: ALL (every row), SCHOOLS (rows tied to the schools the role is assigned to; the model's
-queryset says how through `in_schools`), and no entry (nothing).
+queryset says how through `in_schools`), OWN (rows the user made: a teacher's own referrals; the
+queryset says how through `made_by`), and no entry (nothing).
+
+After the scope, a queryset may narrow further with `restrict_for(user, action)`: sensitive case
+types (child welfare, crisis) reach only the people named on the case and the director, whatever
+their schools.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from .roles import Role
 
 ALL = "all"
 SCHOOLS = "schools"
+OWN = "own"
 
 # A PPW keeps working a child who withdrew or stopped coming (truancy, dropout, transfer follow-up) for
 # CASEWORK_SCOPE_RECENT_EXIT_DAYS; a school's own staff see only its current students, so a family that
@@ -28,6 +34,9 @@ RECENT_EXIT_ROLES = {Role.PPW}
 
 _EVERY_ROLE = dict.fromkeys(Role, ALL)
 _CASE_READERS = {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL, Role.PPW: SCHOOLS, Role.SCHOOL_ADMIN: SCHOOLS}
+# The people who work cases: read their content (notes, contacts, plans, tasks, documents) and write it.
+_CASE_WORKERS = {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL, Role.PPW: SCHOOLS}
+_PPS_LEADERS = {Role.DIRECTOR: ALL, Role.SUPERVISOR: ALL}
 
 MATRIX: dict[str, dict[str, str]] = {
     # School directory facts (names, codes, addresses) are not student data.
@@ -66,6 +75,29 @@ MATRIX: dict[str, dict[str, str]] = {
     "import.run": {Role.DIRECTOR: ALL, Role.DATA_STEWARD: ALL},
     # Personal API tokens: each user manages their own.
     "token.manage_own": _EVERY_ROLE,
+    # --- Referrals. Any school's staff refer their current students; a teacher then sees only the
+    # referrals they made (status, never case notes). The PPWs of the school triage them.
+    "referral.create": {**_CASE_WORKERS, Role.SCHOOL_ADMIN: SCHOOLS, Role.SCHOOL_STAFF: SCHOOLS},
+    "referral.view": {**_CASE_WORKERS, Role.SCHOOL_ADMIN: SCHOOLS, Role.SCHOOL_STAFF: OWN},
+    "referral.triage": _CASE_WORKERS,
+    # "Refer these 12 students" from the early-warning list is for administrators.
+    "referral.bulk": {**_PPS_LEADERS, Role.SCHOOL_ADMIN: SCHOOLS},
+    # --- Cases. case.view (above) is the header: type, status, owner (principals see it for their
+    # school). case.work is the content and every write on it: timeline, contacts, plans, tasks,
+    # documents. Sensitive types narrow further (Case.objects.restrict_for).
+    "case.work": _CASE_WORKERS,
+    "case.open": _CASE_WORKERS,
+    # Transfers of ownership (single and bulk) and closure approvals are the PPS office's.
+    "case.assign": _PPS_LEADERS,
+    "case.approve": _PPS_LEADERS,
+    # The director's caseload dashboard (open cases per PPW and school, weights) and its settings.
+    "caseload.view": _PPS_LEADERS,
+    "caseload.manage": {Role.DIRECTOR: ALL},
+    # The intervention library (tiered interventions plans pick from) is district configuration.
+    "intervention.manage": _PPS_LEADERS,
+    # "My day" and the personal calendar feed: the people with tasks and meetings.
+    "myday.view": _CASE_WORKERS,
+    "feed.manage_own": _CASE_WORKERS,
 }
 
 
@@ -114,13 +146,22 @@ def school_ids_for(user, action: str) -> set[int] | None:
         if scope == ALL:
             return None
         if scope == SCHOOLS and role_schools:
-            schools |= role_schools
+            schools |= role_schools  # an OWN scope adds no school: its rows are the user's own
         elif scope == SCHOOLS and role_schools is None:
             return None  # a school-scoped role granted district-wide (e.g. a floating PPW)
     return schools
 
 
 def for_user(queryset: QuerySet, user, action: str) -> QuerySet:
+    return _restrict(_scope(queryset, user, action), user, action)
+
+
+def _restrict(queryset: QuerySet, user, action: str) -> QuerySet:
+    restrict = getattr(queryset, "restrict_for", None)
+    return restrict(user, action) if restrict is not None else queryset
+
+
+def _scope(queryset: QuerySet, user, action: str) -> QuerySet:
     rules = _rules(action)
     if not any(role in rules for role in grants(user)):
         return queryset.none()
@@ -128,16 +169,20 @@ def for_user(queryset: QuerySet, user, action: str) -> QuerySet:
         return queryset
     recent: set[int] = set()
     current: set[int] = set()
+    own = False
     for role, role_schools in grants(user).items():
         if rules.get(role) == SCHOOLS and role_schools:
             (recent if role in RECENT_EXIT_ROLES else current).update(role_schools)
+        own = own or rules.get(role) == OWN
     current -= recent
-    if not recent and not current:
+    if not recent and not current and not own:
         return queryset.none()
-    if not hasattr(queryset, "in_schools"):
+    if (recent or current) and not hasattr(queryset, "in_schools"):
         raise ImproperlyConfigured(f"{queryset.model.__name__} has no in_schools() scope")
+    if own and not hasattr(queryset, "made_by"):
+        raise ImproperlyConfigured(f"{queryset.model.__name__} has no made_by() scope for {action!r}")
     parts = ([queryset.in_schools(recent)] if recent else []) + (
-        [queryset.in_current_schools(current)] if current else [])
+        [queryset.in_current_schools(current)] if current else []) + ([queryset.made_by(user)] if own else [])
     result = parts[0]
     for part in parts[1:]:
         result = result | part

@@ -52,6 +52,13 @@ INSTALLED_APPS = [
     "casework.indicators",
     "casework.reports",
     "casework.cases",
+    "casework.referrals",
+    "casework.plans",
+    "casework.contacts",
+    "casework.tasks",
+    "casework.documents",
+    "casework.jobs",
+    "casework.caseloads",
 ]
 
 MIDDLEWARE = [
