@@ -19,7 +19,7 @@ import pytest
 from casework import cli
 
 CASEWORK = Path(sys.executable).with_name("casework")
-DEMO_USERS = ["director", "ppw1", "ppw2", "principal1", "teacher1", "steward"]
+DEMO_USERS = ["director", "supervisor", "ppw1", "ppw2", "principal1", "teacher1", "steward"]
 _STRIP_ENV = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CASEWORK_DATA_DIR", "CASEWORK_DEMO", "SECRET_KEY",
               "CASEWORK_CACHE_DIR", "CASEWORK_REQUIRE_SECRET_KEY", "PYTEST_CURRENT_TEST")
 

@@ -7,6 +7,7 @@ from .forms import LoginForm
 
 DEMO_ACCOUNTS = [
     ("director", "PPS director — every school, access logs"),
+    ("supervisor", "PPS supervisor — every school, closure approvals"),
     ("ppw1", "Pupil personnel worker — first set of schools"),
     ("ppw2", "Pupil personnel worker — second set of schools"),
     ("principal1", "Principal of one school"),

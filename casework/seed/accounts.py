@@ -32,6 +32,7 @@ class DemoAccount:
 
 DEMO_USERS = [
     DemoAccount("director", "Renée", "Whitfield-Okafor", "Director of Pupil Personnel Services", Role.DIRECTOR),
+    DemoAccount("supervisor", "Gordon", "Achterberg", "PPS Supervisor", Role.SUPERVISOR),
     DemoAccount("ppw1", "Marisol", "Quintanilla", "Pupil Personnel Worker", Role.PPW),
     DemoAccount("ppw2", "Kwame", "Ashby", "Pupil Personnel Worker", Role.PPW),
     DemoAccount("principal1", "Helen", "Brightwater", "Principal", Role.SCHOOL_ADMIN),

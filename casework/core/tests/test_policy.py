@@ -202,3 +202,50 @@ def test_principal_gets_404_for_a_student_who_left_and_their_new_address_stays_h
     client.force_login(world.user("school_admin"))
     assert client.get(f"/students/{leavers['recent'].pk}/").status_code == 404
     assert client.get(f"/students/{world.student_a.pk}/").status_code == 200
+
+
+# --- sensitive cases and the OWN scope ------------------------------------------------------------------
+
+
+def test_sensitive_case_reaches_only_the_people_named_on_it_and_the_director(world):
+    from casework.cases.models import Case, CaseEvent, CaseWorker
+    from casework.cases.timeline import timeline_record
+    from casework.tasks.models import Task
+    from casework.tasks.services import task_create
+
+    ppw, other_ppw = world.user("ppw"), f.user(role="ppw", schools=[world.school_a])
+    welfare = f.case(student=world.student_a, case_type="child_welfare", owner=ppw)
+    attendance = f.case(student=world.student_a, case_type="attendance", owner=ppw)
+    timeline_record(case=welfare, kind="note", summary="Report made to CPS")
+    task_create(actor=None, case=welfare, title="Call the CPS worker", due_on=datetime.date(2025, 10, 1))
+
+    def sees(user, model=Case, action="case.work"):
+        return set(model.objects.for_user(user, action).values_list(
+            "pk" if model is Case else "case_id", flat=True))
+
+    assert sees(ppw) == {welfare.pk, attendance.pk}  # the owner
+    assert sees(world.user("director")) == {welfare.pk, attendance.pk}
+    # Same school, same role, not named: the ordinary case only, and none of the sensitive case's rows.
+    assert sees(other_ppw) == {attendance.pk}
+    assert sees(world.user("supervisor")) == {attendance.pk}
+    assert sees(world.user("supervisor"), CaseEvent) == {attendance.pk}
+    assert sees(other_ppw, Task) == set()
+    # Its existence is hidden from the school's principal too (case.view is the case header).
+    assert sees(world.user("school_admin"), action="case.view") == {attendance.pk}
+    # Named as a co-worker: the case and its rows appear.
+    CaseWorker.objects.create(case=welfare, user=other_ppw)
+    assert sees(other_ppw) == {welfare.pk, attendance.pk}
+    assert sees(other_ppw, Task) == {welfare.pk}
+    assert policy.can(other_ppw, "case.work", welfare)
+    assert not policy.can(world.user("supervisor"), "case.work", welfare)
+
+
+def test_own_scope_needs_a_made_by_queryset(world):
+    """An OWN rule on a model that cannot say whose rows are whose is a configuration error, not 'all rows'."""
+    policy.MATRIX["test.own"] = {"school_staff": policy.OWN}
+    try:
+        with pytest.raises(ImproperlyConfigured, match="made_by"):
+            policy.for_user(Student.objects.all(), world.user("school_staff"), "test.own")
+        assert not policy.for_user(Student.objects.all(), world.user("ppw"), "test.own").exists()
+    finally:
+        del policy.MATRIX["test.own"]
