@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.urls import reverse
 
 from casework.core.views import public
 
@@ -23,6 +24,14 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """PPWs, supervisors and the director start on My day (a `next` parameter still wins)."""
+        from casework.core import policy
+
+        if policy.has_action(self.request.user, "myday.view"):
+            return reverse("caseloads:my_day")
+        return super().get_default_redirect_url()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

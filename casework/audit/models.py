@@ -57,6 +57,7 @@ class AccessLog(AuditEntry):
         API = "api", "Read through the API"
         EXPORT = "export", "Exported"
         PRINT = "print", "Printed"
+        DOWNLOAD = "download", "Downloaded a document"
 
     # Kept as long as the record itself (COMAR 13A.08.02.06): a student row cannot be deleted under it.
     student = models.ForeignKey("students.Student", on_delete=models.PROTECT, related_name="access_log")

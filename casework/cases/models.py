@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from casework.core.models import AuditedModel
+from casework.core.querysets import ScopedQuerySet
 from casework.students.models import ReachesStudentQuerySet
 
 from .choices import OPEN_STATUSES, SENSITIVE_TYPES, CaseStatus, CaseType, EventKind
@@ -136,3 +137,97 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.occurred_at:%Y-%m-%d}: {self.summary}"
+
+
+class CaseTypeSettingQuerySet(ScopedQuerySet):
+    def in_schools(self, school_ids):
+        return self  # district configuration, not student data: the same rows for every school
+
+
+class CaseTypeSetting(AuditedModel):
+    """What the district requires of one case type (set by the director on the case settings page).
+    A type without a row uses the defaults: closure needs no approval."""
+
+    case_type = models.CharField(max_length=30, choices=CaseType.choices, unique=True)
+    closure_needs_approval = models.BooleanField(
+        default=False, help_text="The owner's 'close' waits in pending closure until a supervisor approves it")
+
+    objects = CaseTypeSettingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case_type"]
+
+    def __str__(self) -> str:
+        return f"{self.get_case_type_display()} settings"
+
+
+class ClosureRequest(AuditedModel):
+    """An owner's request to close a case whose type needs a supervisor's approval."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Sent back"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closure_requests")
+    reason = models.CharField(max_length=200, help_text="Why the case can close (becomes the closure reason)")
+    outcome = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["requested_on", "id"]
+        constraints = [
+            # One request waits at a time: a second "close" must not stack another in the queue.
+            models.UniqueConstraint(fields=["case"], condition=Q(status="pending"),
+                                    name="cases_one_pending_closure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Closure of {self.case.number} ({self.get_status_display()})"
+
+
+class CaseAssignment(AuditedModel):
+    """One change of a case's owner: the history a transfer keeps (who had it, who has it, who decided)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reason = models.CharField(max_length=200)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.from_user or 'unassigned'} -> {self.to_user}"
+
+
+class CaseStudentLink(AuditedModel):
+    """A sibling or household member linked to a case about another student (one family's truancy)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="student_links")
+    student = models.ForeignKey("students.Student", on_delete=models.PROTECT, related_name="case_links")
+    relationship = models.CharField(max_length=100, blank=True, help_text="e.g. younger brother, cousin in the home")
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["case", "student"], name="cases_link_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} + student {self.student_id}"

@@ -43,6 +43,14 @@ def requires(action: str):
     return decorate
 
 
+def scoped_or_404(model, user, action: str, pk: int):
+    """The row if the policy lets `user` reach it for `action`; otherwise 404 (no existence leak)."""
+    obj = model.objects.for_user(user, action).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
 class PolicyView(LoginRequiredMixin, View):
     """Class views: set `action`. Users whose roles do not grant it get 404 (no existence leak)."""
 

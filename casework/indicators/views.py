@@ -36,6 +36,14 @@ def _school(user, code: str, action: str) -> School:
         raise Http404 from None
 
 
+def _can_bulk_refer(user, school: School) -> bool:
+    """The "refer these students" action (referrals app): this school's administrators and the PPS office."""
+    if not policy.has_action(user, "referral.bulk"):
+        return False
+    ids = policy.school_ids_for(user, "referral.bulk")
+    return ids is None or school.pk in ids
+
+
 def _can_export(user, school: School) -> bool:
     if not policy.has_action(user, "student.export"):
         return False
@@ -83,6 +91,8 @@ class EarlyWarningView(EarlyWarningListMixin, PolicyView):
         return render(request, "indicators/early_warning.html", {
             "school": school, "snapshot": snapshot, "form": form, "page": page, "sort": form.sort_key(),
             "show_cases": "open_case" in form.fields, "can_export": _can_export(request.user, school),
+            "can_bulk_refer": _can_bulk_refer(request.user, school),
+            "can_refer": policy.has_action(request.user, "referral.create"),
         })
 
 

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "jobs"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", views.JobStatusView.as_view(), name="status"),
+]

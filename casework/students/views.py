@@ -54,8 +54,26 @@ class StudentDetailView(PolicyView):
         student = self.get_student(request, pk)
         audit.log_access(actor=request.user, student=student, action=AccessLog.Action.VIEW,
                          purpose=request.GET.get("purpose", ""), detail=self.tab)
-        ctx = self.context(request, student) | {"household_children": self.household_children(request, student)}
+        ctx = self.context(request, student) | {"household_children": self.household_children(request, student),
+                                                 **self.cases(request, student)}
         return render(request, "students/detail.html", ctx)
+
+    def cases(self, request, student) -> dict:
+        """The student's cases as the user may see them: the header (number, type, status, owner) for
+        case.view, a link for the cases they work, and "Open a case" for case.open in their schools."""
+        from django.db.models import Exists, OuterRef
+
+        from casework.cases.models import Case
+
+        user = request.user
+        if not policy.has_action(user, "case.view"):
+            return {"cases": None}
+        workable = Case.objects.for_user(user, "case.work").filter(pk=OuterRef("pk"))
+        cases = list(Case.objects.for_user(user, "case.view").filter(student=student).select_related("owner")
+                     .annotate(workable=Exists(workable)))
+        can_open = (policy.has_action(user, "case.open")
+                    and Student.objects.for_user(user, "case.open").filter(pk=student.pk).exists())
+        return {"cases": cases, "can_open_case": can_open}
 
     def context(self, request, student):
         return {

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -30,6 +33,7 @@ class Task(AuditedModel):
     location = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     completed_on = models.DateField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True, help_text="Why it no longer needs doing")
     # Made by a rule, not a person ("plan_review", "referral_follow_up"); blank for manual tasks.
     automatic = models.CharField(max_length=40, blank=True)
 
@@ -47,3 +51,37 @@ class Task(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.title} (due {self.due_on:%m/%d/%Y})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TaskStatus.OPEN
+
+    @property
+    def is_meeting(self) -> bool:
+        return self.kind == TaskKind.MEETING
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.is_open and self.due_on < today
+
+
+class CalendarFeed(models.Model):
+    """A user's secret calendar URL (/feed/<token>.ics). Only the token's SHA-256 is stored, as for API
+    tokens: the URL is shown once. Revoking it (or making a new one) makes the old URL answer 404."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="First characters, to tell feeds apart")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user"], condition=Q(revoked_at__isnull=True),
+                                               name="tasks_one_live_feed_per_user")]
+
+    def __str__(self) -> str:
+        return f"feed {self.prefix}… of {self.user_id}"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

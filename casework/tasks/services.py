@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from casework.audit import services as audit
 from casework.cases.choices import EventKind
 from casework.cases.models import Case
 from casework.cases.timeline import timeline_record
 from casework.core.services import create_audited, update_audited
 
 from .choices import TaskKind, TaskStatus
-from .models import Task
+from .models import CalendarFeed, Task
 
 
 @transaction.atomic
@@ -44,3 +46,105 @@ def task_complete(*, actor, task: Task, completed_on: datetime.date | None = Non
                           completed_on=completed_on or timezone.localdate())
     timeline_record(case=task.case, kind=EventKind.TASK, actor=actor, summary=f"Task done: {task.title}", source=task)
     return task
+
+
+_EDITABLE = ("title", "details", "due_on", "assignee", "starts_at", "location")
+
+
+@transaction.atomic
+def task_update(*, actor, task: Task, expected_version: int | None = None, **changes) -> Task:
+    """Change a task's title, details, due date, assignee or meeting time/place. A moved due date or a
+    new assignee goes on the case timeline (the PPW reading the story wants to know)."""
+    unknown = sorted(set(changes) - set(_EDITABLE))
+    if unknown:
+        raise TypeError(f"task_update cannot change {', '.join(unknown)}")
+    if "title" in changes:
+        changes["title"] = changes["title"].strip()
+        if not changes["title"]:
+            raise ValidationError({"title": "Say what needs doing."})
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError(f"This task is {task.get_status_display().lower()}; reopen it to change it.")
+    if task.kind == TaskKind.MEETING and "starts_at" in changes and changes["starts_at"] is None:
+        raise ValidationError({"starts_at": "A meeting needs a start time."})
+    before_due, before_assignee, before_start = task.due_on, task.assignee_id, task.starts_at
+    task = update_audited(task, actor=actor, expected_version=expected_version, **changes)
+    notes = []
+    if task.starts_at != before_start and task.starts_at is not None:
+        notes.append(f"now {timezone.localtime(task.starts_at):%m/%d/%Y %I:%M %p}")
+    elif task.due_on != before_due:
+        notes.append(f"due {before_due:%m/%d/%Y} → {task.due_on:%m/%d/%Y}")
+    if task.assignee_id != before_assignee:
+        notes.append(f"assigned to {task.assignee or 'nobody'}")
+    if notes:
+        timeline_record(case=task.case, kind=_event_kind(task), actor=actor,
+                        summary=f"{_noun(task)} changed: {task.title} ({'; '.join(notes)})", source=task)
+    return task
+
+
+@transaction.atomic
+def task_cancel(*, actor, task: Task, reason: str, expected_version: int | None = None) -> Task:
+    """No longer needed (the meeting was called off, the family moved). The reason stays on the record."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why it is no longer needed."})
+    if task.status != TaskStatus.OPEN:
+        raise ValidationError(f"This task is already {task.get_status_display().lower()}.")
+    task = update_audited(task, actor=actor, expected_version=expected_version, status=TaskStatus.CANCELLED,
+                          cancel_reason=reason[:200])
+    timeline_record(case=task.case, kind=_event_kind(task), actor=actor,
+                    summary=f"{_noun(task)} cancelled: {task.title} ({reason})", source=task)
+    return task
+
+
+@transaction.atomic
+def task_reopen(*, actor, task: Task, expected_version: int | None = None) -> Task:
+    """Undo a completion or a cancellation made by mistake."""
+    if task.status == TaskStatus.OPEN:
+        raise ValidationError("This task is already open.")
+    task = update_audited(task, actor=actor, expected_version=expected_version, status=TaskStatus.OPEN,
+                          completed_on=None, cancel_reason="")
+    timeline_record(case=task.case, kind=_event_kind(task), actor=actor,
+                    summary=f"{_noun(task)} reopened: {task.title}", source=task)
+    return task
+
+
+def _event_kind(task: Task) -> str:
+    return EventKind.MEETING if task.kind == TaskKind.MEETING else EventKind.TASK
+
+
+def _noun(task: Task) -> str:
+    return "Meeting" if task.kind == TaskKind.MEETING else "Task"
+
+
+# --- the personal calendar feed -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feed_issue(*, actor, user) -> str:
+    """A new secret feed URL token for `user`; any previous one stops working. Shown once."""
+    _revoke_live(user)
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.create(user=user, token_hash=CalendarFeed.hash(token), prefix=token[:8])
+    audit.record_change(actor=actor, instance=user, action=audit.UPDATE, before={"calendar_feed": None},
+                        after={"calendar_feed": f"issued {token[:8]}…"})
+    return token
+
+
+@transaction.atomic
+def feed_revoke(*, actor, user) -> bool:
+    """Stop the user's feed URL working. False when there was none."""
+    prefix = _revoke_live(user)
+    if prefix is None:
+        return False
+    audit.record_change(actor=actor, instance=user, action=audit.UPDATE,
+                        before={"calendar_feed": f"active {prefix}…"}, after={"calendar_feed": "revoked"})
+    return True
+
+
+def _revoke_live(user) -> str | None:
+    live = CalendarFeed.objects.select_for_update().filter(user=user, revoked_at__isnull=True).first()
+    if live is None:
+        return None
+    live.revoked_at = timezone.now()
+    live.save(update_fields=["revoked_at"])
+    return live.prefix

@@ -189,6 +189,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "casework.cases.choices.CaseStatus",
+        "PlanStatusEnum": "casework.plans.choices.PlanStatus",
+        "ReferralStatusEnum": "casework.referrals.choices.ReferralStatus",
+        "TaskStatusEnum": "casework.tasks.choices.TaskStatus",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -221,3 +228,14 @@ CASEWORK_IMPORT_MAX_BYTES = int(os.environ.get("CASEWORK_IMPORT_MAX_BYTES", str(
 # Run imports and recomputes in the request instead of a background thread (tests: in-memory SQLite
 # is not shared across threads).
 CASEWORK_IMPORTS_INLINE = env_bool("CASEWORK_IMPORTS_INLINE")
+
+# Background jobs (casework worker). Demo mode runs them in a thread of the web process instead.
+CASEWORK_JOBS_INLINE = env_bool("CASEWORK_JOBS_INLINE", default=DEMO_MODE)
+# The daily reminder digest is queued once a day from this hour (local time); links in it use BASE_URL.
+CASEWORK_DIGEST_HOUR = int(os.environ.get("CASEWORK_DIGEST_HOUR", "6"))
+CASEWORK_BASE_URL = os.environ.get("CASEWORK_BASE_URL", "http://127.0.0.1:8000")
+
+# Case documents: stored outside any web root (default DATA_DIR/documents), served only through the
+# permission-checked download view.
+CASEWORK_DOCUMENTS_DIR = os.environ.get("CASEWORK_DOCUMENTS_DIR") or None
+CASEWORK_DOCUMENT_MAX_MB = float(os.environ.get("CASEWORK_DOCUMENT_MAX_MB", "10"))

@@ -1,5 +1,7 @@
 """Tests: SQLite in memory unless DATABASE_URL points at PostgreSQL; fast hashing; memory cache."""
 
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import DATABASES
 
@@ -14,3 +16,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded case documents go to a throwaway directory, never ./var.
+CASEWORK_DOCUMENTS_DIR = tempfile.mkdtemp(prefix="casework-test-documents-")

@@ -145,6 +145,18 @@ def sign_in_with_form(page: Page, username: str, password: str = f.PASSWORD) -> 
     page.get_by_role("button", name="Sign in").click()
 
 
+# Form controls and links a finger must hit (WCAG 2.5.5 target size, 44 CSS px).
+TARGETS = ("main button, main a.tap, main select, main textarea, "
+           "main input:not([type=hidden]):not([type=radio]):not([type=checkbox])")
+
+
+def small_targets(page: Page, selector: str = TARGETS) -> list:
+    """Visible elements matching `selector` that are under 44px high (empty when the page is fine)."""
+    return page.evaluate("""sel => [...document.querySelectorAll(sel)].filter(el => el.getClientRects().length)
+        .map(el => ({el: el.outerHTML.slice(0, 80), h: el.getBoundingClientRect().height})).filter(t => t.h < 44)""",
+                         selector)
+
+
 class AxeAudit:
     """Runs axe-core (bundled with axe-playwright-python, no CDN) on page after page; fails once, with all reports."""
 

@@ -168,7 +168,7 @@ def test_early_warning_and_worklist(district, page_as, audit):
     audit.check(page, "early-warning school picker")
 
     page.get_by_role("link", name="Alpha Elementary").click()
-    expect(page.get_by_role("link", name="García, Pepe")).to_be_visible()
+    expect(page.get_by_role("link", name="García, Pepe", exact=True)).to_be_visible()
     expect(page.get_by_text("New since 10/01/2025")).to_be_visible()
     audit.check(page, "early-warning list")
 

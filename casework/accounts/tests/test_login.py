@@ -53,8 +53,16 @@ def signed_in(client: Client) -> bool:
 def test_correct_password_signs_in(ppw, client):
     response = login(client, "ppw-login", PW)
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/my-day/"  # a PPW starts the day on My day
     assert signed_in(client)
+
+
+def test_roles_without_my_day_land_on_the_home_page(client, db):
+    from casework.core.testing import factories as f
+
+    f.user(username="principal-login", role="school_admin", schools=[f.school()], password=PW)
+    response = login(client, "principal-login", PW)
+    assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_wrong_password_and_unknown_user_read_the_same(ppw, client):
@@ -179,7 +187,7 @@ def test_logout_is_post_only(ppw, client):
 def test_login_does_not_redirect_off_site(ppw, client):
     response = login(client, "ppw-login", PW, next="https://evil.example/steal")
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/my-day/"  # the default, not the foreign site
 
 
 def test_login_follows_a_local_next(ppw, client):

@@ -32,6 +32,28 @@ def test_runserver_format_loses_the_query():
     assert line == '"GET /students/ HTTP/1.1" 200 5120'
 
 
+def test_calendar_feed_secret_is_masked():
+    line = filtered("%s %s %s", '"GET /feed/Zx9-secretTOKEN_1.ics HTTP/1.1"', 200, 10)
+    assert line == '"GET /feed/[secret] HTTP/1.1" 200 10'
+
+
+def test_gunicorn_access_line_masks_the_feed_secret():
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from casework.core.logging import gunicorn_logger_class
+
+    logger = gunicorn_logger_class()(Config())
+    environ = {"RAW_URI": "/feed/Zx9-secret.ics?x=1", "PATH_INFO": "/feed/Zx9-secret.ics", "QUERY_STRING": "x=1",
+               "REQUEST_METHOD": "GET", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1"}
+    req = SimpleNamespace(headers=[], method="GET", path="/feed/Zx9-secret.ics", query="x=1", uri=environ["RAW_URI"],
+                          version=(1, 1))
+    resp = SimpleNamespace(status="200 OK", headers=[], response_length=10, sent=10)
+    atoms = logger.atoms(resp, req, environ, __import__("datetime").timedelta(seconds=0.01))
+    assert atoms["U"] == "/feed/[secret]" and "Zx9" not in atoms["r"]
+
+
 def test_query_in_the_message_itself():
     assert filtered("GET /students/?q=jos%C3%A9 took 12ms") == "GET /students/ took 12ms"
 

@@ -1,10 +1,14 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from casework.accounts.views import DEMO_ACCOUNTS, DEMO_PASSWORD
 from casework.audit.models import ChangeRecord
+from casework.cases.models import Case
 from casework.core.context import Source
+from casework.jobs.runner import start_in_process
 from casework.seed.accounts import ensure_demo_accounts
+from casework.seed.casework_demo import seed_casework
 from casework.students.models import Student
 
 from .serve import _db_label, run_gunicorn
@@ -31,6 +35,9 @@ class Command(BaseCommand):
             self.stdout.write("Empty database: seeding a synthetic demo district (takes a few seconds)...")
             call_command("seed", scale="demo", seed=opts["seed"], stdout=self.stdout)
         ensure_demo_accounts()
+        if not Case.objects.exists():
+            self.stdout.write("Adding the demo caseload: cases, referrals, contacts, plans, tasks...")
+            seed_casework(seed=opts["seed"], today=timezone.localdate())
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for username, description in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<11} {description}")
@@ -38,6 +45,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"\nOpen http://{opts['host']}:{opts['port']}/ — press Ctrl+C to stop.\n")
         self.stdout.flush()
+        start_in_process()  # the worker's daily digest schedule, in a thread of this process
         run_gunicorn(host=opts["host"], port=opts["port"], workers=2, threads=4)
 
 

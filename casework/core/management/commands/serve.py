@@ -14,6 +14,7 @@ def pending_migrations() -> list:
 def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from casework.core.logging import gunicorn_logger_class
     from config.wsgi import application
 
     class Server(BaseApplication):
@@ -27,6 +28,7 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
                 "accesslog": "-",
                 # %(U)s is the path without the query string: search words never reach the log.
                 "access_log_format": '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+                "logger_class": gunicorn_logger_class(),  # masks the calendar feed's secret in the path
                 "errorlog": "-",
                 "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
             }

@@ -1,0 +1,67 @@
+import datetime
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.accounts.services import token_issue
+from casework.contacts.models import Contact
+from casework.core.testing import factories as f
+
+from .factories import contact
+
+pytestmark = pytest.mark.django_db
+
+
+def api(user) -> Client:
+    return Client(headers={"Authorization": f"Token {token_issue(actor=None, user=user)}"})
+
+
+@pytest.fixture
+def cases(world):
+    return f.case(student=world.student_a, owner=world.user("ppw")), f.case(student=world.student_b)
+
+
+def body(case, **overrides):
+    data = {"case": case.pk, "contact_type": "home_visit", "reached": False, "summary": "No answer at the door.",
+            "occurred_at": (timezone.now() - datetime.timedelta(hours=1)).isoformat(), "client_key": str(uuid.uuid4())}
+    data.update(overrides)
+    return data
+
+
+def test_list_holds_only_cases_in_scope(world, cases):
+    mine, theirs = contact(case=cases[0]), contact(case=cases[1])
+    rows = api(world.user("ppw")).get(reverse("api:contact-list")).json()["results"]
+    assert [r["id"] for r in rows] == [mine.pk]
+    rows = api(world.user("director")).get(reverse("api:contact-list"), {"case": cases[1].pk}).json()["results"]
+    assert [r["id"] for r in rows] == [theirs.pk]
+    assert api(world.user("director")).get(reverse("api:contact-list"), {"case": "x"}).status_code == 400
+
+
+def test_create_through_the_service_and_retry_is_idempotent(world, cases):
+    client = api(world.user("ppw"))
+    data = body(cases[0], guardians=[world.student_a.guardian_links.get().pk],
+                agency_people=[{"name": "Dana Brooks", "agency": "DSS"}])
+    first = client.post(reverse("api:contact-list"), data, content_type="application/json")
+    again = client.post(reverse("api:contact-list"), data, content_type="application/json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert first.json()["participants_label"] == "Grandmother (Pat Guardian); Dana Brooks (DSS)"
+    assert Contact.objects.count() == 1 and Contact.objects.get().worker == world.user("ppw")
+
+
+def test_create_refuses_out_of_scope_cases_foreign_guardians_and_the_future(world, cases):
+    client = api(world.user("ppw"))
+    url = reverse("api:contact-list")
+    assert client.post(url, body(cases[1]), content_type="application/json").status_code == 400
+    f.guardian(student=world.student_b, relationship="father")
+    foreign = world.student_b.guardian_links.get().pk
+    response = client.post(url, body(cases[0], guardians=[foreign]), content_type="application/json")
+    assert response.status_code == 400 and "guardians" in response.json()
+    future = (timezone.now() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(url, body(cases[0], occurred_at=future), content_type="application/json")
+    assert response.status_code == 400 and "occurred_at" in response.json()
+    assert not Contact.objects.exists()
+    assert api(world.user("school_admin")).post(url, body(cases[0]), content_type="application/json").status_code == 404

@@ -1,0 +1,123 @@
+"""Running jobs without a separate worker: in demo mode (or with CASEWORK_JOBS_INLINE) job_enqueue
+kicks a thread here once its transaction commits, and `start_in_process()` gives `casework demo`
+the worker's daily schedule in a thread. Each thread closes its own database connection when it ends
+(as imports/background.py does): the request's connection is never touched."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from .models import Job
+from .services import job_enqueue, job_requeue_stale, job_run_next
+
+log = logging.getLogger(__name__)
+
+DIGEST_KIND = "reminders.daily_digest"
+
+_lock = threading.RLock()  # re-entrant: tests run the drain in the kicking thread
+_wanted = threading.Event()
+_thread: threading.Thread | None = None
+
+
+def worker_name(prefix: str = "worker") -> str:
+    return f"{prefix}-{os.uname().nodename}-{os.getpid()}"
+
+
+def drain(name: str, *, limit: int | None = None, stop: threading.Event | None = None) -> int:
+    """Run due jobs until none is left (or `limit`, or `stop` is set). Returns how many ran."""
+    ran = 0
+    while (limit is None or ran < limit) and not (stop is not None and stop.is_set()):
+        if job_run_next(name) is None:
+            break
+        ran += 1
+    return ran
+
+
+def _spawn(target) -> threading.Thread:
+    """A daemon thread (tests replace this to run the target in the calling thread)."""
+    thread = threading.Thread(target=target, name="casework-jobs", daemon=True)
+    thread.start()
+    return thread
+
+
+def kick() -> None:
+    """Run the queue in the background thread, starting it if it is not already draining."""
+    global _thread
+    with _lock:
+        _wanted.set()
+        if _thread is not None and _thread.is_alive():
+            return  # it will see _wanted and go round once more
+        _thread = _spawn(_drain_until_idle)
+
+
+def _drain_until_idle() -> None:
+    global _thread
+    name = worker_name("inline")
+    try:
+        while True:
+            _wanted.clear()
+            try:
+                drain(name)
+            except Exception:  # a database hiccup: the next kick or the scheduler tries again
+                log.exception("in-process job runner stopped")
+                return
+            with _lock:
+                if not _wanted.is_set():
+                    _thread = None
+                    return
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()
+
+
+def digest_hour() -> int:
+    return int(getattr(settings, "CASEWORK_DIGEST_HOUR", 6))
+
+
+def schedule_daily(now: datetime.datetime | None = None) -> Job | None:
+    """Queue today's reminder digest once, from CASEWORK_DIGEST_HOUR (local time) on. A digest that
+    already ran, failed or waits today is not queued again (unique key digest:YYYY-MM-DD)."""
+    local = timezone.localtime(now or timezone.now())
+    if local.hour < digest_hour():
+        return None
+    key = f"digest:{local.date().isoformat()}"
+    if Job.objects.filter(unique_key=key).exists():
+        return None
+    return job_enqueue(kind=DIGEST_KIND, args={"date": local.date().isoformat()}, unique_key=key)
+
+
+def tick(name: str, *, stop: threading.Event | None = None) -> int:
+    """One round of a worker: requeue stale jobs, schedule the digest, run what is due."""
+    job_requeue_stale()
+    schedule_daily()
+    return drain(name, stop=stop)
+
+
+def start_in_process(*, poll: float = 60.0) -> threading.Thread:
+    """For `casework demo`: the worker's loop in a daemon thread of the serving process."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        name = worker_name("demo")
+        while not stop.is_set():
+            try:
+                close_old_connections()
+                tick(name, stop=stop)
+            except Exception:
+                log.exception("in-process scheduler round failed")
+            finally:
+                connection.close()
+            stop.wait(poll)
+
+    thread = threading.Thread(target=loop, name="casework-scheduler", daemon=True)
+    thread.stop = stop  # type: ignore[attr-defined]
+    thread.start()
+    return thread
+
