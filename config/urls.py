@@ -20,6 +20,10 @@ urlpatterns = [
     path("", include("casework.documents.urls")),
     path("", include("casework.caseloads.urls")),  # /my-day/, /caseloads/
     path("jobs/", include("casework.jobs.urls")),
+    path("", include("casework.enforcement.urls")),  # /ladder/..., /cases/<case_pk>/ladder/
+    path("", include("casework.letters.urls")),  # /letter-templates/..., /cases/<case_pk>/letters/
+    path("", include("casework.mailings.urls")),  # /mailings/...
+    path("", include("casework.hearings.urls")),  # /hearings/..., /cases/<case_pk>/hearings/
     path("api/v1/", include("casework.api.urls")),
 ]
 

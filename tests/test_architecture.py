@@ -6,6 +6,10 @@ must start with `for_user`. The one exception is the class attribute `queryset =
 drf-spectacular reads to name the model (the rows still come from `get_queryset()` -> `for_user`).
 Managers reached another way (`_default_manager`, `_base_manager`) and `get_object_or_404(Model, ...)`
 skip the policy the same way and are refused too.
+
+API reads of student data are written to the access log (COMAR 13A.08.02): every routed
+ScopedReadOnlyViewSet whose model leads to a Student must use core.api.AccessLoggedMixin, unless it is
+listed in ACCESS_LOG_EXEMPT with the reason.
 """
 
 from __future__ import annotations
@@ -118,6 +122,81 @@ def test_guard_covers_the_views_and_api_modules():
 def test_views_and_api_read_scoped_models_only_through_for_user():
     violations = [str(v) for path in guarded_modules() for v in check_file(path)]
     assert not violations, "Reads that skip the permission policy:\n" + "\n".join(violations)
+
+
+# --- API reads of student data go to the access log -------------------------------------------------
+
+ACCESS_LOG_EXEMPT = {
+    "SchoolViewSet": "directory facts about schools, no student in them",
+    "AccessLogViewSet": "the access log itself: logging reads of it would log the auditors, not a record",
+    "StudentViewSet": "logs its own detail reads with ?purpose= (students/api.py); its list is the name search, "
+                      "which the search page does not log either",
+}
+
+
+def leads_to_student(model, depth: int = 3) -> bool:
+    """The model is Student, or a chain of at most `depth` foreign keys leads from it to Student
+    (Contact -> Case -> Student)."""
+    from casework.students.models import Student
+
+    seen, frontier = set(), [model]
+    for _ in range(depth + 1):
+        if Student in frontier:
+            return True
+        seen |= set(frontier)
+        frontier = [f.related_model for m in frontier for f in m._meta.get_fields()
+                    if f.concrete and (f.many_to_one or f.one_to_one) and f.related_model not in seen]
+    return False
+
+
+def unlogged_viewsets(viewsets) -> list[str]:
+    from casework.core.api import AccessLoggedMixin, ScopedReadOnlyViewSet
+
+    return sorted(
+        f"{v.__module__}.{v.__name__} ({v.model.__name__})" for v in viewsets
+        if issubclass(v, ScopedReadOnlyViewSet) and v.model is not None and leads_to_student(v.model)
+        and not issubclass(v, AccessLoggedMixin) and v.__name__ not in ACCESS_LOG_EXEMPT
+    )
+
+
+def routed_viewsets() -> list[type]:
+    from casework.api.urls import router
+
+    return [viewset for _prefix, viewset, _basename in router.registry]
+
+
+def test_api_reads_of_student_data_are_access_logged():
+    missing = unlogged_viewsets(routed_viewsets())
+    assert not missing, ("API viewsets that return student data without writing the access log; add "
+                         "casework.core.api.AccessLoggedMixin (docs/development.md, Adding a model):\n"
+                         + "\n".join(missing))
+
+
+def test_access_log_exemptions_name_routed_viewsets():
+    names = {v.__name__ for v in routed_viewsets()}
+    assert set(ACCESS_LOG_EXEMPT) <= names  # a renamed viewset must not keep a stale exemption
+
+
+def test_access_log_guard_tells_student_data_from_directory_data():
+    from casework.cases.models import Case, CaseEvent
+    from casework.contacts.models import Contact
+    from casework.schools.models import School
+    from casework.students.models import Student
+
+    assert [leads_to_student(m) for m in (Student, Case, CaseEvent, Contact, School)] == [True, True, True, True,
+                                                                                          False]
+
+
+def test_access_log_guard_refuses_a_viewset_without_the_mixin():
+    from casework.contacts.api import ContactViewSet
+    from casework.contacts.models import Contact
+    from casework.core.api import ScopedReadOnlyViewSet
+    from casework.schools.api import SchoolViewSet
+
+    forgot = type("ForgotViewSet", (ScopedReadOnlyViewSet,), {"model": Contact, "policy_action": "case.work",
+                                                         "__module__": "casework.x.api"})
+    assert unlogged_viewsets([forgot, ContactViewSet, SchoolViewSet]) == [
+        "casework.x.api.ForgotViewSet (Contact)"]
 
 
 # --- the guard itself ----------------------------------------------------------------------------------

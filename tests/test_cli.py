@@ -169,3 +169,45 @@ def test_second_demo_run_reuses_the_data(demo):
     assert "seeding" not in demo["second"]
     for username in DEMO_USERS:
         assert re.search(rf"^  {username} +\S", demo["second"], flags=re.M), username
+
+
+def test_demo_server_signs_people_in_and_serves_my_day(demo, tmp_path):
+    """`casework demo` serves for real: sign-ins are answered by every web worker (a scheduler thread
+    started before gunicorn forked once left the workers hung on their first POST)."""
+    import http.cookiejar
+    import socket
+    import time
+    import urllib.parse
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [str(CASEWORK)] if CASEWORK.exists() else [sys.executable, "-m", "casework.cli"]
+    server = subprocess.Popen(  # noqa: S603 - our own entry point with fixed arguments
+        [*command, "--data-dir", str(demo["data"]), "demo", "--port", str(port)], cwd=tmp_path, env=child_env(),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 - a local URL
+                break
+            except OSError:
+                time.sleep(0.5)
+        # New connections each time, so both workers answer some of them.
+        for _ in range(6):
+            jar = http.cookiejar.CookieJar()
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+            page = opener.open(f"{base}/accounts/login/", timeout=20).read().decode()
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+            body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "ppw1",
+                                           "password": "casework-demo"}).encode()
+            request = urllib.request.Request(f"{base}/accounts/login/", data=body,  # noqa: S310 - local
+                                             headers={"Referer": f"{base}/accounts/login/"})
+            landed = opener.open(request, timeout=20)
+            assert landed.geturl().endswith("/my-day/")
+            assert "My day" in landed.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -61,8 +61,10 @@ class Dashboard:
     types: list[tuple[str, str, Decimal, int]]  # (value, label, weight, open cases)
     ages: list[tuple[str, int]]
     total_open: int
-    average_weighted: Decimal
+    average_weighted: Decimal  # over the PPWs with at least one open case (`counted`)
     weights: dict[str, Decimal]
+    counted: int = 0  # PPWs in the average
+    available: list[Row] = field(default_factory=list)  # PPWs with no open case: they can take more
 
 
 def weights_for(user) -> dict[str, Decimal]:
@@ -112,7 +114,11 @@ def build(user, *, today: datetime.date | None = None) -> Dashboard:
         row.label = (u.get_full_name() or u.username) if u else f"User {pk}"
         row.overdue_tasks = overdue.get(pk, 0)
         row.is_ppw = pk in ppw_ids
-    ppws = sorted(people.values(), key=lambda r: (-r.weighted, r.label))
+    rows = sorted(people.values(), key=lambda r: (-r.weighted, r.label))
+    # A PPW with no case (new, back from leave) would drag the average down and make everyone else
+    # look overloaded: they are listed apart, as available, and the average is over working PPWs.
+    available = [r for r in rows if r.is_ppw and not r.open_cases]
+    ppws = [r for r in rows if r.open_cases or not r.is_ppw]
     counted = [r for r in ppws if r.is_ppw]
     average = (sum((r.weighted for r in counted), Decimal("0")) / len(counted)).quantize(Decimal("0.01")) \
         if counted else Decimal("0")
@@ -127,4 +133,5 @@ def build(user, *, today: datetime.date | None = None) -> Dashboard:
     types = [(value, label, weights[value], by_type[value]) for value, label in CaseType.choices]
     return Dashboard(today=today, ppws=ppws, unassigned=unassigned, schools=school_rows, types=types,
                      ages=[(label, n) for (label, _lo, _hi), n in zip(AGE_BANDS, by_age, strict=True)],
-                     total_open=sum(by_type.values()), average_weighted=average, weights=weights)
+                     total_open=sum(by_type.values()), average_weighted=average, weights=weights,
+                     counted=len(counted), available=sorted(available, key=lambda r: r.label))

@@ -55,7 +55,10 @@ def _current_school(student_ids) -> dict[int, int]:
 def _open(rng, *, student_id: int, school_id: int, case_type: str, owners, today, days=(10, 150)) -> Case | None:
     if not owners.get(school_id):
         return None
-    owner = owners[school_id][0]
+    # Most go to the demo PPW who covers the school; some to the school's other PPWs, so the director's
+    # caseload dashboard has more than two people on it (and something to balance).
+    here = owners[school_id]
+    owner = here[0] if len(here) == 1 or rng.random() < 0.7 else rng.choice(here[1:])
     opened = today - datetime.timedelta(days=rng.randint(*days))
     student = Student.objects.get(pk=student_id)
     return services.case_open(actor=owner, student=student, case_type=case_type, owner=owner, opened_on=opened)

@@ -66,3 +66,25 @@ def case_list(user, *, mine: bool, filters: dict, sort: str):
         rows = rows.filter(owner_id=filters["owner"])
     order = {"opened": ["opened_on", "id"], "-opened": ["-opened_on", "-id"]}.get(sort, ["-opened_on", "-id"])
     return rows.distinct().order_by(*order)
+
+
+def caseload_to_move(user, action: str, *, owner, school=None) -> tuple[list[Case], int]:
+    """The bulk-reassign preview: the owner's open cases (at one school, if given) the user may move,
+    and how many more of the owner's open crisis/child-welfare cases in the user's schools the user may
+    not see. Only that count is told ("N restricted cases need the director"), nothing else of them."""
+    from casework.students.models import Student, scope_enrollments
+
+    from .choices import SENSITIVE_TYPES
+
+    def narrow(rows):
+        rows = rows.open().filter(owner=owner)
+        if school is not None:
+            rows = rows.filter(student__in=scope_enrollments(recent_exits=True).filter(school=school)
+                               .values("student_id"))
+        return rows
+
+    visible = narrow(Case.objects.for_user(user, action))
+    restricted = (narrow(Case.objects.filter(case_type__in=SENSITIVE_TYPES))
+                  .filter(student__in=Student.objects.for_user(user, action).values("pk"))
+                  .exclude(pk__in=visible.values("pk")).count())
+    return list(visible.order_by("opened_on", "id")), restricted

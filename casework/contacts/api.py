@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from casework.cases.models import Case
-from casework.core.api import ModelSerializer, ScopedReadOnlyViewSet
+from casework.core.api import AccessLoggedMixin, ModelSerializer, ScopedReadOnlyViewSet, int_param
 
 from . import selectors, services
 from .choices import ContactType
@@ -57,7 +57,7 @@ class ContactCreateSerializer(serializers.Serializer):
     list=extend_schema(parameters=[OpenApiParameter("case", int, description="Only this case's contacts")]),
     create=extend_schema(request=ContactCreateSerializer, responses={201: ContactSerializer, 200: ContactSerializer}),
 )
-class ContactViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class ContactViewSet(AccessLoggedMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Contacts on the cases you work, attempts included. POST logs one through the same service as the
     page; a retry with the same client_key returns the contact already logged (200) instead of a second."""
 
@@ -68,11 +68,9 @@ class ContactViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         rows = super().get_queryset().prefetch_related("guardians", "staff")
-        case = self.request.query_params.get("case")
+        case = int_param(self.request, "case")
         if case is not None:
-            if not case.isdigit():
-                raise ValidationError({"case": "A case id is a whole number."})
-            rows = rows.filter(case_id=int(case))
+            rows = rows.filter(case_id=case)
         return rows
 
     def create(self, request, *args, **kwargs):

@@ -16,6 +16,11 @@ class ContactType(models.TextChoices):
     ATTEMPTED = "attempted", "Attempted contact"
 
 
+# Attempts to reach the student or family: what a court counts ("7 attempts, 3 reached"). Talking to a
+# teacher or a DSS worker is work on the case, not an attempt to reach the family, so it is kept apart.
+FAMILY_CONTACT_TYPES = frozenset(set(ContactType) - {ContactType.STAFF_CONSULTATION, ContactType.AGENCY})
+
+
 # What "not reached" reads as on the timeline, per type ("Home visit — no answer").
 NOT_REACHED_WORDS = {
     ContactType.HOME_VISIT: "no answer",

@@ -8,6 +8,8 @@ import uuid
 from django import forms
 from django.utils import timezone
 
+from casework.tasks.duedates import due_date_problem
+
 from . import selectors
 from .choices import ContactType, VisitOutcome
 
@@ -85,6 +87,15 @@ class ContactForm(forms.Form):
         if len(people) > MAX_AGENCY_LINES:
             raise forms.ValidationError(f"List at most {MAX_AGENCY_LINES} agency people.")
         return people
+
+    def clean_follow_up_due(self):
+        """The follow-up becomes a task: the same two-year limit as any due date (a typo'd year would
+        otherwise reach calendars)."""
+        day = self.cleaned_data.get("follow_up_due")
+        problem = due_date_problem(day)
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def clean(self):
         data = super().clean()

@@ -13,22 +13,27 @@ from casework.cases.models import Case
 from casework.core.roles import Role
 from casework.students.models import StudentGuardian, scope_enrollments
 
-from .choices import ContactType
+from .choices import FAMILY_CONTACT_TYPES, ContactType
 from .models import Contact, HomeVisit
 
 
 def contact_attempts(case: Case) -> dict:
-    """What a court asks: how many attempts were made, how many reached someone, by type.
+    """What a court asks: how many attempts were made to reach the family, how many reached someone, by
+    type. Consultations with staff and agencies are counted apart ("other") and never as attempts.
 
-    {"attempts": 7, "reached": 3, "not_reached": 4, "by_type": [{"type", "label", "attempts", "reached"}]}"""
+    {"attempts": 7, "reached": 3, "not_reached": 4, "by_type": [{"type", "label", "attempts", "reached"}],
+     "other": [{"type", "label", "count"}]}"""
     rows = (Contact.objects.filter(case=case).values("contact_type")
             .annotate(attempts=Count("id"), reached=Count("id", filter=Q(reached=True))))
     by_type = {r["contact_type"]: r for r in rows}
     ordered = [{"type": t.value, "label": t.label, "attempts": by_type[t]["attempts"], "reached": by_type[t]["reached"]}
-               for t in ContactType if t in by_type]
+               for t in ContactType if t in by_type and t in FAMILY_CONTACT_TYPES]
+    other = [{"type": t.value, "label": t.label, "count": by_type[t]["attempts"]}
+             for t in ContactType if t in by_type and t not in FAMILY_CONTACT_TYPES]
     attempts = sum(r["attempts"] for r in ordered)
     reached = sum(r["reached"] for r in ordered)
-    return {"attempts": attempts, "reached": reached, "not_reached": attempts - reached, "by_type": ordered}
+    return {"attempts": attempts, "reached": reached, "not_reached": attempts - reached, "by_type": ordered,
+            "other": other}
 
 
 def guardian_choices(case: Case, user):

@@ -1,10 +1,16 @@
-"""API base classes: scoped read-only viewsets, the policy permission, pagination and error shape."""
+"""API base classes: scoped read-only viewsets, the policy permission, access logging of reads and
+query-parameter parsing."""
 
 from __future__ import annotations
+
+import re
 
 from django.db import connection, models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import exceptions, permissions, serializers, viewsets
+
+from casework.audit import services as audit
+from casework.audit.models import AccessLog
 
 from . import policy
 
@@ -54,3 +60,76 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return self.model.objects.for_user(self.request.user, self.policy_action)
+
+
+INT_PARAM = re.compile(r"[0-9]{1,18}")  # ASCII only ("²".isdigit() is True); 18 digits fit every id column
+
+
+def int_param(request, name: str, *, label: str = "") -> int | None:
+    """The query parameter `name` as an id, None when absent or blank. Anything but plain digits is a
+    400 naming the parameter (never a 500 from int("²"), never a silently ignored filter)."""
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    if not INT_PARAM.fullmatch(raw):
+        what = label or f"{name} id"
+        raise exceptions.ValidationError({name: f"Give the {what} as a whole number in digits 0-9, e.g. ?{name}=12."})
+    return int(raw)
+
+
+class AccessLoggedMixin:
+    """Writes API reads of student data to the access log (COMAR 13A.08.02: who read which record).
+
+    Put it before ScopedReadOnlyViewSet and name the row's student in `access_student_path`, an ORM
+    path ("student_id", "case__student_id"). A successful detail read (retrieve) writes one AccessLog
+    row, action API, detail "api <basename> <id>" and the caller's `?purpose=`; a list writes one row
+    per distinct student on the page returned. Other actions (POSTs) are not reads and log nothing.
+    The list reads the path as one ORM lookup over the page; retrieve follows it attribute by attribute
+    in `student_id_of(obj)`, which a viewset may override.
+    """
+
+    access_student_path: str = "case__student_id"
+    _logged_rows: list | None = None
+
+    def student_id_of(self, obj) -> int | None:
+        value = obj
+        for part in self.access_student_path.split("__"):
+            value = getattr(value, part) if value is not None else None
+        return value
+
+    def get_object(self):
+        obj = super().get_object()
+        self._logged_rows = [obj]
+        return obj
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self._logged_rows = list(page) if page is not None else list(queryset)
+        return page
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if 200 <= response.status_code < 300 and self._logged_rows is not None and request.method == "GET":
+            if self.action == "retrieve":
+                self._log_retrieve(request, self._logged_rows[0])
+            elif self.action == "list":
+                self._log_list(request, self._logged_rows)
+        return response
+
+    def _log_retrieve(self, request, obj) -> None:
+        student_id = self.student_id_of(obj)
+        if student_id is not None:
+            audit.log_access(actor=request.user, student=student_id, action=AccessLog.Action.API,
+                             purpose=request.query_params.get("purpose", ""),
+                             detail=f"api {self.basename} {obj.pk}")
+
+    def _log_list(self, request, rows: list) -> None:
+        if not rows:
+            return
+        # One query for the whole page (following the path row by row would be a query per row); the
+        # rows came through for_user(), so re-reading them by pk under the same action widens nothing.
+        ids = (self.model.objects.for_user(request.user, self.policy_action)
+               .filter(pk__in=[r.pk for r in rows]).values_list(self.access_student_path, flat=True))
+        student_ids = sorted({sid for sid in ids if sid is not None})
+        audit.log_access_many(actor=request.user, student_ids=student_ids, action=AccessLog.Action.API,
+                              purpose=request.query_params.get("purpose", ""), detail=f"api {self.basename} list")

@@ -98,6 +98,18 @@ MATRIX: dict[str, dict[str, str]] = {
     # "My day" and the personal calendar feed: the people with tasks and meetings.
     "myday.view": _CASE_WORKERS,
     "feed.manage_own": _CASE_WORKERS,
+    # --- Compulsory-attendance enforcement. The ladder's configuration and the override that lets a
+    # petition go ahead without the earlier steps are the director's; its funnel report is aggregates.
+    "ladder.manage": {Role.DIRECTOR: ALL},
+    "ladder.override": {Role.DIRECTOR: ALL},
+    "ladder.report": {**_PPS_LEADERS, Role.PPW: SCHOOLS},
+    # Letter wording (templates in each language, versioned) is the director's to edit.
+    "letter.templates": {Role.DIRECTOR: ALL},
+    # Batch letters for a school ("Tier 1 letters for everyone who crossed this week"): the school's
+    # administrators send Tier 1 letters too.
+    "mailing.run": {**_CASE_WORKERS, Role.SCHOOL_ADMIN: SCHOOLS},
+    # A review-board or court packet is a disclosure of the record: the people who work the case.
+    "packet.generate": _CASE_WORKERS,
 }
 
 

@@ -79,6 +79,7 @@ class HomeView(LoginRequiredMixin, View):
         can_search = policy.has_action(request.user, "student.view")
         context = {
             "can_search": can_search,
+            "can_refer": policy.has_action(request.user, "referral.create"),
             "roles": sorted(policy.roles_of(request.user)),
             "student_count": Student.objects.for_user(request.user, "student.view").count() if can_search else 0,
         }

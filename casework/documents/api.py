@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 
-from casework.core.api import ModelSerializer, ScopedReadOnlyViewSet
+from casework.core.api import AccessLoggedMixin, ModelSerializer, ScopedReadOnlyViewSet, int_param
 
 from .models import Document
 
@@ -20,7 +20,7 @@ class DocumentSerializer(ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "case", "case_number", "doc_type", "title", "original_name", "content_type", "size", "sha256",
+        fields = ["id", "case", "case_number", "doc_type", "title", "content_type", "size", "sha256",
                   "uploaded_by", "uploaded_at", "download_url"]
 
     @extend_schema_field(OpenApiTypes.STR)
@@ -31,7 +31,7 @@ class DocumentSerializer(ModelSerializer):
 @extend_schema_view(list=extend_schema(parameters=[
     OpenApiParameter("case", OpenApiTypes.INT, description="Only this case's documents"),
 ]))
-class DocumentViewSet(ScopedReadOnlyViewSet):
+class DocumentViewSet(AccessLoggedMixin, ScopedReadOnlyViewSet):
     """Documents on the cases you work: metadata only; the file comes from download_url, which checks
     your access again and logs the download."""
 
@@ -42,9 +42,9 @@ class DocumentViewSet(ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         rows = super().get_queryset().select_related("case")
-        case = self.request.query_params.get("case")
+        case = int_param(self.request, "case")
         if case is not None:
-            rows = rows.filter(case_id=int(case)) if case.isdigit() else rows.none()
+            rows = rows.filter(case_id=case)
         return rows
 
 

@@ -41,6 +41,14 @@ class Document(AuditedModel):
         return f"{self.get_doc_type_display()}: {self.title}"
 
     @property
+    def download_name(self) -> str:
+        """`<case number>-<id>-<type>.<ext>`: the uploaded name often is the child's name, and a saved
+        download lands in Downloads folders, recent-file lists and e-mail attachments."""
+        from .sniffing import SUFFIXES
+
+        return f"{self.case.number}-{self.pk}-{self.doc_type}.{SUFFIXES.get(self.content_type, 'bin')}"
+
+    @property
     def kind_label(self) -> str:
         from .sniffing import LABELS
 

@@ -20,6 +20,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEXT = "text/plain"
 
 EXTENSIONS = {".pdf": PDF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG, ".docx": DOCX, ".txt": TEXT}
+# The extension a download is saved with, from the type sniffed at upload (never the uploaded name's).
+SUFFIXES = {PDF: "pdf", PNG: "png", JPEG: "jpg", DOCX: "docx", TEXT: "txt"}
 LABELS = {PDF: "PDF", PNG: "PNG image", JPEG: "JPEG photo", DOCX: "Word document", TEXT: "Text file"}
 ACCEPTED = "PDF, PNG, JPEG, Word (.docx) or plain-text (.txt) files"
 

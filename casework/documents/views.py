@@ -100,7 +100,7 @@ class DocumentDownloadView(PolicyView):
             raise Http404 from None
         audit.log_access(actor=request.user, student=document.case.student_id, action=AccessLog.Action.DOWNLOAD,
                          detail=f"document {document.pk}")
-        response = FileResponse(handle, as_attachment=True, filename=document.original_name,
+        response = FileResponse(handle, as_attachment=True, filename=document.download_name,
                                 content_type=document.content_type)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"

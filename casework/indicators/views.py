@@ -44,6 +44,14 @@ def _can_bulk_refer(user, school: School) -> bool:
     return ids is None or school.pk in ids
 
 
+def _can_mail(user, school: School) -> bool:
+    """The "generate letters" action (mailings app): whoever may send this school's batch letters."""
+    if not policy.has_action(user, "mailing.run"):
+        return False
+    ids = policy.school_ids_for(user, "mailing.run")
+    return ids is None or school.pk in ids
+
+
 def _can_export(user, school: School) -> bool:
     if not policy.has_action(user, "student.export"):
         return False
@@ -92,6 +100,7 @@ class EarlyWarningView(EarlyWarningListMixin, PolicyView):
             "school": school, "snapshot": snapshot, "form": form, "page": page, "sort": form.sort_key(),
             "show_cases": "open_case" in form.fields, "can_export": _can_export(request.user, school),
             "can_bulk_refer": _can_bulk_refer(request.user, school),
+            "can_mail": _can_mail(request.user, school),
             "can_refer": policy.has_action(request.user, "referral.create"),
         })
 

@@ -7,11 +7,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from casework.audit import services as audit
-from casework.audit.models import AccessLog
-from casework.core.api import ModelSerializer, ScopedReadOnlyViewSet
+from casework.core.api import AccessLoggedMixin, ModelSerializer, ScopedReadOnlyViewSet, int_param
 
-from .choices import PlanStatus
+from .choices import PlanStatus, Tier
 from .models import Goal, Plan, PlanIntervention, PlanRevision, ProgressPoint
 from .progress import goal_progress
 
@@ -48,6 +46,8 @@ class GoalSerializer(ModelSerializer):
 
 class PlanInterventionSerializer(ModelSerializer):
     name = serializers.CharField(source="intervention.name", read_only=True)
+    # Declared: drf-spectacular would take the small integer's bounds from the connection (SQLite's differ).
+    tier = serializers.ChoiceField(choices=Tier.choices, read_only=True)
 
     class Meta:
         model = PlanIntervention
@@ -76,7 +76,7 @@ class PlanSerializer(ModelSerializer):
     OpenApiParameter("case", OpenApiTypes.INT, description="Only this case's plans"),
     OpenApiParameter("status", OpenApiTypes.STR, enum=PlanStatus.values),
 ]))
-class PlanViewSet(ScopedReadOnlyViewSet):
+class PlanViewSet(AccessLoggedMixin, ScopedReadOnlyViewSet):
     """Intervention plans on the cases you work."""
 
     model = Plan
@@ -89,19 +89,13 @@ class PlanViewSet(ScopedReadOnlyViewSet):
         qs = (super().get_queryset().select_related("case")
               .prefetch_related("goals__points", "interventions__intervention", "revisions"))
         if self.action == "list":
-            case = self.request.query_params.get("case", "").strip()
-            if case.isdigit():
-                qs = qs.filter(case_id=int(case))
+            case = int_param(self.request, "case")
+            if case is not None:
+                qs = qs.filter(case_id=case)
             status = self.request.query_params.get("status", "").strip()
             if status in PlanStatus.values:
                 qs = qs.filter(status=status)
         return qs.order_by("-start_on", "-id")
-
-    def retrieve(self, request, *args, **kwargs):
-        plan = self.get_object()
-        audit.log_access(actor=request.user, student=plan.case.student, action=AccessLog.Action.VIEW,
-                         detail="plan (API)")
-        return super().retrieve(request, *args, **kwargs)
 
 
 ROUTES = [("plans", PlanViewSet, "plan")]

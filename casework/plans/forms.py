@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from .choices import Comparator, Metric, PlanStatus, Tier
+from .dates import plan_date_problem
 from .models import Goal, Intervention, Plan
 from .services import GoalSpec, InterventionSpec
 
@@ -33,16 +34,25 @@ class PlanForm(forms.Form):
     review_on = forms.DateField(label="Review date", widget=DATE,
                                 help_text="A “Plan review due” task is made for this date")
 
-    def __init__(self, *args, people: dict[int, object], **kwargs):
+    def __init__(self, *args, people: dict[int, object], case=None, plan: Plan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.people = people
+        self.people, self.case, self.plan = people, case, plan
         self.fields["owner"].choices = [(pk, _staff_label(p)) for pk, p in people.items()]
 
     def clean(self):
         data = super().clean()
+        if self.case is not None:
+            for name in ("start_on", "review_on", "effective_on"):
+                problem = plan_date_problem(data.get(name), self.case)
+                if problem and self._date_changed(name, data.get(name)):
+                    self.add_error(name, problem)
         if data.get("start_on") and data.get("review_on") and data["review_on"] < data["start_on"]:
             self.add_error("review_on", "The review date must be on or after the start date.")
         return data
+
+    def _date_changed(self, name: str, value) -> bool:
+        """An edit is not refused for a date it leaves as it was."""
+        return self.plan is None or getattr(self.plan, name, None) != value
 
     def plan_fields(self) -> dict:
         d = self.cleaned_data
@@ -149,6 +159,9 @@ class ProgressForm(forms.Form):
                                help_text="Attendance rate in %; absences or suspensions in days")
     note = forms.CharField(label="Note", required=False, max_length=300,
                            help_text="Where the number comes from, or why it replaces the attendance record's")
+    # Set only after the form has shown the value already entered for that week: saving then replaces it.
+    replaces = forms.RegexField(regex=r"^[0-9]{1,12}\.[0-9]{1,9}$", required=False, widget=forms.HiddenInput,
+                                error_messages={"invalid": "Reload the page and enter the value again."})
 
     def __init__(self, *args, goals: list[Goal], **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,6 +169,14 @@ class ProgressForm(forms.Form):
         self.fields["goal"].choices = [(g.pk, g.text) for g in goals]
         if not self.is_bound:
             self.initial.setdefault("week_of", timezone.localdate())
+
+    def clean_replaces(self) -> tuple[int, int] | None:
+        """"<value id>.<version>" of the value this form showed, as the service takes it."""
+        raw = self.cleaned_data.get("replaces") or ""
+        if not raw:
+            return None
+        pk, version = raw.split(".")
+        return int(pk), int(version)
 
 
 class InterventionLibraryForm(forms.Form):

@@ -14,7 +14,7 @@ from casework.indicators.inputs import IndicatorError, indicators_as_of, school_
 from casework.rules.engine import DayResult, Mark
 from casework.students.models import Enrollment
 
-from .choices import Metric, PointSource
+from .choices import PULLED_METRICS, Metric, PointSource
 
 _TENTH = Decimal("0.1")
 _SUSPENDED = (Mark.SUSPENSION, Mark.IN_SCHOOL_SUSPENSION)
@@ -135,13 +135,21 @@ def weekly_values(points: Iterable) -> list[tuple[datetime.date, Decimal, str, s
 
 
 def goal_progress(goal, points: Sequence | None = None) -> GoalProgress:
-    """Whether the goal held for `goal.weeks` consecutive weeks with data. Weeks with no value (no
-    school that week) neither count nor break a run: a holiday week is not a failure."""
+    """Whether the goal held for `goal.weeks` consecutive weeks.
+
+    Attendance metrics: the record has a row for every school week, so a week without one had no school
+    day (a holiday week) and neither counts nor breaks a run. Other (hand-entered) metrics: a week with
+    nothing recorded between two entries breaks the run; five weeks without check-ins are not "three
+    weeks in a row"."""
     rows = weekly_values(goal.points.all() if points is None else points)
-    weeks, run, met_week = [], 0, None
+    gaps_break = goal.metric not in PULLED_METRICS
+    weeks, run, met_week, previous = [], 0, None, None
     for week, value, source, note in rows:
         met = goal.meets(value)
+        if gaps_break and previous is not None and week - previous > datetime.timedelta(days=7):
+            run = 0
         run = run + 1 if met else 0
+        previous = week
         if met_week is None and run >= goal.weeks:
             met_week = week
         weeks.append(WeekValue(week, value, source, note, met))

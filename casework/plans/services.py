@@ -23,6 +23,7 @@ from casework.tasks.choices import TaskStatus
 from casework.tasks.services import task_cancel, task_create, task_update
 
 from .choices import PULLED_METRICS, Comparator, Metric, PlanStatus, PointSource, Tier
+from .dates import plan_date_problem
 from .models import Goal, Intervention, Plan, PlanIntervention, PlanRevision, ProgressPoint, fmt_value
 from .progress import monday_of, weekly_attendance
 
@@ -84,6 +85,13 @@ class InterventionSpec:
                 "start_on": self.start_on, "end_on": self.end_on}
 
 
+def _check_in_range(case: Case, **dates: datetime.date | None) -> None:
+    """Each date within the case's school years (plans/dates.py); a typo'd year is refused."""
+    errors = {name: problem for name, day in dates.items() if (problem := plan_date_problem(day, case))}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_dates(start_on: datetime.date, review_on: datetime.date) -> None:
     if review_on < start_on:
         raise ValidationError({"review_on": f"The review date must be on or after the start date "
@@ -117,7 +125,10 @@ def plan_create(*, actor, case: Case, title: str, start_on: datetime.date, revie
         raise ValidationError("This case is closed. Reopen it before adding a plan.")
     if not title.strip():
         raise ValidationError({"title": "Give the plan a title."})
+    _check_in_range(case, start_on=start_on, review_on=review_on)
     _check_dates(start_on, review_on)
+    for spec in interventions:
+        _check_in_range(case, start_on=spec.start_on, end_on=spec.end_on)
     _check_goals(goals)
     plan = create_audited(Plan, actor=actor, case=case, title=title.strip(), start_on=start_on, review_on=review_on,
                           owner=owner if owner is not None else case.owner, status=PlanStatus.ACTIVE, revision=1)
@@ -212,6 +223,10 @@ def plan_revise(*, actor, plan: Plan, reason: str, expected_version: int | None 
         if (old.pk if hasattr(old, "pk") else old) != (value.pk if hasattr(value, "pk") else value):
             what.add(f"{_PLAN_FIELDS[name]}: {_plan_field_words(current, name, old)} \u2192 "
                      f"{_plan_field_words(current, name, value)}")
+    # Only dates being changed: a plan's existing dates stay valid as the school years move on.
+    _check_in_range(current.case, **{name: changes[name] for name in ("start_on", "review_on")
+                                     if name in changes and changes[name] != getattr(current, name)},
+                    effective_on=effective_on)
     _check_dates(changes.get("start_on", current.start_on), changes.get("review_on", current.review_on))
     effective_on = effective_on or timezone.localdate()
     if effective_on < changes.get("start_on", current.start_on):
@@ -267,6 +282,9 @@ def _revise_interventions(*, actor, plan: Plan, specs: Sequence[InterventionSpec
     for spec in specs:
         if spec.end_on is not None and spec.end_on < spec.start_on:
             raise ValidationError({"end_on": f"{spec.intervention.name}: the end date is before the start date."})
+        row = existing.get(spec.id)
+        _check_in_range(plan.case, **{name: getattr(spec, name) for name in ("start_on", "end_on")
+                                      if row is None or getattr(row, name) != getattr(spec, name)})
         if spec.id is None:
             create_audited(PlanIntervention, actor=actor, plan=plan, **spec.fields())
             what.add(f"Intervention added: {_intervention_words(spec)}")
@@ -306,11 +324,24 @@ def _follow_review_task(*, actor, plan: Plan) -> Plan:
 # --- progress ---------------------------------------------------------------------------------------------
 
 
+class WeekAlreadyRecorded(ValidationError):
+    """The week already has a value entered by hand: replacing it takes that value's version, which the
+    form gets by showing the value first (nobody's number is replaced unseen)."""
+
+    def __init__(self, point: ProgressPoint):
+        self.point = point
+        note = f" ({point.note})" if point.note else ""
+        super().__init__(f"The week of {point.week_of:%m/%d/%Y} already has {fmt_value(point.value)}{note} entered "
+                         "by hand. Nothing was saved: save again to replace it with your value.")
+
+
 @transaction.atomic
 def progress_record(*, actor, plan: Plan, goal: Goal, week_of: datetime.date, value: Decimal,
-                    note: str = "") -> ProgressPoint:
-    """A value entered by hand for the school week containing `week_of`. Entering the same week again
-    corrects it. A hand-entered value overrides the attendance record's for that week."""
+                    note: str = "", replaces: tuple[int, int] | None = None) -> ProgressPoint:
+    """A value entered by hand for the school week containing `week_of`. A hand-entered value overrides
+    the attendance record's for that week. Correcting a week that already has a hand-entered value needs
+    that value's (id, version) as `replaces`: without it (or naming another value) WeekAlreadyRecorded;
+    changed since it was shown, ConflictError."""
     if goal.plan_id != plan.pk:
         raise ValidationError({"goal": "That goal is not on this plan."})
     if goal.dropped_in is not None:
@@ -328,7 +359,10 @@ def progress_record(*, actor, plan: Plan, goal: Goal, week_of: datetime.date, va
         raise ValidationError({"value": "A value cannot be negative."})
     existing = ProgressPoint.objects.filter(goal=goal, week_of=week, source=PointSource.MANUAL).first()
     if existing is not None:
-        point = update_audited(existing, actor=actor, value=value, note=note.strip())
+        if replaces is None or replaces[0] != existing.pk:
+            raise WeekAlreadyRecorded(existing)
+        point = update_audited(existing, actor=actor, expected_version=replaces[1], value=value,
+                               note=note.strip())
         verb = "corrected"
     else:
         point = create_audited(ProgressPoint, actor=actor, plan=plan, goal=goal, week_of=week, value=value,
@@ -406,4 +440,5 @@ def progress_pull(*, actor, plan: Plan, through: datetime.date | None = None) ->
 
 
 __all__ = ["GoalSpec", "InterventionSpec", "PullResult", "Tier", "intervention_create", "intervention_update",
-           "plan_create", "plan_revise", "plan_snapshot", "progress_pull", "progress_record"]
+           "plan_create", "plan_revise", "plan_snapshot", "progress_pull", "progress_record",
+           "WeekAlreadyRecorded"]

@@ -85,7 +85,7 @@ class PlanCreateView(PolicyView):
     def get(self, request, case_pk: int):
         case, ctx = case_page(request, case_pk, tab="plans", action=self.action)
         today = timezone.localdate()
-        form = PlanForm(people=owner_choices(case, request.user),
+        form = PlanForm(people=owner_choices(case, request.user), case=case,
                         initial={"owner": (case.owner or request.user).pk, "start_on": today,
                                  "review_on": today + timezone.timedelta(weeks=6)})
         goals, interventions = formsets(None, library=_library(request), extra_goals=2, extra_interventions=3)
@@ -93,7 +93,7 @@ class PlanCreateView(PolicyView):
 
     def post(self, request, case_pk: int):
         case, ctx = case_page(request, case_pk, tab="plans", action=self.action)
-        form = PlanForm(request.POST, people=owner_choices(case, request.user))
+        form = PlanForm(request.POST, people=owner_choices(case, request.user), case=case)
         goals, interventions = formsets(request.POST, library=_library(request), extra_goals=2, extra_interventions=3)
         if not (form.is_valid() and goals.is_valid() and interventions.is_valid()):
             return self.show(request, ctx, form, goals, interventions, status=400)
@@ -123,7 +123,7 @@ class PlanEditView(PolicyView):
     def get(self, request, pk: int):
         plan = _plan(request, pk)
         case, ctx = case_page(request, plan.case_id, tab="plans", action=self.action)
-        form = PlanEditForm(people=owner_choices(case, request.user, plan), initial={
+        form = PlanEditForm(people=owner_choices(case, request.user, plan), case=case, plan=plan, initial={
             "title": plan.title, "owner": plan.owner_id, "start_on": plan.start_on, "review_on": plan.review_on,
             "status": plan.status, "version": plan.version})
         goals, interventions = formsets(None, library=_library(request, plan), goals_initial=goal_initial(plan),
@@ -133,7 +133,7 @@ class PlanEditView(PolicyView):
     def post(self, request, pk: int):
         plan = _plan(request, pk)
         case, ctx = case_page(request, plan.case_id, tab="plans", action=self.action)
-        form = PlanEditForm(request.POST, people=owner_choices(case, request.user, plan))
+        form = PlanEditForm(request.POST, people=owner_choices(case, request.user, plan), case=case, plan=plan)
         goals, interventions = formsets(request.POST, library=_library(request, plan), goals_initial=goal_initial(plan),
                                         interventions_initial=intervention_initial(plan))
         if not (form.is_valid() and goals.is_valid() and interventions.is_valid()):
@@ -148,7 +148,7 @@ class PlanEditView(PolicyView):
             plan.refresh_from_db()
             data = request.POST.copy()
             data["version"] = plan.version  # submitting again, having looked, applies the change
-            form = PlanEditForm(data, people=owner_choices(case, request.user, plan))
+            form = PlanEditForm(data, people=owner_choices(case, request.user, plan), case=case, plan=plan)
             form.is_valid()
             form.add_error(None, CONFLICT)
             return self.show(request, ctx, plan, form, goals, interventions, status=409)
@@ -202,7 +202,16 @@ class ProgressRecordView(PolicyView):
             d = form.cleaned_data
             try:
                 services.progress_record(actor=request.user, plan=plan, goal=form.goals[d["goal"]],
-                                         week_of=d["week_of"], value=d["value"], note=d["note"])
+                                         week_of=d["week_of"], value=d["value"], note=d["note"],
+                                         replaces=d["replaces"])
+            except services.WeekAlreadyRecorded as exc:
+                # Shown, not replaced: saving again (same week and goal) replaces exactly this value.
+                form.add_error(None, exc.message)
+                form.data = _replacing(request.POST, f"{exc.point.pk}.{exc.point.version}")
+            except ConflictError:
+                form.add_error(None, "That week's value was changed by someone else since you opened it; nothing "
+                                     "was saved. Check it below and save again to replace it.")
+                form.data = _replacing(request.POST, "")
             except ValidationError as exc:
                 for message in _errors(exc):
                     form.add_error(None, message)
@@ -211,6 +220,12 @@ class ProgressRecordView(PolicyView):
                 return redirect("plans:detail", pk=plan.pk)
         _case, ctx = case_page(request, plan.case_id, tab="plans", action=self.action)
         return render(request, "plans/plan_detail.html", detail_context(request, plan, ctx, form), status=400)
+
+
+def _replacing(post, replaces: str):
+    data = post.copy()
+    data["replaces"] = replaces
+    return data
 
 
 class ProgressPullView(PolicyView):

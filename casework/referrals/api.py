@@ -10,10 +10,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
-from casework.audit import services as audit
-from casework.audit.models import AccessLog
 from casework.core import policy
-from casework.core.api import ModelSerializer, ScopedReadOnlyViewSet
+from casework.core.api import AccessLoggedMixin, ModelSerializer, ScopedReadOnlyViewSet
 from casework.students.models import Student
 
 from . import selectors, services
@@ -65,12 +63,13 @@ class ReferralCreateSerializer(serializers.Serializer):
     OpenApiParameter("status", OpenApiTypes.STR, enum=ReferralStatus.values,
                      description="Only referrals in this status (e.g. submitted: waiting for a PPW)"),
 ]))
-class ReferralViewSet(ScopedReadOnlyViewSet):
+class ReferralViewSet(AccessLoggedMixin, ScopedReadOnlyViewSet):
     """Referrals you may see. POST (referral.create) refers a current student of your schools."""
 
     model = Referral
     lookup_value_regex = "[0-9]+"
     policy_action = "referral.view"
+    access_student_path = "student_id"
     serializer_class = ReferralSerializer
     queryset = Referral.objects.none()  # for the schema; rows come from for_user()
     http_method_names = ["get", "post", "head", "options"]
@@ -83,12 +82,6 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
                 raise exceptions.ValidationError({"status": f"Use one of: {', '.join(ReferralStatus.values)}."})
             qs = qs.filter(status=wanted)
         return qs
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        audit.log_access(actor=request.user, student=response.data["student"], action=AccessLog.Action.API,
-                         detail="api referral")
-        return response
 
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
     def create(self, request, *args, **kwargs):

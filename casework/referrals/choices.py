@@ -58,6 +58,23 @@ REASON_TO_CASE_TYPE: dict[str, str] = {
 }
 
 
+# The open cases a new referral is probably about (the duplicate flag): wider than the default type, since
+# "family / welfare" reported at school is often already a child-welfare or custody case, and a crisis a
+# child-welfare one. The PPW still decides; the flag only says "look at this case first".
+REASON_TO_MATCHING_CASE_TYPES: dict[str, frozenset[str]] = {
+    **{reason: frozenset({case_type}) for reason, case_type in REASON_TO_CASE_TYPE.items()},
+    ReasonCategory.BEHAVIOUR: frozenset({CaseType.DISCIPLINE, CaseType.ALTERNATIVE_PLACEMENT}),
+    ReasonCategory.FAMILY: frozenset({CaseType.FAMILY_SERVICES, CaseType.CHILD_WELFARE, CaseType.CUSTODY}),
+    ReasonCategory.MENTAL_HEALTH: frozenset({CaseType.FAMILY_SERVICES, CaseType.CRISIS}),
+    ReasonCategory.CRISIS: frozenset({CaseType.CRISIS, CaseType.CHILD_WELFARE}),
+}
+
+
+def matching_case_types(reasons: list[str]) -> set[str]:
+    """Case types an open case may have for this referral to be flagged as a likely duplicate."""
+    return set().union(*(REASON_TO_MATCHING_CASE_TYPES.get(r, frozenset()) for r in reasons))
+
+
 def default_case_type(reasons: list[str]) -> str:
     """The first reason's case type, preferring a specific one over "other" (academic + attendance ->
     attendance)."""

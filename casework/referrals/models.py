@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from casework.core.models import AuditedModel
 from casework.students.models import ReachesStudentQuerySet
@@ -12,10 +13,27 @@ from casework.students.models import ReachesStudentQuerySet
 from .choices import CLOSED_STATUSES, WAITING_STATUSES, ReasonCategory, ReferralStatus, Urgency
 
 
+def _case_lets_see(user, case_path: str) -> Q | None:
+    """Rows to keep for a user who is not the director: a referral accepted into a sensitive case
+    (crisis, child welfare) carries the same disclosure as the case, so it hides like the case. The
+    referrer keeps it: they follow the status of what they reported. None means "keep everything"."""
+    from casework.cases.choices import SENSITIVE_TYPES
+    from casework.cases.models import Case, _sees_every_sensitive_case, named_on_case
+
+    if _sees_every_sensitive_case(user):
+        return None
+    visible = Case.objects.filter(~Q(case_type__in=SENSITIVE_TYPES) | named_on_case(user)).values("pk")
+    return Q(**{f"{case_path}__isnull": True}) | Q(**{f"{case_path}__in": visible})
+
+
 class ReferralQuerySet(ReachesStudentQuerySet):
     def made_by(self, user):
         """The OWN scope: a teacher sees the referrals they made, whatever happened to the student."""
         return self.filter(referred_by_id=user.pk)
+
+    def restrict_for(self, user, action: str):
+        keep = _case_lets_see(user, "case")
+        return self if keep is None else self.filter(keep | Q(referred_by_id=user.pk))
 
     def waiting(self):
         return self.filter(status__in=WAITING_STATUSES)
@@ -74,6 +92,10 @@ class ReferralStatusChangeQuerySet(ReachesStudentQuerySet):
 
     def made_by(self, user):
         return self.filter(referral__referred_by_id=user.pk)
+
+    def restrict_for(self, user, action: str):
+        keep = _case_lets_see(user, "referral__case")
+        return self if keep is None else self.filter(keep | Q(referral__referred_by_id=user.pk))
 
 
 class ReferralStatusChange(AuditedModel):

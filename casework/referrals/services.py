@@ -23,7 +23,7 @@ from casework.students.models import Student
 from casework.tasks.services import task_create
 
 from . import selectors
-from .choices import REASON_TO_CASE_TYPE, ReasonCategory, ReferralStatus, Urgency
+from .choices import ReasonCategory, ReferralStatus, Urgency, matching_case_types
 from .models import Referral, ReferralStatusChange
 
 FOLLOW_UP_SCHOOL_DAYS = 10
@@ -74,7 +74,7 @@ def referral_create(*, actor, student: Student, school: School, reasons: list[st
         raise ValidationError({"school": "The student is not currently enrolled at that school of yours."})
     reasons = _clean_reasons(reasons)
     _check_text(details, already_tried, urgency)
-    duplicate = selectors.matching_open_case(student, {REASON_TO_CASE_TYPE[r] for r in reasons})
+    duplicate = selectors.matching_open_case(student, matching_case_types(reasons))
     referral = create_audited(Referral, actor=actor, student=student, school=school, referred_by=actor,
                               reasons=reasons, details=details.strip(), already_tried=already_tried.strip(),
                               urgency=urgency, status=ReferralStatus.SUBMITTED, duplicate_of_case=duplicate)

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 
 from casework.audit import services as audit
 from casework.audit.models import AccessLog
+from casework.cases.models import Case
 from casework.core import policy
 from casework.core.errors import ConflictError
 from casework.core.text import search_terms
@@ -163,6 +164,13 @@ class TriageView(PolicyView):
     def get(self, request):
         page = Paginator(selectors.triage_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
         _log_views(request.user, page, "triage queue")
+        # "Student has an open case" only when the user may see that case: a flag on a crisis or
+        # child-welfare case they are not named on would tell them it exists.
+        flagged = {r.duplicate_of_case_id for r in page if r.duplicate_of_case_id}
+        shown = set(Case.objects.for_user(request.user, "case.view").filter(pk__in=flagged)
+                    .values_list("pk", flat=True)) if flagged else set()
+        for r in page:
+            r.flag_visible = r.duplicate_of_case_id in shown
         return render(request, "referrals/triage.html", {"page": page})
 
 

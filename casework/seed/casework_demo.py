@@ -14,8 +14,10 @@ from django.db import transaction
 
 from casework.core.context import Source, audit_context
 
-# Cases first: the others read the open cases.
-DEMO_APPS = ("cases", "referrals", "contacts", "plans", "tasks", "documents")
+# Cases first: the others read the open cases. Letters before hearings (a hearing may link its notice)
+# and mailings (a batch reuses the letter templates).
+DEMO_APPS = ("cases", "enforcement", "referrals", "contacts", "plans", "tasks", "letters", "documents", "hearings",
+             "mailings")
 
 
 def seed_casework(*, seed: int, today: datetime.date) -> None:

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from casework.core.api import ModelSerializer, ScopedReadOnlyViewSet
+from casework.core.api import AccessLoggedMixin, ModelSerializer, ScopedReadOnlyViewSet, int_param
 from casework.core.errors import ConflictError
 
 from . import services
@@ -28,7 +28,9 @@ class TaskSerializer(ModelSerializer):
 
 
 class TaskCompleteSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, help_text="The version you read; refused if it changed")
+    version = serializers.IntegerField(
+        min_value=0, help_text="The version you read (required); refused with 409 if it changed since",
+        error_messages={"required": "Give the task's version you read, so nobody's change is overwritten."})
     completed_on = serializers.DateField(required=False, help_text="Defaults to today")
 
 
@@ -39,7 +41,7 @@ class TaskCompleteSerializer(serializers.Serializer):
         OpenApiParameter("status", OpenApiTypes.STR, enum=TaskStatus.values),
     ]),
 )
-class TaskViewSet(ScopedReadOnlyViewSet):
+class TaskViewSet(AccessLoggedMixin, ScopedReadOnlyViewSet):
     """Tasks and meetings on the cases you work."""
 
     model = Task
@@ -54,14 +56,15 @@ class TaskViewSet(ScopedReadOnlyViewSet):
             return qs
         params = self.request.query_params
         filters = {}
-        for name, value in (("case", params.get("case", "")), ("assignee", params.get("assignee", ""))):
-            value = value.strip()
-            if name == "assignee" and value == "me":
-                filters["assignee"] = self.request.user.pk
-            elif value:
-                if not value.isascii() or not value.isdigit():
-                    raise ValidationError({name: "Give a number" + (' or "me".' if name == "assignee" else ".")})
-                filters[name] = int(value)
+        case = int_param(self.request, "case")
+        if case is not None:
+            filters["case"] = case
+        if params.get("assignee", "").strip() == "me":
+            filters["assignee"] = self.request.user.pk
+        else:
+            assignee = int_param(self.request, "assignee", label='user id (or "me")')
+            if assignee is not None:
+                filters["assignee"] = assignee
         state = params.get("status", "").strip()
         if state:
             if state not in TaskStatus.values:
@@ -79,7 +82,7 @@ class TaskViewSet(ScopedReadOnlyViewSet):
         try:
             task = services.task_complete(actor=request.user, task=task,
                                           completed_on=body.validated_data.get("completed_on"),
-                                          expected_version=body.validated_data.get("version"))
+                                          expected_version=body.validated_data["version"])
         except ConflictError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:

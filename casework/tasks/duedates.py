@@ -45,3 +45,26 @@ def due_in_school_days(case: Case, n: int, start: datetime.date | None = None, *
         raise DueDateError(NO_CALENDAR) from None
 
 
+
+
+# A due date more than this far ahead is a typo (9999-12-31), and it would break calendar feeds.
+MAX_YEARS_AHEAD = 2
+EARLIEST = datetime.date(2000, 1, 1)
+TOO_FAR = "That date is more than two years away; check the year."
+TOO_EARLY = "That date is too far in the past; check the year."
+
+
+def latest_due(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    return today + datetime.timedelta(days=365 * MAX_YEARS_AHEAD + 1)  # two years, leap day included
+
+
+def due_date_problem(day: datetime.date | None, today: datetime.date | None = None) -> str | None:
+    """Why `day` cannot be a due date (a message for the form), or None when it can."""
+    if day is None:
+        return None
+    if day < EARLIEST:
+        return TOO_EARLY
+    if day > latest_due(today):
+        return TOO_FAR
+    return None

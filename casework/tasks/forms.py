@@ -3,15 +3,15 @@ school calendar."""
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from casework.cases.models import Case, CaseWorker
 
 from .choices import TaskKind
-from .duedates import DueDateError, due_in_school_days
+from .duedates import DueDateError, due_date_problem, due_in_school_days
+from .services import check_free_text
 
 MAX_SCHOOL_DAYS = 200  # more than a school year ahead is a typo
 
@@ -68,11 +68,27 @@ class TaskForm(forms.Form):
                 data["due_on"] = timezone.localtime(starts).date()  # a meeting is due the day it happens
             elif "due_on" not in self.errors:
                 self.add_error("due_on", "Give a due date, or a number of school days.")
-        if data.get("due_on") and data["due_on"] < datetime.date(2000, 1, 1):
-            self.add_error("due_on", "That date is too far in the past.")
+        problem = due_date_problem(data.get("due_on"))
+        if problem and "due_on" not in self.errors:
+            self.add_error("starts_at" if kind == TaskKind.MEETING and due_on is None and n is None else "due_on",
+                           problem)
         if kind != TaskKind.MEETING:
             data["starts_at"], data["location"] = None, data.get("location", "")
         return data
+
+    def clean_title(self):
+        return self._no_names("title")
+
+    def clean_location(self):
+        return self._no_names("location")
+
+    def _no_names(self, field: str) -> str:
+        value = self.cleaned_data.get(field, "")
+        try:
+            check_free_text(self.case, **{field: value})
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict[field]) from None
+        return value
 
     def service_fields(self) -> dict:
         d = self.cleaned_data
@@ -87,6 +103,32 @@ class TaskForm(forms.Form):
         return list(get_user_model().objects.filter(pk__in=ids))
 
 
+MISSING_VERSION = ("This page did not say which version of the task you opened, so nothing was saved (it could "
+                   "overwrite someone else's change). Reload the page and try again.")
+
+
+def version_field() -> forms.IntegerField:
+    """Every change to an existing task names the version the person saw; without it nothing is saved."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0,
+                              error_messages={"required": MISSING_VERSION, "invalid": MISSING_VERSION})
+
+
+class TaskEditForm(TaskForm):
+    version = version_field()
+
+    def clean(self):
+        data = super().clean()
+        if "version" in self.errors:  # a hidden field: say it at the top, where the person looks
+            self.add_error(None, self.errors.pop("version")[0])
+        return data
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(label="Why is it no longer needed?", max_length=200)
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = version_field()
+
+    def clean(self):
+        data = super().clean()
+        if "version" in self.errors:
+            self.add_error(None, self.errors.pop("version")[0])
+        return data

@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) for the personal feed, written by hand: the subset Outlook and Google read
 (VCALENDAR, VEVENT, all-day and timed events), with the format's escaping, CRLF lines and 75-octet
-folding. No student names ever go in: summaries are "<case number>: <task title>"."""
+folding. No student names ever go in: summaries are "<case number>: <task title>" (titles naming the
+student are refused when saved) and a meeting's place stays in Casework (an address can name a family)."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def event_lines(task, stamp: datetime.datetime) -> list[str]:
                   "TRANSP:TRANSPARENT"]  # a due date does not make the PPW busy all day
     lines.append(f"SUMMARY:{escape(summary)}")
     if task.location:
-        lines.append(f"LOCATION:{escape(task.location)}")
+        lines.append("DESCRIPTION:Location: in Casework")
     lines += [f"CATEGORIES:{'Meeting' if task.starts_at is not None else 'Due date'}",
               f"SEQUENCE:{task.version}", "END:VEVENT"]
     return lines
@@ -67,6 +68,9 @@ def calendar(tasks: Iterable, *, name: str = "Casework", stamp: datetime.datetim
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{escape(name)}", "X-PUBLISHED-TTL:PT1H"]
     for task in tasks:
-        lines += event_lines(task, stamp)
+        try:
+            lines += event_lines(task, stamp)
+        except (OverflowError, ValueError):
+            continue  # a date at the end of the calendar (a typo saved before dates were checked): leave it out
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

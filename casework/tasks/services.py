@@ -7,16 +7,68 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from casework.audit import services as audit
 from casework.cases.choices import EventKind
-from casework.cases.models import Case
+from casework.cases.models import Case, CaseStudentLink
 from casework.cases.timeline import timeline_record
 from casework.core.services import create_audited, update_audited
+from casework.core.text import fold
+from casework.students.models import Student
 
 from .choices import TaskKind, TaskStatus
+from .duedates import due_date_problem
 from .models import CalendarFeed, Task
+
+NAME_IN_TEXT = "Task titles show in calendars and e-mails: leave the student's name out."
+ID_IN_TEXT = "Task titles show in calendars and e-mails: leave the student's id out."
+# Particles of family names ("de la Cruz") are ordinary words in a title; the name's other words still count.
+_PARTICLES = frozenset({"da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "el", "la", "las", "le",
+                        "los", "st", "van", "von", "y"})
+
+
+def _students_of(case: Case) -> list[Student]:
+    """The case's student and the siblings linked to the case (one family's truancy)."""
+    linked = CaseStudentLink.objects.filter(case_id=case.pk).values("student_id")
+    return list(Student.objects.filter(Q(pk=case.student_id) | Q(pk__in=linked)))
+
+
+def _identifying_words(students: list[Student]) -> tuple[set[str], set[tuple[str, ...]], set[str]]:
+    words, phrases, ids = set(), set(), set()
+    for s in students:
+        for name in (s.first_name, s.last_name, s.preferred_name):
+            folded = fold(name).split()
+            if len(folded) > 1:
+                phrases.add(tuple(folded))
+            words.update(w for w in folded if w not in _PARTICLES and len(w) > 1)
+        if len(fold(s.district_id)) >= 4:
+            ids.add(fold(s.district_id).replace(" ", ""))
+    return words, phrases, ids
+
+
+def check_free_text(case: Case, **texts: str) -> None:
+    """Refuse a title or place that names the case's students or gives their district id: these show in the
+    calendar feed and the reminder e-mail, which leave Casework. Compared accent- and case-insensitively."""
+    words, phrases, ids = _identifying_words(_students_of(case))
+    errors: dict[str, str] = {}
+    for field, text in texts.items():
+        folded = fold(text or "")
+        tokens = folded.split()
+        padded = f" {folded} "
+        if any(t in words for t in tokens) or any(f" {' '.join(p)} " in padded for p in phrases):
+            errors[field] = NAME_IN_TEXT
+        elif any(i in folded.replace(" ", "") for i in ids):
+            errors[field] = ID_IN_TEXT
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_due(due_on: datetime.date | None) -> None:
+    problem = due_date_problem(due_on)
+    if problem:
+        raise ValidationError({"due_on": problem})
 
 
 @transaction.atomic
@@ -28,6 +80,8 @@ def task_create(*, actor, case: Case, title: str, due_on: datetime.date, assigne
         raise ValidationError({"title": "Say what needs doing."})
     if kind == TaskKind.MEETING and starts_at is None:
         raise ValidationError({"starts_at": "A meeting needs a start time."})
+    _check_due(due_on)
+    check_free_text(case, title=title, location=location)
     task = create_audited(Task, actor=actor, case=case, title=title.strip(), due_on=due_on, kind=kind,
                           assignee=assignee if assignee is not None else case.owner, details=details,
                           starts_at=starts_at, location=location, automatic=automatic)
@@ -66,6 +120,9 @@ def task_update(*, actor, task: Task, expected_version: int | None = None, **cha
         raise ValidationError(f"This task is {task.get_status_display().lower()}; reopen it to change it.")
     if task.kind == TaskKind.MEETING and "starts_at" in changes and changes["starts_at"] is None:
         raise ValidationError({"starts_at": "A meeting needs a start time."})
+    if "due_on" in changes and changes["due_on"] != task.due_on:
+        _check_due(changes["due_on"])
+    check_free_text(task.case, **{k: changes[k] for k in ("title", "location") if k in changes})
     before_due, before_assignee, before_start = task.due_on, task.assignee_id, task.starts_at
     task = update_audited(task, actor=actor, expected_version=expected_version, **changes)
     notes = []

@@ -20,7 +20,7 @@ from casework.core.views import PolicyView, public
 
 from . import feeds, services
 from .choices import TaskKind, TaskStatus
-from .forms import CancelForm, TaskForm
+from .forms import MISSING_VERSION, CancelForm, TaskEditForm, TaskForm
 from .models import Task
 
 CONFLICT = ("This task was changed by someone else since you opened it. Nothing was saved: check the current "
@@ -128,7 +128,7 @@ class TaskEditView(PolicyView):
                          else 409)
 
     def _form(self, request, case, task, **kwargs):
-        form = TaskForm(user=request.user, case=case, **kwargs)
+        form = TaskEditForm(user=request.user, case=case, **kwargs)
         form.fields["kind"].disabled = True  # a task does not become a meeting; add a meeting instead
         form.fields["kind"].initial = task.kind
         if task.assignee_id and str(task.assignee_id) not in dict(form.fields["assignee"].choices):
@@ -146,8 +146,12 @@ class TaskCompleteView(PolicyView):
 
     def post(self, request, case_pk: int, pk: int):
         task = _task(request.user, case_pk, pk)
+        version = _version(request)
+        if version is None:
+            messages.warning(request, MISSING_VERSION)
+            return redirect(_next(request, case_pk))
         try:
-            services.task_complete(actor=request.user, task=task, expected_version=_version(request))
+            services.task_complete(actor=request.user, task=task, expected_version=version)
         except ConflictError:
             messages.warning(request, "This task was changed by someone else since you opened it; nothing was "
                                       "saved. Check it below and mark it done again if it still is.")
@@ -164,8 +168,12 @@ class TaskReopenView(PolicyView):
 
     def post(self, request, case_pk: int, pk: int):
         task = _task(request.user, case_pk, pk)
+        version = _version(request)
+        if version is None:
+            messages.warning(request, MISSING_VERSION)
+            return redirect(_tab_url(case_pk))
         try:
-            services.task_reopen(actor=request.user, task=task, expected_version=_version(request))
+            services.task_reopen(actor=request.user, task=task, expected_version=version)
         except ConflictError:
             messages.warning(request, "This task was changed by someone else since you opened it; nothing was saved.")
         except ValidationError as exc:
@@ -213,10 +221,9 @@ class TaskCancelView(PolicyView):
 
 
 def _version(request) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
+    """The version the button's page showed; None when missing or not a number (then nothing is saved)."""
+    value = request.POST.get("version", "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _next(request, case_pk: int) -> str:

@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "casework.documents",
     "casework.jobs",
     "casework.caseloads",
+    "casework.enforcement",
+    "casework.letters",
+    "casework.mailings",
+    "casework.hearings",
 ]
 
 MIDDLEWARE = [

@@ -4,10 +4,12 @@ goal, completes the follow-up task; teacher1 then sees the referral's status but
 
 from __future__ import annotations
 
+import datetime
 from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from casework.cases.models import Case, CaseEvent
@@ -77,8 +79,9 @@ def test_referral_to_case_to_plan_and_back_to_the_referrer(district, library, pa
     page.goto(f"/cases/{case.pk}/plans/")
     page.get_by_role("link", name="New plan").click()
     page.get_by_label("Title").fill(PLAN_TITLE)
-    page.get_by_label("Start date").fill("2025-10-06")
-    page.get_by_label("Review date").fill("2025-11-17")
+    today = timezone.localdate()
+    page.get_by_label("Start date").fill(today.isoformat())
+    page.get_by_label("Review date").fill((today + datetime.timedelta(days=28)).isoformat())
     goal = page.get_by_role("group", name="Goal 1")
     goal.get_by_label("Target").fill("90")
     goal.get_by_label("For consecutive weeks").fill("4")

@@ -20,7 +20,7 @@ def test_teacher_refers_ppw_accepts_teacher_sees_the_status(district, page_as, s
     teacher = f.user(username="teacher1", role="school_staff", schools=[district.school_a])
     page = page_as(teacher)
     page.goto("/")
-    page.get_by_role("link", name="My referrals").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My referrals").click()
     audit.check(page, "my referrals, empty")
     page.get_by_role("link", name="Refer a student").click()
     page.get_by_role("searchbox", name="Student name or ID").fill("garcia")

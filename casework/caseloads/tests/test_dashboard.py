@@ -55,15 +55,16 @@ def test_counts_and_weighted_load(world, district):
         d = dashboard.build(world.user("director"), today=TODAY)
     assert len(queries) <= 8  # a grouped query per table, whatever the number of PPWs
     rows = {r.key: r for r in d.ppws}
-    assert [r.key for r in d.ppws] == [ppw.pk, ppw2.pk, ppw3.pk]  # heaviest first
+    assert [r.key for r in d.ppws] == [ppw.pk, ppw2.pk]  # heaviest first
+    assert [r.key for r in d.available] == [ppw3.pk]  # no open case: listed apart, not in the average
     assert (rows[ppw.pk].open_cases, rows[ppw.pk].weighted) == (3, Decimal("4.00"))  # 1 + 1 + 2
     assert rows[ppw.pk].by_age == [1, 1, 0, 1]
     assert rows[ppw.pk].by_type == {"attendance": 2, "child_welfare": 1}
     assert rows[ppw.pk].overdue_tasks == 1
     assert (rows[ppw2.pk].open_cases, rows[ppw2.pk].weighted, rows[ppw2.pk].by_age) == (1, Decimal("1.50"),
                                                                                          [0, 0, 1, 0])
-    assert (rows[ppw3.pk].open_cases, rows[ppw3.pk].weighted) == (0, Decimal("0"))
-    assert d.average_weighted == Decimal("1.83")  # (4.00 + 1.50 + 0) / 3
+    assert (d.available[0].open_cases, d.available[0].weighted) == (0, Decimal("0"))
+    assert (d.average_weighted, d.counted) == (Decimal("2.75"), 2)  # (4.00 + 1.50) / 2: ppw3 has no case
     assert (d.unassigned.open_cases, d.unassigned.weighted) == (1, Decimal("1.00"))
     assert d.total_open == 5 and [n for _label, n in d.ages] == [2, 1, 1, 1]
     schools = {r.label: (r.open_cases, r.weighted) for r in d.schools}
@@ -79,7 +80,7 @@ def test_new_weights_change_the_load(world, district):
                             expected_versions={"child_welfare": row.version})
     d = dashboard.build(world.user("director"), today=TODAY)
     assert {r.key: r.weighted for r in d.ppws}[ppw.pk] == Decimal("5.00")
-    assert d.average_weighted == Decimal("2.17")  # 6.50 / 3
+    assert d.average_weighted == Decimal("3.25")  # (5.00 + 1.50) / 2
     with pytest.raises(ConflictError):
         caseload_weights_update(actor=None, weights={"child_welfare": Decimal("1")},
                                 expected_versions={"child_welfare": row.version})
@@ -121,3 +122,32 @@ def test_the_ppw_link_lists_their_open_cases(client, world, district):
     response = client.get(cases_of_owner_url(ppw.pk))
     assert response.status_code == 200
     assert sorted(c.owner_id for c in response.context["page"]) == [ppw.pk] * 3
+
+
+def test_page_states_the_average_and_lists_available_ppws(client, world, district):
+    client.force_login(world.user("director"))
+    page = client.get(reverse("caseloads:dashboard")).content.decode()
+    assert ("The district average, <strong>2.75</strong>, is over the 2 PPWs with at least one open case; "
+            "1 PPW with no open case is listed below as available.") in page
+    assert "Available: PPWs with no open case" in page and "t-ppw3" in page
+    # ppw: 4.00 against 2.75, ppw2: 1.50 against 2.75
+    assert '<span class="diff">+1.25</span>' in page and '<span class="diff">-1.25</span>' in page
+
+
+def test_by_ppw_table_keeps_types_in_a_details(client, world, district):
+    """The main table has PPW, open, weighted, bar, overdue and the four age bands (9 columns); the
+    per-type counts (one column per type in use) sit in a collapsed <details> below it."""
+    client.force_login(world.user("director"))
+    page = client.get(reverse("caseloads:dashboard")).content.decode()
+    main = page[page.index('<table class="caseloads">'):page.index("</table>")]
+    assert "Homeless" not in main and "Child welfare" not in main
+    assert main.count('scope="col"') == 9 and 'colspan="4">Cases by age' in main
+    details = page[page.index('<details class="by-type">'):page.index("</details>")]
+    assert details.count('scope="col"') == 4  # PPW + attendance, child welfare, homeless
+    assert "Homeless / McKinney-Vento" in details
+
+
+def test_no_ppw_with_cases_no_average(client, world):
+    client.force_login(world.user("director"))
+    page = client.get(reverse("caseloads:dashboard")).content.decode()
+    assert "No PPW has an open case yet, so there is no average." in page

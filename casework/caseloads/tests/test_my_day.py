@@ -61,8 +61,8 @@ def test_flagged_students_in_my_schools_only(world):
                                        crossed_on=D(2025, 11, 22), rule_set=rule_set,
                                        acknowledged_at=timezone.now())
     day = my_day(world.user("ppw"), now=NOW)
-    assert [(c.student_id, c.flag) for c in day.flagged] == [(world.student_a.pk, "chronic_absent")]
-    assert day.flagged_total == 1 and seen.pk not in [c.pk for c in day.flagged]
+    assert [(s.student_id, s.labels) for s in day.flagged] == [(world.student_a.pk, ["Chronically absent"])]
+    assert day.flagged_total == 1 and seen.acknowledged_at is not None
     assert len(my_day(world.user("director"), now=NOW).flagged) == 2
 
 
@@ -99,6 +99,9 @@ def test_referrals_slot_renders_when_given(world):
 
     referral = Referral(pk=7, student=world.student_a, school=world.school_a, reasons=["attendance"],
                         urgency="routine", created_at=NOW)
-    html = render_to_string("caseloads/_referrals.html", {"referrals": [referral], "referrals_total": 3})
+    referral.waited = "waiting 2 days"
+    html = render_to_string("caseloads/_referrals.html", {"referrals": [referral], "referrals_total": 3,
+                                                          "referrals_more": 2})
     assert "New referrals" in html and "3 waiting" in html and "García, José" in html
+    assert "Routine · waiting 2 days" in html and "and 2 more" in html
     assert reverse("referrals:detail", kwargs={"pk": 7}) in html and "R-000007" in html

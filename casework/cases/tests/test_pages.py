@@ -171,6 +171,35 @@ def test_bulk_reassign_preview_then_confirm(world, cases):
     assert Case.objects.get(pk=cases["helping"].pk).owner == new
 
 
+def test_bulk_reassign_tells_a_supervisor_how_many_restricted_cases_stay(world, cases):
+    owner, supervisor = cases["other_owner"], world.user("supervisor")
+    a3 = f.student(school=world.school_a, last_name="Petrov")
+    hidden = f.case(student=a3, owner=owner, case_type="crisis", opened_on=D(2025, 9, 9))
+    f.case(student=a3, owner=owner, case_type="child_welfare", opened_on=D(2025, 9, 10))  # hidden too
+    named = f.case(student=a3, owner=owner, case_type="child_welfare", opened_on=D(2025, 9, 11))
+    case_worker_add(actor=None, case=named, user=supervisor)
+    f.case(student=world.student_b, owner=owner, case_type="crisis")  # school B: outside the filter below
+    f.case(student=a3, owner=world.user("ppw"), case_type="crisis")  # another owner's: not counted
+    new = f.user(username="ppw-three", role="ppw", schools=[world.school_a])
+    form = {"from_user": owner.pk, "school": world.school_a.code, "to_user": new.pk, "reason": "New schools"}
+    c = client_for(supervisor)
+    preview = c.post(reverse("cases:reassign"), form | {"preview": "1"})
+    # theirs, helping and the crisis case naming the supervisor move; two restricted ones stay
+    assert preview.context["count"] == 3 and hidden not in preview.context["cases"]
+    page = preview.content.decode()
+    assert ("2 restricted cases (crisis or child welfare) of this PPW were not moved: only the director can "
+            "reassign them.") in page
+    assert hidden.number not in page
+    expected = ",".join(str(c.pk) for c in preview.context["cases"])
+    done = c.post(reverse("cases:reassign"), form | {"confirm": "1", "expected": expected}, follow=True)
+    assert "3 cases moved" in done.content.decode() and "2 restricted cases" in done.content.decode()
+    assert Case.objects.get(pk=hidden.pk).owner == owner
+    # Without the school filter, the school B crisis case counts too; the director sees and moves all.
+    assert "3 restricted cases" in c.post(reverse("cases:reassign"), form | {"school": ""}).content.decode()
+    director_preview = client_for(world.user("director")).post(reverse("cases:reassign"), form | {"school": ""})
+    assert director_preview.context["count"] == 3 and "restricted" not in director_preview.content.decode()
+
+
 def test_bulk_reassign_refuses_a_new_owner_without_scope(world, cases):
     director = client_for(world.user("director"))
     outsider = f.user(username="ppw-b", role="ppw", schools=[world.school_b])
@@ -196,7 +225,7 @@ def test_open_a_case_from_the_student_page(world):
     ppw = client_for(world.user("ppw"))
     profile = ppw.get(reverse("students:detail", kwargs={"pk": world.student_a.pk})).content.decode()
     open_url = reverse("cases:open", kwargs={"student_pk": world.student_a.pk})
-    assert open_url in profile and "No case on record." in profile
+    assert open_url in profile and "No case that you can see." in profile
     form = ppw.get(open_url).context["form"]
     assert form.initial["owner"] == world.user("ppw")
     response = ppw.post(open_url, {"case_type": "attendance", "owner": world.user("ppw").pk,
@@ -213,3 +242,15 @@ def test_open_a_case_from_the_student_page(world):
         reverse("students:detail", kwargs={"pk": world.student_a.pk})).content.decode()
     assert case.number in principal and reverse("cases:detail", kwargs={"case_pk": case.pk}) not in principal
     assert open_url not in principal
+
+
+@pytest.mark.parametrize("name, value", [("remove", "abc"), ("remove", "1; DROP"), ("remove", "²"), ("remove", ""),
+                                         ("unlink", "abc"), ("unlink", "-1"), ("unlink", "")])
+def test_a_tampered_id_in_a_case_form_is_a_message_not_an_error(world, cases, name, value):
+    url = reverse("cases:workers" if name == "remove" else "cases:links", kwargs={"case_pk": cases["mine"].pk})
+    c = Client(raise_request_exception=False)
+    c.force_login(world.user("ppw"))
+    response = c.post(url, {name: value}, follow=True)
+    assert response.status_code == 200
+    expected = "That person is not a co-worker on this case." if name == "remove" else "That link no longer exists."
+    assert [str(m) for m in response.context["messages"]] == [expected]

@@ -32,6 +32,13 @@ def messages_of(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def posted_id(request, name: str) -> int | None:
+    """A row id from a POST button ("remove", "unlink"); None for anything but plain digits, so a
+    tampered value reads as "no such row" instead of a database error."""
+    raw = request.POST.get(name, "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
 class CaseListView(PolicyView):
     """"My cases" by default; leaders (who work every school) can filter by owner."""
 
@@ -159,8 +166,9 @@ class CaseWorkerView(PolicyView):
     def post(self, request, case_pk: int):
         case, _ctx = case_page(request, case_pk, tab="timeline", action=self.action)
         try:
-            if request.POST.get("remove"):
-                user = case_staff().filter(pk=request.POST.get("remove")).first()
+            if "remove" in request.POST:
+                pk = posted_id(request, "remove")
+                user = case_staff().filter(pk=pk).first() if pk is not None else None
                 if user is None:
                     raise ValidationError("That person is not a co-worker on this case.")
                 case_worker_remove(actor=request.user, case=case, user=user)
@@ -185,9 +193,10 @@ class CaseLinkView(PolicyView):
     def post(self, request, case_pk: int):
         case, _ctx = case_page(request, case_pk, tab="timeline", action=self.action)
         try:
-            if request.POST.get("unlink"):
+            if "unlink" in request.POST:
+                pk = posted_id(request, "unlink")
                 link = (CaseStudentLink.objects.for_user(request.user, self.action)
-                        .filter(case=case, pk=request.POST.get("unlink")).first())
+                        .filter(case=case, pk=pk).first()) if pk is not None else None
                 if link is None:
                     raise ValidationError("That link no longer exists.")
                 case_student_unlink(actor=request.user, link=link)

@@ -17,8 +17,8 @@ from .. import services
 from ..assignments import case_assign, case_assign_bulk
 from ..choices import CaseType
 from ..forms import ApprovalDecisionForm, AssignForm, BulkReassignForm
-from ..models import Case, CaseAssignment, CaseTypeSetting, ClosureRequest
-from ..selectors import case_page
+from ..models import CaseAssignment, CaseTypeSetting, ClosureRequest
+from ..selectors import case_page, caseload_to_move
 
 CONFLICT = "This case was changed by someone else since you opened it. Check it, then submit again."
 
@@ -59,6 +59,11 @@ class CaseAssignView(PolicyView):
         return render(request, "cases/assign.html", ctx | {"form": form, "history": history}, status=status)
 
 
+def restricted_message(n: int) -> str:
+    return (f"{n} restricted case{'s' if n != 1 else ''} (crisis or child welfare) of this PPW "
+            f"{'were' if n != 1 else 'was'} not moved: only the director can reassign {'them' if n != 1 else 'it'}.")
+
+
 class BulkReassignView(PolicyView):
     """Pick whose open cases (optionally at one school), who takes them, preview the count, confirm."""
 
@@ -73,14 +78,10 @@ class BulkReassignView(PolicyView):
         if not form.is_valid():
             return render(request, "cases/reassign.html", ctx, status=400)
         data = form.cleaned_data
-        cases = Case.objects.for_user(request.user, self.action).open().filter(owner=data["from_user"])
-        if data["school"]:
-            from casework.students.models import scope_enrollments
-
-            cases = cases.filter(student__in=scope_enrollments(recent_exits=True)
-                                 .filter(school=data["school"]).values("student_id"))
-        cases = list(cases.order_by("opened_on", "id"))
-        ctx |= {"cases": cases, "count": len(cases), "preview": True}
+        cases, restricted = caseload_to_move(request.user, self.action, owner=data["from_user"],
+                                             school=data["school"] or None)
+        ctx |= {"cases": cases, "count": len(cases), "preview": True,
+                "restricted": restricted_message(restricted) if restricted else ""}
         if "confirm" not in request.POST:
             return render(request, "cases/reassign.html", ctx)
         # The caseload may have changed since the preview (a case closed, another opened): show it again.
@@ -98,6 +99,8 @@ class BulkReassignView(PolicyView):
             return render(request, "cases/reassign.html", ctx, status=400)
         messages.success(request, f"{len(moved)} case{'s' if len(moved) != 1 else ''} moved from "
                                   f"{data['from_user']} to {data['to_user']}. The history is kept on each case.")
+        if restricted:
+            messages.warning(request, restricted_message(restricted))
         return redirect("cases:reassign")
 
 

@@ -65,3 +65,28 @@ def test_create_refuses_out_of_scope_cases_foreign_guardians_and_the_future(worl
     assert response.status_code == 400 and "occurred_at" in response.json()
     assert not Contact.objects.exists()
     assert api(world.user("school_admin")).post(url, body(cases[0]), content_type="application/json").status_code == 404
+
+
+def _api_log():
+    from casework.audit.models import AccessLog
+
+    return list(AccessLog.objects.filter(action=AccessLog.Action.API).order_by("id")
+                .values_list("student_id", "actor_label", "detail"))
+
+
+def test_reading_contacts_is_in_the_access_log(world, cases):
+    first, second = contact(case=cases[0]), contact(case=cases[0], summary="Left a voicemail.")
+    c = api(world.user("ppw"))
+    assert c.get(reverse("api:contact-detail", args=[first.pk])).status_code == 200
+    assert c.get(reverse("api:contact-list")).status_code == 200  # two contacts of one student: one row
+    assert c.post(reverse("api:contact-list"), body(cases[0]), content_type="application/json").status_code == 201
+    assert _api_log() == [(world.student_a.pk, "t-ppw", f"api contact {first.pk}"),
+                          (world.student_a.pk, "t-ppw", "api contact list")]
+    assert second.pk != first.pk
+
+
+@pytest.mark.parametrize("value", ["²", "abc"])
+def test_a_case_parameter_that_is_not_plain_digits_is_a_400_with_a_message(world, cases, value):
+    r = api(world.user("ppw")).get(reverse("api:contact-list"), {"case": value})
+    assert r.status_code == 400
+    assert r.json() == {"case": "Give the case id as a whole number in digits 0-9, e.g. ?case=12."}

@@ -90,6 +90,21 @@ def test_attempts_are_counted_by_type(world, case_a):
     assert (counts["attempts"], counts["reached"], counts["not_reached"]) == (7, 3, 4)
     assert [(t["label"], t["attempts"], t["reached"]) for t in counts["by_type"]] == [
         ("Home visit", 2, 1), ("Phone call", 3, 1), ("Letter", 1, 1), ("Attempted contact", 1, 0)]
+    assert counts["other"] == []
+
+
+def test_staff_and_agency_consultations_are_not_attempts_to_reach_the_family(world, case_a):
+    for kind, reached in [(ContactType.ATTEMPTED, False), (ContactType.COUNSELING, True),
+                          (ContactType.STAFF_CONSULTATION, True), (ContactType.STAFF_CONSULTATION, True),
+                          (ContactType.AGENCY, True)]:
+        contact(case=case_a, contact_type=kind, reached=reached)
+    counts = selectors.contact_attempts(case_a)
+    # attempted (not reached) + counseling (reached): 2 attempts, 1 reached; 3 consultations apart
+    assert (counts["attempts"], counts["reached"], counts["not_reached"]) == (2, 1, 1)
+    assert [(t["label"], t["attempts"]) for t in counts["by_type"]] == [("Counseling session", 1),
+                                                                         ("Attempted contact", 1)]
+    assert [(t["label"], t["count"]) for t in counts["other"]] == [("Consultation with staff", 2),
+                                                                    ("Agency contact", 1)]
 
 
 def test_a_follow_up_date_makes_a_task(world, case_a):

@@ -39,6 +39,16 @@ def form_data(world, **overrides):
     return data
 
 
+def test_tab_shows_staff_and_agency_contacts_apart_from_the_attempts(world, case_a):
+    contact(case=case_a, contact_type=ContactType.ATTEMPTED, reached=False, summary="No answer at the door")
+    contact(case=case_a, contact_type=ContactType.STAFF_CONSULTATION, summary="Talked to the teacher")
+    contact(case=case_a, contact_type=ContactType.AGENCY, summary="Called the DSS worker")
+    page = client_for(world.user("ppw")).get(
+        reverse("contacts:case_contacts", kwargs={"case_pk": case_a.pk})).content.decode()
+    assert "<strong>1</strong> attempt: <strong>0</strong> reached someone, <strong>1</strong> did not." in page
+    assert "Not counted as attempts: consultation with staff 1, agency contact 1." in page
+
+
 def test_tab_lists_contacts_newest_first_with_counts_and_type_filter(world, case_a):
     now = timezone.now()
     contact(case=case_a, contact_type=ContactType.LETTER, occurred_at=now - datetime.timedelta(days=3),

@@ -76,7 +76,9 @@ def test_download_is_an_attachment_with_the_sniffed_type_and_is_logged(client, w
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert "Garc" in response["Content-Disposition"]  # the cleaned original name, RFC 5987-encoded
+    # Saved as case number, document id and type: the uploaded name ("García form") often names the child.
+    assert response["Content-Disposition"] == f'attachment; filename="{case_a.number}-{doc.pk}-signed_form.pdf"'
+    assert "Garc" not in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     log = AccessLog.objects.get(action=AccessLog.Action.DOWNLOAD)
@@ -166,3 +168,16 @@ def test_upload_still_needs_the_csrf_token(world, case_a):
     response = client.post(url, {"file": SimpleUploadedFile("a.pdf", PDF), "doc_type": "other"})
     assert response.status_code == 403  # Django's CSRF refusal, not a stored document
     assert Document.objects.count() == 0
+
+
+def test_the_saved_name_takes_the_sniffed_type_and_the_page_keeps_the_uploaded_name(client, world, case_a):
+    """A text file uploaded as "Jose Garcia notes.TXT" downloads as C-<case>-<id>-signed_form.txt; the
+    uploaded name is shown only on the case's Documents tab (behind the policy), not in the API."""
+    doc = add(case_a, "Jose Garcia notes.TXT", b"plain words\n", title="Notes")
+    client = login(client, world, "ppw")
+    response = client.get(reverse("documents:download", kwargs={"pk": doc.pk}))
+    assert response["Content-Disposition"] == f'attachment; filename="C-{case_a.pk:06d}-{doc.pk}-signed_form.txt"'
+    page = client.get(reverse("documents:case_documents", kwargs={"case_pk": case_a.pk})).content.decode()
+    assert "Uploaded as Jose Garcia notes.TXT" in page
+    api = client.get(reverse("api:document-detail", kwargs={"pk": doc.pk})).json()
+    assert "original_name" not in api and "Garcia" not in str(api)

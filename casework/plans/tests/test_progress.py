@@ -149,6 +149,30 @@ def test_at_most_goals_and_no_data():
     assert goal_progress(goal, []).summary == "No progress data yet"
 
 
+def test_a_week_with_nothing_recorded_breaks_a_hand_entered_run():
+    """Check-ins at least 3 a week for 3 weeks: 4, 4, (five weeks with nothing), 4 is two runs of at most
+    2, not 3 in a row; then 4 on the next Monday makes 2, and one more week makes the 3."""
+    goal = Goal(metric=Metric.OTHER, other_metric="check-ins", comparator=Comparator.AT_LEAST, target=Decimal(3),
+                weeks=3)
+    gap = [SimpleNamespace(week_of=d, value=Decimal(4), source=PointSource.MANUAL, note="")
+           for d in (D(2025, 9, 1), D(2025, 9, 8), D(2025, 10, 20))]
+    progress = goal_progress(goal, gap)
+    assert (progress.met, progress.streak) == (False, 1)
+    more = gap + [SimpleNamespace(week_of=d, value=Decimal(4), source=PointSource.MANUAL, note="")
+                  for d in (D(2025, 10, 27), D(2025, 11, 3))]
+    progress = goal_progress(goal, more)
+    assert (progress.met, progress.streak, progress.met_week) == (True, 3, D(2025, 11, 3))
+
+
+def test_a_week_without_school_does_not_break_an_attendance_run():
+    """Attendance weeks 10/6, 10/13, then 10/27 (no school the week of 10/20): still 3 in a row."""
+    goal = Goal(metric=Metric.ATTENDANCE_RATE, comparator=Comparator.AT_LEAST, target=Decimal(90), weeks=3)
+    points = [SimpleNamespace(week_of=d, value=Decimal(95), source=PointSource.INDICATORS, note="")
+              for d in (D(2025, 10, 6), D(2025, 10, 13), D(2025, 10, 27))]
+    progress = goal_progress(goal, points)
+    assert (progress.met, progress.streak, progress.met_week) == (True, 3, D(2025, 10, 27))
+
+
 def test_a_hand_entered_value_overrides_the_record_for_its_week():
     points = _points(["80", "100"], source=PointSource.INDICATORS) + _points(["92"])
     assert [(w, v, s) for w, v, s, _ in weekly_values(points)] == [

@@ -214,12 +214,39 @@ def test_progress_record_is_weekly_and_a_second_entry_corrects_it(world, case):
     p = progress_record(actor=None, plan=plan, goal=goal, week_of=datetime.date(2025, 10, 9), value=Decimal("85"))
     assert p.week_of == datetime.date(2025, 10, 6)  # the Monday
     p2 = progress_record(actor=None, plan=plan, goal=goal, week_of=datetime.date(2025, 10, 6), value=Decimal("95"),
-                         note="Two absences excused after all")
+                         note="Two absences excused after all", replaces=(p.pk, p.version))
     assert p2.pk == p.pk and p2.value == Decimal("95") and p2.source == PointSource.MANUAL
     assert ProgressPoint.objects.count() == 1
     summaries = list(CaseEvent.objects.filter(case=case, kind="progress").values_list("summary", flat=True))
     assert summaries == ["Progress recorded: Attendance rate 85% (week of 10/06/2025)",
                          "Progress corrected: Attendance rate 95% (week of 10/06/2025)"]
+
+
+def test_a_week_entered_by_someone_else_is_not_replaced_unseen(world, case):
+    """The supervisor enters 1 for a week the PPW recorded 5: refused (the 5 is shown); with the shown
+    value's version it replaces; with a stale one (the PPW corrected it meanwhile) it is refused."""
+    from casework.core.errors import ConflictError
+    from casework.plans.services import WeekAlreadyRecorded
+
+    plan = make_plan(case=case)
+    goal = plan.goals.get()
+    ppw, sup = world.user("ppw"), world.user("supervisor")
+    first = progress_record(actor=ppw, plan=plan, goal=goal, week_of=datetime.date(2025, 10, 6), value=Decimal("85"),
+                            note="From the SIS")
+    with pytest.raises(WeekAlreadyRecorded) as exc:
+        progress_record(actor=sup, plan=plan, goal=goal, week_of=datetime.date(2025, 10, 7), value=Decimal("1"))
+    assert exc.value.point == first
+    assert exc.value.message == ("The week of 10/06/2025 already has 85 (From the SIS) entered by hand. Nothing was "
+                                 "saved: save again to replace it with your value.")
+    with pytest.raises(WeekAlreadyRecorded):  # the version of some other value does not do
+        progress_record(actor=sup, plan=plan, goal=goal, week_of=datetime.date(2025, 10, 7), value=Decimal("1"),
+                        replaces=(first.pk + 1000, 1))
+    progress_record(actor=ppw, plan=plan, goal=goal, week_of=datetime.date(2025, 10, 6), value=Decimal("90"),
+                    replaces=(first.pk, 1))  # the PPW corrects it: version 2
+    with pytest.raises(ConflictError):
+        progress_record(actor=sup, plan=plan, goal=goal, week_of=datetime.date(2025, 10, 6), value=Decimal("1"),
+                        replaces=(first.pk, 1))
+    assert list(goal.points.values_list("value", "version")) == [(Decimal("90"), 2)]
 
 
 @pytest.mark.parametrize(("week", "value", "message"), [

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from casework.audit.models import AccessLog
@@ -162,6 +163,55 @@ def test_enter_a_value_by_hand(client, world, case):
     assert bad.status_code == 400
     assert "The plan started on 10/06/2025" in bad.content.decode()
     assert 'value="typed"' in bad.content.decode()
+
+
+def test_a_second_value_for_the_week_is_shown_before_it_replaces(client, world, case):
+    """Entering the week of 10/06 again: 400, the value already there is shown and nothing changes; the
+    page carries that value's id and version, so saving the same form again replaces it."""
+    plan = make_plan(case=case)
+    goal = plan.goals.get()
+    first = progress_record(actor=world.user("ppw"), plan=plan, goal=goal, week_of=D(2025, 10, 6),
+                            value=Decimal("85"))
+    url = reverse("plans:progress", kwargs={"pk": plan.pk})
+    data = {"goal": goal.pk, "week_of": "2025-10-07", "value": "70", "note": "my count"}
+    shown = login(client, world).post(url, data)
+    page = shown.content.decode()
+    assert shown.status_code == 400
+    assert "already has 85 entered by hand. Nothing was saved" in page
+    assert f'name="replaces" value="{first.pk}.1"' in page and 'value="my count"' in page
+    assert ProgressPoint.objects.get().value == Decimal("85")
+    replaced = client.post(url, data | {"replaces": f"{first.pk}.1"})
+    assert replaced.status_code == 302
+    assert [(p.value, p.note, p.version) for p in ProgressPoint.objects.all()] == [(Decimal("70"), "my count", 2)]
+    stale = client.post(url, data | {"value": "60", "replaces": f"{first.pk}.1"})
+    assert stale.status_code == 400 and "changed by someone else since you opened it" in stale.content.decode()
+    assert ProgressPoint.objects.get().value == Decimal("70")
+
+
+def test_plan_dates_outside_the_case_school_years_are_refused(client, world, case):
+    """Today is real, so the bounds are computed here: a 9999 review date is refused by the form, and by
+    the service behind it, with nothing saved."""
+    from casework.plans.dates import plan_date_bounds
+    from casework.plans.forms import PlanForm
+
+    _, latest = plan_date_bounds(case)
+    with pytest.raises(ValidationError) as exc:
+        make_plan(case=case, review_on=D(9999, 12, 31))
+    assert exc.value.message_dict["review_on"] == [
+        f"That is after the end of next school year ({latest:%m/%d/%Y}); check the year."]
+    with pytest.raises(ValidationError) as exc:
+        make_plan(case=case, review_on=latest + datetime.timedelta(days=1))
+    assert "review_on" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        make_plan(case=case, start_on=D(1999, 9, 1))
+    assert "start_on" in exc.value.message_dict
+    assert not Plan.objects.exists()
+    ppw = world.user("ppw")
+    form = PlanForm({"title": "Plan", "owner": ppw.pk, "start_on": "2025-10-06", "review_on": "9999-12-31"},
+                    people={ppw.pk: ppw}, case=case)
+    assert not form.is_valid()
+    assert form.errors["review_on"] == [
+        f"That is after the end of next school year ({latest:%m/%d/%Y}); check the year."]
 
 
 def test_pull_button(client, world, case):

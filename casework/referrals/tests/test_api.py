@@ -72,3 +72,17 @@ def test_list_filters_by_status_and_refuses_an_unknown_one(world):
     assert [r["id"] for r in (body["results"] if isinstance(body, dict) else body)] == [waiting.pk]
     bad = ppw.get(URL, {"status": "lost"})
     assert bad.status_code == 400 and "submitted" in str(bad.json()["status"])
+
+
+def test_reading_referrals_is_in_the_access_log(world):
+    from casework.audit.models import AccessLog
+
+    referral = refer(world)
+    c = api(world.user("school_staff"))
+    assert c.get(f"{URL}{referral.pk}/").status_code == 200
+    assert c.get(URL).status_code == 200
+    assert list(AccessLog.objects.filter(action=AccessLog.Action.API).order_by("id")
+                .values_list("student_id", "actor_label", "detail")) == [
+        (referral.student_id, "t-teacher", f"api referral {referral.pk}"),
+        (referral.student_id, "t-teacher", "api referral list"),
+    ]

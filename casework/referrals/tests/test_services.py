@@ -79,6 +79,31 @@ def test_an_open_case_of_the_matching_type_flags_a_duplicate(world):
     assert refer(world, reasons=["academic"]).duplicate_of_case is None  # academic -> "other": no open one
 
 
+@pytest.mark.parametrize("reasons, open_type, flagged", [
+    (["family"], "child_welfare", True),
+    (["family"], "custody", True),
+    (["family"], "family_services", True),
+    (["mental_health"], "crisis", True),
+    (["crisis"], "child_welfare", True),
+    (["behaviour"], "alternative_placement", True),
+    (["family"], "attendance", False),
+    (["crisis"], "family_services", False),
+    (["attendance"], "child_welfare", False),
+])
+def test_the_duplicate_flag_matches_related_case_types(world, reasons, open_type, flagged):
+    case = f.case(student=world.student_a, case_type=open_type, opened_on=D(2025, 9, 15))
+    assert refer(world, reasons=reasons).duplicate_of_case == (case if flagged else None)
+
+
+def test_the_accept_form_default_stays_one_type_while_the_flag_matches_several(world):
+    from casework.referrals.choices import default_case_type, matching_case_types
+
+    assert default_case_type(["family"]) == "family_services"
+    assert matching_case_types(["family"]) == {"family_services", "child_welfare", "custody"}
+    assert matching_case_types(["attendance", "crisis"]) == {"attendance", "crisis", "child_welfare"}
+    assert matching_case_types([]) == set()
+
+
 def test_a_closed_case_is_no_duplicate(world):
     from casework.cases.services import case_close
 

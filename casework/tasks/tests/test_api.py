@@ -49,7 +49,41 @@ def test_complete(api, world, case_a, case_b):
     ok = api.post(f"/api/v1/tasks/{task.pk}/complete/", {"version": 2, "completed_on": "2025-12-01"}, format="json")
     assert ok.status_code == 200
     assert (ok.json()["status"], ok.json()["completed_on"]) == (TaskStatus.DONE, "2025-12-01")
-    again = api.post(f"/api/v1/tasks/{task.pk}/complete/", {}, format="json")
+    again = api.post(f"/api/v1/tasks/{task.pk}/complete/", {"version": 3}, format="json")
     assert again.status_code == 400 and "already done" in again.json()["detail"]
     other = task_create(actor=None, case=case_b, title="Visit", due_on=D(2025, 12, 2))
     assert api.post(f"/api/v1/tasks/{other.pk}/complete/", {}, format="json").status_code == 404
+
+
+def test_complete_without_a_version_is_refused(api, world, case_a):
+    """No version, no write: the caller cannot know it is not overwriting someone else's change."""
+    task = task_create(actor=None, case=case_a, title="Letter", due_on=D(2025, 12, 2))
+    response = api.post(f"/api/v1/tasks/{task.pk}/complete/", {"completed_on": "2025-12-01"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["version"] == ["Give the task's version you read, so nobody's change is overwritten."]
+    task.refresh_from_db()
+    assert (task.status, task.version) == (TaskStatus.OPEN, 1)
+
+
+def test_reading_tasks_is_in_the_access_log(api, world, case_a, case_b):
+    from casework.audit.models import AccessLog
+
+    task = task_create(actor=None, case=case_a, title="Call back", due_on=D(2025, 12, 2))
+    assert api.get(f"/api/v1/tasks/{task.pk}/", {"purpose": "home visit"}).status_code == 200
+    assert api.get("/api/v1/tasks/", {"case": case_b.pk}).json()["results"] == []  # nothing read, nothing logged
+    assert api.get("/api/v1/tasks/").status_code == 200
+    assert list(AccessLog.objects.filter(action=AccessLog.Action.API).order_by("id")
+                .values_list("student_id", "detail", "purpose")) == [
+        (world.student_a.pk, f"api task {task.pk}", "home visit"),
+        (world.student_a.pk, "api task list", ""),
+    ]
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("case", "²", "Give the case id as a whole number in digits 0-9, e.g. ?case=12."),
+    ("case", "abc", "Give the case id as a whole number in digits 0-9, e.g. ?case=12."),
+    ("assignee", "²", 'Give the user id (or "me") as a whole number in digits 0-9, e.g. ?assignee=12.'),
+])
+def test_an_id_parameter_that_is_not_plain_digits_is_a_400_with_a_message(api, case_a, name, value, message):
+    r = api.get("/api/v1/tasks/", {name: value})
+    assert (r.status_code, r.json()) == (400, {name: message})

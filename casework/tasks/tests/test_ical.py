@@ -62,7 +62,9 @@ def test_feed_body(world, case_a, client):
            "and the letter" in unfolded
     assert "DTSTART;VALUE=DATE:20251202" in unfolded and "DTEND;VALUE=DATE:20251203" in unfolded
     assert "DTSTART:20251203T143000Z" in unfolded and "DTEND:20251203T153000Z" in unfolded
-    assert "LOCATION:Alpha Elementary\\, room 12" in unfolded
+    # The place stays in Casework: an address can name a family.
+    assert "LOCATION" not in unfolded and "Alpha Elementary" not in unfolded
+    assert unfolded.count("DESCRIPTION:Location: in Casework") == 1  # the meeting only
     assert f"UID:task-{meeting.pk}@" in unfolded
     assert unfolded.count("BEGIN:VEVENT") == 2  # not the done one, not the director's
     # No student name anywhere (nor the details, which may hold one).
@@ -105,3 +107,19 @@ def test_a_task_moved_out_of_scope_disappears(world, case_b, client):
     RoleAssignment.objects.filter(pk=assignment.pk).update(end_date=timezone.localdate() - datetime.timedelta(days=1))
     body = _feed(client, token).content.decode()
     assert "Visit the family" not in body and "BEGIN:VEVENT" not in body
+
+
+def test_a_date_at_the_end_of_the_calendar_is_left_out_not_a_500(world, case_a, client):
+    """A 9999-12-31 due date saved before dates were checked (written straight to the row here) would make
+    DTEND 10000-01-01: that one event is left out and the rest of the feed still works."""
+    from casework.tasks.models import Task
+
+    ppw = world.user("ppw")
+    typo = task_create(actor=ppw, case=case_a, title="Typo year", due_on=timezone.localdate())
+    Task.objects.filter(pk=typo.pk).update(due_on=datetime.date.max)
+    task_create(actor=ppw, case=case_a, title="Call the school", due_on=timezone.localdate())
+    response = _feed(client, feed_issue(actor=ppw, user=ppw))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count("BEGIN:VEVENT") == 1
+    assert "Call the school" in body and "Typo year" not in body

@@ -125,7 +125,8 @@ def test_complete_cancel_reopen(ppw_client, world, case_a):
 def test_next_is_only_our_own_pages(ppw_client, world, case_a):
     task = task_create(actor=None, case=case_a, title="Letter", due_on=D(2025, 12, 1))
     kw = {"case_pk": case_a.pk, "pk": task.pk}
-    response = ppw_client.post(reverse("tasks:task_complete", kwargs=kw), {"next": "https://evil.example/"})
+    response = ppw_client.post(reverse("tasks:task_complete", kwargs=kw), {"version": "1",
+                                                                           "next": "https://evil.example/"})
     assert response["Location"] == tab(case_a)
 
 
@@ -181,3 +182,38 @@ def test_no_new_tasks_on_a_closed_case(ppw_client, world, case_a):
     assert "Add a task or meeting" not in page and "reopen it to add tasks" in page
     response = ppw_client.post(tab(case_a), form_data(due_on="2025-12-01", assignee=world.user("ppw").pk))
     assert response.status_code == 400 and not Task.objects.exists()
+
+
+def test_changes_without_a_version_save_nothing(ppw_client, world, case_a):
+    """Edit, complete, reopen and cancel all need the version the page showed; a post without one (an old
+    page, a hand-made request) saves nothing and says why, instead of overwriting someone's change."""
+    task = task_create(actor=None, case=case_a, title="Call school nurse", due_on=D(2025, 12, 1))
+    task_update(actor=None, task=task, expected_version=1, title="Call nurse and doctor")  # version 2
+    kw = {"case_pk": case_a.pk, "pk": task.pk}
+    edit = ppw_client.post(reverse("tasks:task_edit", kwargs=kw),
+                           form_data(title="Call school nurse (stale)", due_on="2025-12-01",
+                                     assignee=world.user("ppw").pk))
+    assert edit.status_code == 400
+    assert "Reload the page and try again" in edit.content.decode()
+    assert 'value="Call school nurse (stale)"' in edit.content.decode()  # what was typed is still there
+    done = ppw_client.post(reverse("tasks:task_complete", kwargs=kw), {}, follow=True)
+    assert "nothing was saved" in done.content.decode()
+    cancel = ppw_client.post(reverse("tasks:task_cancel", kwargs=kw), {"reason": "Called off"})
+    assert cancel.status_code == 400 and "Reload the page and try again" in cancel.content.decode()
+    task.refresh_from_db()
+    assert (task.title, task.status, task.version) == ("Call nurse and doctor", TaskStatus.OPEN, 2)
+    from casework.tasks.services import task_complete
+    task_complete(actor=None, task=task, expected_version=2)
+    reopen = ppw_client.post(reverse("tasks:task_reopen", kwargs=kw), {"version": ""}, follow=True)
+    assert "Reload the page and try again" in reopen.content.decode()
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.DONE
+
+
+def test_the_form_refuses_a_student_name_and_a_far_date(ppw_client, world, case_a, frozen_today):
+    response = ppw_client.post(tab(case_a), form_data(title="Home visit García family", due_on="9999-12-31",
+                                                      assignee=world.user("ppw").pk))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "leave the student&#x27;s name out" in page
+    assert "more than two years away" in page
+    assert not Task.objects.filter(case=case_a).exists()

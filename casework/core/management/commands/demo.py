@@ -45,8 +45,9 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"\nOpen http://{opts['host']}:{opts['port']}/ — press Ctrl+C to stop.\n")
         self.stdout.flush()
-        start_in_process()  # the worker's daily digest schedule, in a thread of this process
-        run_gunicorn(host=opts["host"], port=opts["port"], workers=2, threads=4)
+        # The worker's schedule (the daily digest) runs in a thread of each web worker; the job's unique
+        # key per day keeps it to one digest.
+        run_gunicorn(host=opts["host"], port=opts["port"], workers=2, threads=4, in_each_worker=start_in_process)
 
 
 def _seeded() -> bool:

@@ -11,7 +11,9 @@ def pending_migrations() -> list:
     return executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
-def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
+def run_gunicorn(*, host: str, port: int, workers: int, threads: int, in_each_worker=None) -> None:
+    """`in_each_worker()` runs in every worker process after the fork (threads must start there: a thread
+    started in the master before the fork can leave its locks held in the children, which then hang)."""
     from gunicorn.app.base import BaseApplication
 
     from casework.core.logging import gunicorn_logger_class
@@ -32,6 +34,8 @@ def run_gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
                 "errorlog": "-",
                 "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
             }
+            if in_each_worker is not None:
+                options["post_fork"] = lambda server, worker: in_each_worker()
             for key, value in options.items():
                 self.cfg.set(key, value)
 

@@ -1,0 +1,245 @@
+"""The packet as one PDF (fpdf2, core fonts, US Letter). Layout only: packet.build gathers the facts."""
+
+from __future__ import annotations
+
+import io
+import logging
+import unicodedata
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from casework.attendance import calendar_view
+from casework.plans.models import fmt_value
+
+from .packet import Packet, statute
+
+log = logging.getLogger(__name__)
+# The plan charts carry <title>/<desc> for screen readers; fpdf2 skips them, which is fine on paper.
+logging.getLogger("fpdf.svg").setLevel(logging.ERROR)
+
+# Core fonts carry Latin-1 only: typographic punctuation is mapped, other letters lose their marks
+# (Nguyễn -> Nguyen) rather than failing the whole packet.
+_PUNCTUATION = str.maketrans({"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...",
+                              "·": "-", "→": "->", "½": "1/2", "•": "-"})
+
+
+def latin1(text) -> str:
+    text = str(text).translate(_PUNCTUATION)
+    out = []
+    for ch in text:
+        try:
+            ch.encode("latin-1")
+            out.append(ch)
+        except UnicodeEncodeError:
+            out.append("".join(c for c in unicodedata.normalize("NFKD", ch) if c.encode("latin-1", "ignore")) or "?")
+    return "".join(out)
+
+
+LINE = 5.5
+CELL_W, CELL_H = 11.5, 6.0
+
+
+class _Doc(FPDF):
+    def __init__(self, packet: Packet):
+        super().__init__(orientation="P", unit="mm", format="Letter")
+        self.packet = packet
+        self.set_margins(15, 15, 15)
+        self.set_auto_page_break(True, margin=18)
+        self.set_title(latin1(f"{packet.title} {packet.case.number}"))
+        self.set_creator("Casework")
+
+    def footer(self):
+        self.set_y(-13)
+        self.set_font("Helvetica", "", 8)
+        self.cell(0, 5, latin1(f"{self.packet.title} - case {self.packet.case.number} - generated "
+                               f"{self.packet.today:%m/%d/%Y} - CONFIDENTIAL student record (FERPA) - page "
+                               f"{self.page_no()}/{{nb}}"), align="C")
+
+    # --- helpers -------------------------------------------------------------------------------------
+    def h1(self, text):
+        self.set_font("Helvetica", "B", 15)
+        self.multi_cell(0, 8, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1)
+
+    def h2(self, text):
+        if self.get_y() > self.h - 40:
+            self.add_page()
+        self.ln(2)
+        self.set_font("Helvetica", "B", 12)
+        self.cell(0, 7, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font("Helvetica", "", 10)
+
+    def para(self, text, size=10, style=""):
+        self.set_font("Helvetica", style, size)
+        self.multi_cell(0, LINE, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def fact(self, label, value):
+        self.set_font("Helvetica", "B", 10)
+        self.cell(45, LINE, latin1(label))
+        self.set_font("Helvetica", "", 10)
+        self.multi_cell(0, LINE, latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def grid(self, headings, rows, widths):
+        self.set_font("Helvetica", "", 9)
+        with self.table(col_widths=widths, text_align="LEFT", line_height=4.8, padding=1) as table:
+            head = table.row()
+            for h in headings:
+                head.cell(latin1(h))
+            for r in rows:
+                row = table.row()
+                for value in r:
+                    row.cell(latin1(value))
+
+
+def _summary(pdf: _Doc, p: Packet) -> None:
+    s = p.student
+    pdf.h1(f"{p.title}: case {p.case.number}")
+    pdf.para(f"Generated from the Casework record on {p.today:%m/%d/%Y}; attendance counted through "
+             f"{p.as_of:%m/%d/%Y}.", size=9)
+    pdf.h2("Student")
+    pdf.fact("Name", s.legal_name)
+    pdf.fact("Date of birth", f"{s.date_of_birth:%m/%d/%Y} (age {p.age} as of {p.today:%m/%d/%Y})")
+    pdf.fact("Grade", s.get_grade_display())
+    pdf.fact("Student ID", s.district_id + (f" (state ID {s.state_id})" if s.state_id else ""))
+    pdf.fact("School(s)", ", ".join(r.school_name for r in p.schools) or "No enrollment this school year")
+    pdf.fact("Case", f"{p.case.number}, {p.case.get_case_type_display()}, opened {p.case.opened_on:%m/%d/%Y}, "
+                     f"PPW {p.case.owner.get_full_name() or p.case.owner.username if p.case.owner else 'unassigned'}")
+    pdf.h2("Parents and guardians")
+    if p.guardians:
+        pdf.grid(("Name", "Relationship", "Address", "Phone", "Language"),
+                 [(g["name"] + (" (NO-CONTACT ORDER)" if g["no_contact"] else ""),
+                   g["relationship"] + (", legal custody" if g["custody"] else ""), g["address"] or "-",
+                   g["phone"] or "-", g["language"]) for g in p.guardians], (38, 34, 60, 26, 27))
+    else:
+        pdf.para("No guardian on record.")
+    pdf.h2("The law")
+    for line in statute(p.kind, p.age):
+        pdf.para(line)
+        pdf.ln(1)
+    pdf.h2("Attendance this school year")
+    c = p.counts
+    pdf.fact("Days enrolled", f"{c.get('days_enrolled', 0):g}")
+    pdf.fact("Days absent", f"{c.get('days_absent', 0):g}")
+    pdf.fact("Days unlawfully absent", f"{c.get('days_unlawful', 0):g}")
+    pdf.para(f"Days {c.get('source', '')}; half days count 0.5.", size=8)
+
+
+def _month(pdf: _Doc, grid: calendar_view.MonthGrid, x: float, y: float) -> None:
+    pdf.set_xy(x, y)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(CELL_W * 7, 6, latin1(grid.title), align="C")
+    pdf.set_font("Helvetica", "", 7)
+    for i, (short, _) in enumerate(calendar_view.WEEKDAY_HEADERS):
+        pdf.set_xy(x + i * CELL_W, y + 6)
+        pdf.cell(CELL_W, 4.5, short, border=1, align="C")
+    for w, week in enumerate(grid.weeks):
+        for i, cell in enumerate(week):
+            pdf.set_xy(x + i * CELL_W, y + 10.5 + w * CELL_H)
+            if cell is None:
+                pdf.cell(CELL_W, CELL_H, "", border=1)
+                continue
+            letter = cell.status.letter
+            shade = letter in ("U", "H") and "unlawful" in cell.label or letter == "U"
+            pdf.set_fill_color(200, 200, 200)
+            pdf.set_font("Helvetica", "B" if shade else "", 7)
+            pdf.cell(CELL_W, CELL_H, f"{cell.day.day} {letter}".strip(), border=1, align="C", fill=shade)
+
+
+def _attendance(pdf: _Doc, p: Packet) -> None:
+    pdf.add_page()
+    pdf.h1("Attendance record")
+    legend = ", ".join(f"{st.letter} = {st.label}" for st in calendar_view.LEGEND if st.letter)
+    pdf.para(f"Each school day: {legend}. Shaded days are unlawful absences. Blank: no school.", size=8)
+    for record in p.schools:
+        pdf.h2(record.school_name)
+        if record.error:
+            pdf.para(record.error)
+            continue
+        months = list(record.months)
+        for i in range(0, len(months), 2):
+            height = 10.5 + CELL_H * max(len(m.weeks) for m in months[i:i + 2]) + 4
+            if pdf.get_y() + height > pdf.h - 20:
+                pdf.add_page()
+            y = pdf.get_y()
+            for j, grid in enumerate(months[i:i + 2]):
+                _month(pdf, grid, pdf.l_margin + j * (CELL_W * 7 + 8), y)
+            pdf.set_xy(pdf.l_margin, y + height)
+        pdf.h2(f"Unlawful absences at {record.school_name} ({len(record.unlawful)})")
+        if record.unlawful:
+            pdf.grid(("Date", "Day", "Portion", "Recorded as"),
+                     [(f"{d:%m/%d/%Y}", f"{d:%A}", portion, code) for d, portion, code in record.unlawful],
+                     (30, 30, 30, 95))
+        else:
+            pdf.para("None.")
+
+
+def _history(pdf: _Doc, p: Packet) -> None:
+    pdf.add_page()
+    pdf.h1("Intervention history (date order)")
+    pdf.para("Every letter, contact and contact attempt, hearing or conference, and service offered on this case, "
+             "oldest first.", size=9)
+    if not p.history:
+        pdf.para("Nothing recorded.")
+        return
+    pdf.grid(("Date", "What", "Details"),
+             [(f"{e.day:%m/%d/%Y}", e.what, e.text) for e in p.history], (24, 28, 133))
+
+
+def _plans(pdf: _Doc, p: Packet) -> None:
+    pdf.h2("Plans and progress")
+    if not p.plans:
+        pdf.para("No plan on this case.")
+    for plan in p.plans:
+        pdf.para(f"{plan['title']} ({plan['status']}; started {plan['start_on']:%m/%d/%Y}, review "
+                 f"{plan['review_on']:%m/%d/%Y})", style="B")
+        for goal in plan["goals"]:
+            pdf.para(f"Goal: {goal['text']}" + (" (dropped)" if goal["dropped"] else ""))
+            progress = goal["progress"]
+            pdf.para(progress.summary, size=9)
+            if progress.weeks:
+                _chart(pdf, goal["chart"])
+                pdf.grid(("Week of", "Value", "Goal met that week"),
+                         [(f"{w.week_of:%m/%d/%Y}", f"{fmt_value(w.value)}{goal['unit']}", "yes" if w.met else "no")
+                          for w in progress.weeks], (35, 35, 40))
+
+
+def _chart(pdf: _Doc, svg: str) -> None:
+    """The progress chart as drawn on the plan page. fpdf2 draws a subset of SVG: when it cannot, the
+    table below the chart carries the same figures, so the packet still goes out."""
+    if not svg:
+        return
+    if pdf.get_y() > pdf.h - 90:
+        pdf.add_page()
+    try:
+        pdf.image(io.BytesIO(svg.encode()), x=pdf.l_margin, w=150)
+    except Exception:  # noqa: BLE001 - a chart fpdf2 cannot draw must not stop a court packet
+        log.warning("packet: progress chart not drawn", exc_info=True)
+    pdf.ln(2)
+
+
+def _signatures(pdf: _Doc, p: Packet) -> None:
+    if pdf.get_y() > pdf.h - 100:  # the block (about 75 mm) stays on one page
+        pdf.add_page()
+    pdf.h2("Signatures")
+    pdf.para("I certify that this packet was generated from the case record and that the interventions listed "
+             "were offered as recorded.", size=9)
+    for role, name, title in (("Prepared by", p.preparer, p.preparer_title), ("Supervisor", "", "PPW Supervisor")):
+        pdf.ln(8)
+        pdf.set_font("Helvetica", "", 10)
+        pdf.cell(95, LINE, "_" * 45)
+        pdf.cell(0, LINE, "_" * 22, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(95, LINE, latin1(f"{role}: {name}" if name else f"{role}: name"))
+        pdf.cell(0, LINE, "Date", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, LINE, latin1(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def render(packet: Packet) -> bytes:
+    pdf = _Doc(packet)
+    pdf.add_page()
+    _summary(pdf, packet)
+    _attendance(pdf, packet)
+    _history(pdf, packet)
+    _plans(pdf, packet)
+    _signatures(pdf, packet)
+    return bytes(pdf.output())

@@ -1,0 +1,359 @@
+"""Filling a template from the case record, and printing letters (PDF for mailing, Word for editing).
+
+Templates are edited by the district, so they see ONLY a dict of strings: no objects, no attribute
+lookups, no template language beyond {{ name }}. The rendered text is stored on the Letter; printing
+reads only the Letter, so a letter reprinted for a court packet is the letter that was mailed."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from casework.students.choices import Grade
+
+LAW_CITED = "Maryland Education Article §7-301; COMAR 13A.08.01.03"
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+# Every name letter_context fills, with a synthetic example for previews (no real student).
+SAMPLE_CONTEXT: dict[str, str] = {
+    "student_name": "Jordan Sample", "student_first_name": "Jordan", "student_id": "000000",
+    "grade": "Grade 7", "date_of_birth": "03/14/2013", "age": "13", "school_name": "Sample Middle School",
+    "school_address": "100 School Lane, Annapolis, MD 21401", "school_phone": "410-555-0100",
+    "guardian_name": "Pat Sample", "address_line1": "12 Example Street", "address_line2": "Annapolis, MD 21403",
+    "address_line3": "", "today": "November 24, 2026", "absence_count": "9", "unlawful_absence_count": "7",
+    "absence_dates": "09/08/2026, 09/15/2026, 10/01/2026, 10/02/2026, 10/20/2026, 11/03/2026, 11/17/2026",
+    "period": "2026-27 school year to date", "law_cited": LAW_CITED, "ppw_name": "Casey Worker",
+    "ppw_phone": "410-555-0142", "case_number": "C-000000",
+}
+PLACEHOLDERS = frozenset(SAMPLE_CONTEXT)
+# What differs in a Spanish letter (dates, the period, grades are written in the letter's language).
+SAMPLE_CONTEXT_ES = {"grade": "Grado 7", "today": "24 de noviembre de 2026",
+                     "period": "lo que va del año escolar 2026-27"}
+
+
+def sample_context(language: str = "en") -> dict[str, str]:
+    return {**SAMPLE_CONTEXT, **(SAMPLE_CONTEXT_ES if language == "es" else {})}
+
+
+def grade_label(grade: str, language: str = "en") -> str:
+    if language == "es":
+        named = {"PK": "Prekínder", "KG": "Kínder"}
+        return named.get(grade) or (f"Grado {int(grade)}" if grade.isdigit() else grade)
+    return Grade(grade).label if grade in Grade.values else grade
+
+_MONTHS_ES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+              "noviembre", "diciembre")
+
+
+def placeholders_in(body: str) -> set[str]:
+    return set(PLACEHOLDER.findall(body))
+
+
+def template_problems(body: str) -> list[str]:
+    """What is wrong with a template's placeholders, in words a director can act on (empty: fine)."""
+    problems = []
+    unknown = sorted(placeholders_in(body) - PLACEHOLDERS)
+    if unknown:
+        problems.append("Unknown placeholder(s): " + ", ".join("{{ " + n + " }}" for n in unknown)
+                        + ". Use only: " + ", ".join(sorted(PLACEHOLDERS)) + ".")
+    leftover = PLACEHOLDER.sub("", body)
+    if "{{" in leftover or "}}" in leftover:
+        problems.append("A placeholder is written wrongly: write it as {{ name }} with a name from the list "
+                        "(letters, digits and underscores only).")
+    return problems
+
+
+def render_text(template, context: dict[str, str]) -> str:
+    """Replace each {{ name }}. A name the context lacks stays visible rather than vanishing silently."""
+    def fill(match: re.Match) -> str:
+        value = context.get(match.group(1))
+        return match.group(0) if value is None else str(value)
+
+    return PLACEHOLDER.sub(fill, template.body).strip() + "\n"
+
+
+# --- the context --------------------------------------------------------------------------------------
+
+
+def _long_date(day: datetime.date, language: str) -> str:
+    if language == "es":
+        return f"{day.day} de {_MONTHS_ES[day.month - 1]} de {day.year}"
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _school_for(student, as_of: datetime.date):
+    from casework.students.models import Enrollment
+
+    rows = (Enrollment.objects.filter(student=student, entry_date__lte=as_of).select_related("school")
+            .order_by("-primary", "-entry_date", "-id"))
+    current = [e for e in rows if e.exit_date is None or e.exit_date >= as_of]
+    chosen = current[0] if current else rows.first()
+    return chosen.school if chosen else None
+
+
+def _address_lines(guardian, student) -> list[str]:
+    """The mailing address: the guardian's household, else the student's."""
+    household = getattr(guardian, "household", None) or getattr(student, "household", None)
+    address = household.addresses.filter(end_date__isnull=True).first() if household else None
+    if address is None:
+        return []
+    street = f"{address.street} {address.unit}".strip()
+    return [street, f"{address.city}, {address.state} {address.postal_code}".strip()]
+
+
+def absences(student, school, as_of: datetime.date) -> tuple[float, float, list[datetime.date]]:
+    """(days absent, days unlawfully absent, unlawful dates) for the school year to `as_of`, by the rules
+    engine on the stored attendance events; the stored indicator row when the engine cannot run."""
+    from casework.indicators.inputs import IndicatorError, indicators_as_of
+    from casework.indicators.models import StudentIndicator
+
+    try:
+        _, rows = indicators_as_of(as_of=as_of, school_ids=[school.pk], student_ids=[student.pk])
+    except IndicatorError:
+        rows = []
+    rows = [r for r in rows if r.student_pk == student.pk]
+    if rows:
+        ytd = rows[0].result.year_to_date
+        dates = [d.day for d in rows[0].result.days if d.unlawful > 0 and d.day <= as_of]
+        return ytd.days_absent, ytd.days_unlawful, dates
+    stored = (StudentIndicator.objects.filter(student=student, school=school, period_key="year_to_date",
+                                              as_of__lte=as_of).order_by("-as_of").first())
+    if stored is None:
+        return 0.0, 0.0, []
+    return stored.days_absent, stored.days_unlawful, []
+
+
+def school_year_label(as_of: datetime.date, language: str = "en") -> str:
+    start = as_of.year if as_of.month >= 7 else as_of.year - 1
+    year = f"{start}-{(start + 1) % 100:02d}"
+    return f"lo que va del año escolar {year}" if language == "es" else f"{year} school year to date"
+
+
+def letter_context(case, guardian, *, as_of: datetime.date | None = None, language: str = "en") -> dict[str, str]:
+    """The strings a template may use, for this case's student and this guardian, as of `as_of`."""
+    as_of = as_of or timezone.localdate()
+    student = case.student
+    school = _school_for(student, as_of)
+    lines = _address_lines(guardian, student) + ["", "", ""]
+    absent, unlawful, dates = absences(student, school, as_of) if school else (0.0, 0.0, [])
+    owner = case.owner
+    school_address = ""
+    if school is not None and school.city:
+        school_address = ", ".join(p for p in [school.street, f"{school.city}, {school.state} {school.postal_code}"]
+                                   if p.strip())
+    return {
+        "student_name": f"{student.first_name} {student.last_name}",
+        "student_first_name": student.preferred_name or student.first_name,
+        "student_id": student.district_id,
+        "grade": grade_label(student.grade, language),
+        "date_of_birth": f"{student.date_of_birth:%m/%d/%Y}",
+        "age": str(student.age_on(as_of)),
+        "school_name": school.name if school else "",
+        "school_address": school_address,
+        "school_phone": school.phone if school else "",
+        "guardian_name": f"{guardian.first_name} {guardian.last_name}" if guardian else "",
+        "address_line1": lines[0], "address_line2": lines[1], "address_line3": lines[2],
+        "today": _long_date(as_of, language),
+        "absence_count": _number(absent),
+        "unlawful_absence_count": _number(unlawful),
+        "absence_dates": ", ".join(f"{d:%m/%d/%Y}" for d in dates),
+        "period": school_year_label(as_of, language),
+        "law_cited": LAW_CITED,
+        "ppw_name": (owner.get_full_name() or owner.username) if owner else "",
+        "ppw_phone": (getattr(owner, "phone", "") if owner else "") or (school.phone if school else ""),
+        "case_number": case.number,
+    }
+
+
+# --- printing ----------------------------------------------------------------------------------------
+
+# US Letter, inches. The recipient block sits in the window of a standard #10 double-window envelope
+# (window 0.875in from the left, 2.0in down, 4in x 1in); the school's return address in the upper window.
+PAGE_W, PAGE_H = 8.5, 11.0
+RETURN_X, RETURN_Y = 0.875, 0.625
+ADDRESS_X, ADDRESS_Y, ADDRESS_W = 0.875, 2.0, 4.0
+ADDRESS_LINE_H, ADDRESS_MAX_LINES = 0.15, 4  # 4 lines end at 2.6in: inside the window
+BODY_TOP, MARGIN = 3.1, 1.0
+BODY_LINE_H = 0.19
+BOTTOM = 0.9  # room for the page number
+
+_PUNCTUATION = {"\u2014": "-", "\u2013": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                "\u2026": "...", "\u00a0": " ", "\u2022": "-"}
+
+
+def latin1(text: str) -> str:
+    """The PDF core fonts are Latin-1: English and Spanish pass unchanged; other letters lose their
+    accents (Nguyễn -> Nguyen) rather than failing the whole batch."""
+    out = []
+    for ch in text:
+        ch = _PUNCTUATION.get(ch, ch)
+        try:
+            ch.encode("latin-1")
+            out.append(ch)
+        except UnicodeEncodeError:
+            base = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
+            base = "".join(c for c in base if not unicodedata.combining(c))
+            out.append(base or "?")
+    return "".join(out)
+
+
+def _blocks(body_text: str) -> list[tuple[bool, str]]:
+    """Paragraphs (blank-line separated); one starting with '## ' is a bold heading."""
+    blocks = []
+    for para in re.split(r"\n\s*\n", body_text.replace("\r\n", "\n").strip()):
+        para = para.strip("\n")
+        if para.startswith("## "):
+            blocks.append((True, para[3:].strip()))
+        elif para.strip():
+            blocks.append((False, para))
+    return blocks
+
+
+def _recipient(letter) -> list[str]:
+    lines = [letter.recipient_name, *letter.address_lines]
+    return [line for line in lines if line and line.strip()][:ADDRESS_MAX_LINES]
+
+
+def _width_table(style: str) -> dict[str, float]:
+    """Character widths of a core font, in 1/1000 of the font size (what fpdf2 itself uses)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt")
+    pdf.set_font("Times", style=style, size=1000)
+    return {chr(i): pdf.get_string_width(chr(i)) for i in range(32, 256) if chr(i).isprintable()}
+
+
+_WIDTHS: dict[str, dict[str, float]] = {}
+_WRAPPED: dict[tuple[str, str, float], list[str]] = {}
+
+
+def wrap(text: str, style: str, size: float, width: float = PAGE_W - 2 * MARGIN) -> list[str]:
+    """Greedy word wrap with the font's own widths. fpdf2's multi_cell re-measures the line at every
+    character, which makes 1,000 letters take minutes; this measures each word once, and remembers the
+    paragraphs every letter of a batch shares."""
+    key = (text, style, size)
+    if key in _WRAPPED:
+        return _WRAPPED[key]
+    table = _WIDTHS.get(style) or _WIDTHS.setdefault(style, _width_table(style))
+    scale = size / 72 / 1000  # inches per width unit
+    limit = width / scale
+    space = table[" "]
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        line, used = "", 0.0
+        for word in raw.split(" "):
+            w = sum(table.get(c, 500.0) for c in word)
+            if line and used + space + w > limit:
+                lines.append(line)
+                line, used = word, w
+            elif line:
+                line, used = f"{line} {word}", used + space + w
+            else:
+                line, used = word, w
+        lines.append(line)
+    if len(_WRAPPED) > 5000:
+        _WRAPPED.clear()
+    _WRAPPED[key] = lines
+    return lines
+
+
+def letters_pdf(letters: Iterable) -> bytes:
+    """ONE print-ready PDF: each letter starts on a new page, with its own page numbers."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="portrait", unit="in", format="letter")
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(True, margin=BOTTOM)
+    pdf.set_title("Letters")
+    pdf.set_creator("Casework")
+    for letter in letters:
+        first = pdf.page + 1
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        pdf.set_xy(RETURN_X, RETURN_Y)
+        for line in letter.return_lines[:4]:
+            pdf.set_x(RETURN_X)
+            pdf.cell(3.25, 0.14, latin1(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10.5)
+        for i, line in enumerate(_recipient(letter)):
+            pdf.set_xy(ADDRESS_X, ADDRESS_Y + i * ADDRESS_LINE_H)
+            pdf.cell(ADDRESS_W, ADDRESS_LINE_H, latin1(line))
+        y = BODY_TOP
+        for bold, text in _blocks(letter.body_text):
+            style, size = ("B", 12) if bold else ("", 11.5)
+            pdf.set_font("Times", style=style, size=size)
+            for line in wrap(latin1(text), style, size):
+                if y + BODY_LINE_H > PAGE_H - BOTTOM:
+                    pdf.add_page()
+                    pdf.set_font("Times", style=style, size=size)
+                    y = MARGIN
+                y += BODY_LINE_H
+                pdf.text(MARGIN, y - 0.05, line)  # text() takes the baseline
+            y += 0.1
+        last = pdf.page
+        # Page numbers per letter ("Page 2 of 3"): known only once the letter is laid out.
+        pdf.set_auto_page_break(False)
+        pdf.set_font("Helvetica", size=8)
+        for n, page in enumerate(range(first, last + 1), start=1):
+            pdf.page = page
+            pdf.set_xy(MARGIN, PAGE_H - 0.6)
+            pdf.cell(PAGE_W - 2 * MARGIN, 0.2, latin1(f"{letter.case.number} · {n} / {last - first + 1}"),
+                     align="R")
+        pdf.page = last
+        pdf.set_auto_page_break(True, margin=BOTTOM)
+    if pdf.page == 0:
+        pdf.add_page()
+    return bytes(pdf.output())
+
+
+def letter_pdf(letter) -> bytes:
+    return letters_pdf([letter])
+
+
+def letter_docx(letter) -> bytes:
+    """An editable Word copy: the same text and address block (for a letter a PPW wants to adjust)."""
+    from docx import Document
+    from docx.shared import Inches, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Inches(PAGE_W), Inches(PAGE_H)
+    section.top_margin, section.bottom_margin = Inches(RETURN_Y), Inches(MARGIN)
+    section.left_margin = section.right_margin = Inches(MARGIN)
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = "Times New Roman", Pt(11.5)
+
+    def line(text: str, *, size: float = 10, indent: float = ADDRESS_X - MARGIN, before: float = 0):
+        p = doc.add_paragraph()
+        p.paragraph_format.left_indent = Inches(indent)
+        p.paragraph_format.space_after = Pt(0)
+        p.paragraph_format.space_before = Inches(before)
+        run = p.add_run(text)
+        run.font.size = Pt(size)
+        run.font.name = "Arial"
+        return p
+
+    for text in letter.return_lines[:4]:
+        line(text, size=9)
+    gap = ADDRESS_Y - RETURN_Y - 0.14 * len(letter.return_lines[:4])
+    for i, text in enumerate(_recipient(letter)):
+        line(text, size=10.5, before=gap if i == 0 else 0)
+    doc.add_paragraph().paragraph_format.space_after = Pt(18)
+    for bold, text in _blocks(letter.body_text):
+        p = doc.add_paragraph()
+        run = p.add_run(text)
+        run.bold = bold
+    footer = section.footer.paragraphs[0]
+    footer.text = letter.case.number
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

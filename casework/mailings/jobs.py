@@ -1,0 +1,93 @@
+"""The "mailings.run" job: make one letter per picked student and the batch's merged print-ready PDF.
+
+Re-runnable: a student who already has a letter in this mailing is not written to twice (a retry after a
+crash picks up where the last attempt stopped). Each student is its own transaction, so one bad record
+skips that student instead of losing the batch."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from casework.accounts.models import RoleAssignment
+from casework.cases.choices import CaseType
+from casework.cases.models import Case
+from casework.cases.services import case_open
+from casework.core.roles import Role
+from casework.jobs.registry import JobError, job_handler
+
+from . import recipients as rc
+from .models import Mailing, MailingStatus
+from .services import JOB_KIND, letters_of, mailing_set_status
+from .storage import mailing_storage, new_stored_name
+
+COULD_NOT_MAKE = "the letter could not be made"
+
+
+def school_ppw(school):
+    """The PPW assigned to the school (the first by name when several are): owner of cases opened here."""
+    assignment = (RoleAssignment.objects.active(timezone.localdate()).filter(role=Role.PPW, school=school)
+                  .select_related("user").order_by("user__last_name", "user__first_name", "user_id").first())
+    return assignment.user if assignment else None
+
+
+def attendance_case(actor, student, owner) -> Case:
+    """The student's open attendance case, or a new one owned by the school's PPW."""
+    case = (Case.objects.for_user(actor, rc.ACTION).open()
+            .filter(student=student, case_type=CaseType.ATTENDANCE).order_by("opened_on", "pk").first())
+    return case or case_open(actor=actor, student=student, case_type=CaseType.ATTENDANCE, owner=owner)
+
+
+@job_handler(JOB_KIND)
+def run(job, progress) -> str:
+    from casework.letters.models import Letter
+    from casework.letters.render import letters_pdf
+    from casework.letters.services import letter_create
+
+    actor = job.created_by
+    if actor is None:
+        raise JobError("The person who started this mailing no longer has an account.")
+    # The creator's scope today, not when they clicked: a PPW moved to another school sends nothing here.
+    mailing = Mailing.objects.for_user(actor, rc.ACTION).filter(pk=job.args.get("mailing")).first()
+    if mailing is None:
+        raise JobError("This mailing is no longer within the reach of the person who started it.")
+    mailing = mailing_set_status(actor=actor, mailing=mailing, status=MailingStatus.RUNNING)
+    try:
+        students = list(rc.recipients(actor, mailing.school, mailing.criteria).select_related("household"))
+        total = len(students)
+        progress(0, total, "Making letters")
+        done_ids = set(Letter.objects.for_user(actor, rc.ACTION).filter(mailing=mailing)
+                       .values_list("case__student_id", flat=True))
+        owner = school_ppw(mailing.school)
+        skipped: dict[str, list[int]] = {}
+        for i, student in enumerate(students, start=1):
+            if student.pk not in done_ids:
+                guardian, reason = rc.letter_guardian(actor, student)
+                if reason is None:
+                    try:
+                        with transaction.atomic():
+                            case = attendance_case(actor, student, owner)
+                            letter_create(actor=actor, case=case, template_key=mailing.template_key,
+                                          guardian=guardian, mailing=mailing)
+                    except ValidationError:
+                        reason = COULD_NOT_MAKE
+                if reason is not None:
+                    skipped.setdefault(reason, []).append(student.pk)
+            progress(i, total, f"{i} of {total} students")
+        letters = list(letters_of(actor, mailing))
+        pdf_name = ""
+        if letters:
+            progress(total, total, "Putting the letters into one PDF")
+            pdf_name = mailing_storage().save(new_stored_name(), ContentFile(letters_pdf(letters)))
+            if mailing.pdf_name and mailing.pdf_name != pdf_name:
+                mailing_storage().delete(mailing.pdf_name)  # a re-run replaces the previous file
+        counts = {"students": total, "letters": len(letters), "skipped": skipped}
+        mailing_set_status(actor=actor, mailing=mailing, status=MailingStatus.DONE, counts=counts, pdf_name=pdf_name)
+    except Exception:
+        mailing.refresh_from_db()
+        mailing_set_status(actor=actor, mailing=mailing, status=MailingStatus.FAILED)
+        raise
+    skipped_n = sum(len(v) for v in skipped.values())
+    return f"{len(letters)} letters, {skipped_n} skipped"
