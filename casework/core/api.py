@@ -3,8 +3,6 @@ query-parameter parsing."""
 
 from __future__ import annotations
 
-import re
-
 from django.db import connection, models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import exceptions, permissions, serializers, viewsets
@@ -13,6 +11,7 @@ from casework.audit import services as audit
 from casework.audit.models import AccessLog
 
 from . import policy
+from .views import parse_id
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -62,7 +61,6 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return self.model.objects.for_user(self.request.user, self.policy_action)
 
 
-INT_PARAM = re.compile(r"[0-9]{1,18}")  # ASCII only ("²".isdigit() is True); 18 digits fit every id column
 
 
 def int_param(request, name: str, *, label: str = "") -> int | None:
@@ -71,10 +69,11 @@ def int_param(request, name: str, *, label: str = "") -> int | None:
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return None
-    if not INT_PARAM.fullmatch(raw):
+    value = parse_id(raw)
+    if value is None:
         what = label or f"{name} id"
         raise exceptions.ValidationError({name: f"Give the {what} as a whole number in digits 0-9, e.g. ?{name}=12."})
-    return int(raw)
+    return value
 
 
 class AccessLoggedMixin:

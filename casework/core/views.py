@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
@@ -41,6 +42,16 @@ def requires(action: str):
         return wrapper
 
     return decorate
+
+
+_ROW_ID = re.compile(r"[0-9]{1,18}")  # ASCII only ("²".isdigit() is True); 18 digits fit every id column
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A row id typed, posted or tampered with: an int for plain digits, else None, so a bad value reads
+    as "no such row" instead of a 500 (int("²") raises; a 30-digit id overflows the database)."""
+    raw = (raw or "").strip()
+    return int(raw) if _ROW_ID.fullmatch(raw) else None
 
 
 def scoped_or_404(model, user, action: str, pk: int):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from casework.audit import services as audit
 from casework.audit.models import AccessLog
 from casework.core.services import ConflictError
-from casework.core.views import PolicyView, scoped_or_404
+from casework.core.views import PolicyView, parse_id, scoped_or_404
 from casework.jobs.models import Job
 from casework.schools.models import School
 
@@ -30,7 +30,7 @@ CHANGED = "These letters were changed by someone else since you opened the page:
 
 
 def _selected_ids(request) -> list[int]:
-    return sorted({int(v) for v in request.POST.getlist("student") if v.isdigit()})
+    return sorted({pk for v in request.POST.getlist("student") if (pk := parse_id(v)) is not None})
 
 
 class MailingListView(PolicyView):

@@ -17,7 +17,7 @@ from casework.cases.models import Case
 from casework.core import policy
 from casework.core.errors import ConflictError
 from casework.core.text import search_terms
-from casework.core.views import PolicyView, scoped_or_404
+from casework.core.views import PolicyView, parse_id, scoped_or_404
 from casework.schools.models import School
 from casework.students import selectors as student_selectors
 from casework.students.models import Student
@@ -119,13 +119,8 @@ class BulkReferralView(PolicyView):
         school = School.objects.for_user(request.user, self.action).filter(code=code).first()
         if school is None:
             raise Http404
-        ids = []
-        for raw in request.POST.getlist("student"):
-            try:
-                ids.append(int(raw))
-            except ValueError:
-                continue  # a tampered id simply matches nobody
-        ids = list(dict.fromkeys(ids))
+        # A tampered id simply matches nobody.
+        ids = list(dict.fromkeys(pk for raw in request.POST.getlist("student") if (pk := parse_id(raw)) is not None))
         confirming = "confirm" in request.POST
         form = BulkReferralForm(request.POST if confirming else None, student_ids=ids,
                                 initial={"student": ids})

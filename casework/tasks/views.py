@@ -16,7 +16,7 @@ from casework.audit import services as audit
 from casework.audit.models import AccessLog
 from casework.cases.selectors import case_page
 from casework.core.errors import ConflictError
-from casework.core.views import PolicyView, public
+from casework.core.views import PolicyView, parse_id, public
 
 from . import feeds, services
 from .choices import TaskKind, TaskStatus
@@ -222,8 +222,7 @@ class TaskCancelView(PolicyView):
 
 def _version(request) -> int | None:
     """The version the button's page showed; None when missing or not a number (then nothing is saved)."""
-    value = request.POST.get("version", "").strip()
-    return int(value) if value.isascii() and value.isdigit() else None
+    return parse_id(request.POST.get("version"))
 
 
 def _next(request, case_pk: int) -> str:

@@ -14,7 +14,7 @@ from casework.audit import services as audit
 from casework.audit.models import AccessLog
 from casework.core import policy
 from casework.core.errors import ConflictError
-from casework.core.views import PolicyView, scoped_or_404
+from casework.core.views import PolicyView, parse_id, scoped_or_404
 from casework.students.models import Student
 
 from .. import services
@@ -30,13 +30,6 @@ CONFLICT = "This case was changed by someone else since you opened it. Check the
 
 def messages_of(exc: ValidationError) -> list[str]:
     return list(exc.messages)
-
-
-def posted_id(request, name: str) -> int | None:
-    """A row id from a POST button ("remove", "unlink"); None for anything but plain digits, so a
-    tampered value reads as "no such row" instead of a database error."""
-    raw = request.POST.get(name, "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 class CaseListView(PolicyView):
@@ -167,7 +160,7 @@ class CaseWorkerView(PolicyView):
         case, _ctx = case_page(request, case_pk, tab="timeline", action=self.action)
         try:
             if "remove" in request.POST:
-                pk = posted_id(request, "remove")
+                pk = parse_id(request.POST.get("remove"))
                 user = case_staff().filter(pk=pk).first() if pk is not None else None
                 if user is None:
                     raise ValidationError("That person is not a co-worker on this case.")
@@ -194,7 +187,7 @@ class CaseLinkView(PolicyView):
         case, _ctx = case_page(request, case_pk, tab="timeline", action=self.action)
         try:
             if "unlink" in request.POST:
-                pk = posted_id(request, "unlink")
+                pk = parse_id(request.POST.get("unlink"))
                 link = (CaseStudentLink.objects.for_user(request.user, self.action)
                         .filter(case=case, pk=pk).first()) if pk is not None else None
                 if link is None:

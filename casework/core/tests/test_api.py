@@ -28,3 +28,11 @@ def test_int_param_refuses_anything_else_with_a_message_naming_the_parameter(val
         int_param(request({"student": value}), "student", label="internal student id")
     assert caught.value.detail == {"student": "Give the internal student id as a whole number in digits 0-9, "
                                               "e.g. ?student=12."}
+
+
+def test_parse_id_takes_plain_digits_only():
+    from casework.core.views import parse_id
+
+    assert [parse_id(v) for v in ("12", " 7 ", "0", "9" * 18)] == [12, 7, 0, 10**18 - 1]
+    # Unicode digits, signs, decimals, 19 digits (past every id column), blanks: no row, never a 500.
+    assert [parse_id(v) for v in ("²", "١٢", "-1", "+5", "1.0", "9" * 19, "", None, "abc")] == [None] * 9

@@ -85,6 +85,13 @@ def _on_the_list(world, *students):
                                         calendar_method="dates_listed", values={})
 
 
+def test_a_tampered_student_id_is_ignored_not_a_500(world, setup):
+    _on_the_list(world, setup["ana"], setup["ben"])
+    picked = setup["client"].post(_new(world), {"student": ["²", "9" * 30, str(setup["ben"].pk)]})
+    assert picked.status_code == 200
+    assert "The 1 student selected on the early-warning list" in picked.content.decode()
+
+
 def test_students_ticked_on_the_list_arrive_picked(world, setup):
     _on_the_list(world, setup["ana"], setup["ben"])
     client = setup["client"]
