@@ -6,10 +6,13 @@
 Seeds its own database with `casework seed --scale demo --students N` (calendars, attendance, indicators
 recomputed) unless --reuse, then picks the school with the most students with unlawful absences and
 starts a mailing for its 1,000 students with the most unlawful days (mailings.services.mailing_create,
-as the director). The job handler (mailings.jobs.run: find or open each attendance case, letter_create,
-then letters_pdf once, stored) runs in a child process, as a jobs worker would, and reports:
+as the director). The job handler (mailings.jobs.run: read the batch's shared data once, then find or open
+each attendance case, letter_create, then letters_pdf once, stored) runs in a child process, as a jobs
+worker would, and reports:
 
-- letter records: the seconds until every letter row exists (cases opened, letters rendered and saved);
+- letter records: the seconds until every letter row exists (cases opened, letters rendered and saved), and
+  the SQL statements the job sent until then, per letter (each a round trip; psycopg's implicit BEGIN and
+  the COMMITs are not counted, SQLite's BEGIN is);
 - PDF render: the seconds letters.render.letters_pdf takes for the whole batch;
 - total: the handler from start to the stored PDF.
 
@@ -97,8 +100,15 @@ def run_batch(job_pk: int, out) -> None:
 
     marks: dict[str, float] = {}
     real_pdf = render.letters_pdf
+    queries = {"records": 0, "counting": True}
+
+    def count(execute, sql, params, many, context):  # round trips until the PDF step starts
+        if queries["counting"]:
+            queries["records"] += 1
+        return execute(sql, params, many, context)
 
     def timed_pdf(letters):
+        queries["counting"] = False
         marks["records_done"] = time.perf_counter()
         pdf = real_pdf(letters)
         marks["pdf_done"] = time.perf_counter()
@@ -107,11 +117,11 @@ def run_batch(job_pk: int, out) -> None:
     render.letters_pdf = timed_pdf
     job = Job.objects.select_related("created_by").get(pk=job_pk)
     started = time.perf_counter()
-    with audit_context(actor=job.created_by, source=Source.JOB):
+    with audit_context(actor=job.created_by, source=Source.JOB), connections["default"].execute_wrapper(count):
         outcome = run(job, lambda done, total=None, message="": None)
     ended = time.perf_counter()
     out.send({"records": marks["records_done"] - started, "pdf": marks["pdf_done"] - marks["records_done"],
-              "total": ended - started, "outcome": outcome})
+              "total": ended - started, "outcome": outcome, "queries": queries["records"]})
     out.close()
 
 
@@ -198,7 +208,8 @@ def main() -> None:
     base = baseline(texts)
     print(f"outcome: {result['outcome']} (mailing {mailing.pk}, status {mailing.status})")
     per_letter = result["records"] / max(1, len(texts)) * 1000
-    print(f"letter records: {result['records']:.1f} s ({per_letter:.1f} ms a letter)")
+    print(f"letter records: {result['records']:.1f} s ({per_letter:.1f} ms a letter); {result['queries']} SQL "
+          f"statements, {result['queries'] / max(1, len(texts)):.1f} a letter (PostgreSQL's BEGIN/COMMIT not counted)")
     print(f"PDF render:     {result['pdf']:.1f} s")
     print(f"total:          {result['total']:.1f} s   (target under 60 s)")
     print(f"baseline (fpdf2, {len(texts)} pages, no database): {base:.1f} s; PDF render / baseline = "

@@ -6,9 +6,14 @@
 Needs a database seeded with `casework seed --scale district` (bench/import_bench.py leaves one; or
 point --workdir / --pg-db at yours). Measures, in the same run:
 
-1. Casework: `indicators_recompute(as_of=...)` for every school, as `casework recompute` runs it: read
-   calendars, enrollments, attendance and discipline; the rules engine per student x school; store one
-   snapshot row per student x school; open and clear flag crossings.
+1. Casework: `indicators_recompute(as_of=...)` for every school, as `casework recompute` runs it: the
+   calendars and grading periods into temporary tables; the engine's counting as SQL over the stored
+   enrollments, attendance and discipline (`indicators/setbased.py`); one snapshot row per student x
+   school written by INSERT ... SELECT into the table emptied and stripped of its indexes and keys, which
+   are built again after (`indicators/rebuild.py`); flag crossings opened and cleared; the dashboard's
+   summaries; the commit.
+   Run it on a database that has been recomputed once (the seed does): the first recompute of a
+   district opens every crossing, each explained by the engine.
 2. The yardstick: DuckDB (in memory, the same rows loaded beforehand, load not timed) computing the same
    counts with one SQL statement: per student x school, days enrolled, absent and unlawfully absent
    (half days by minutes present, lawful reasons from the rule set, one record per day) for the year to

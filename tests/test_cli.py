@@ -211,3 +211,28 @@ def test_demo_server_signs_people_in_and_serves_my_day(demo, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_demo_starts_the_scheduler_in_each_web_worker_not_before_the_fork():
+    """The hang the server test above guards against depends on fork timing, so it does not show every
+    time: a thread started in the master before gunicorn forks can leave a lock held in every worker.
+    This checks the ordering itself: nothing started in the master, the scheduler handed to post_fork."""
+    from io import StringIO
+    from unittest import mock
+
+    from casework.core.management.commands import demo as demo_command
+
+    started = mock.Mock(name="start_in_process")
+    served = mock.Mock(name="run_gunicorn")
+    with (mock.patch.object(demo_command, "call_command"), mock.patch.object(demo_command, "ensure_demo_accounts"),
+          mock.patch.object(demo_command, "_seeded", return_value=True),
+          mock.patch.object(demo_command, "Student") as student, mock.patch.object(demo_command, "Case") as case,
+          mock.patch.object(demo_command, "start_in_process", started),
+          mock.patch.object(demo_command, "run_gunicorn", served)):
+        student.objects.exists.return_value = True
+        student.objects.count.return_value = 1
+        case.objects.exists.return_value = True
+        demo_command.Command(stdout=StringIO()).handle(port=8765, host="127.0.0.1", seed=1, no_serve=False)
+    started.assert_not_called()
+    served.assert_called_once()
+    assert served.call_args.kwargs["in_each_worker"] is started

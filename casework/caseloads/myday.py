@@ -16,7 +16,7 @@ from casework.indicators.models import Flags
 from casework.indicators.selectors import worklist_rows
 from casework.referrals.choices import Urgency
 from casework.referrals.selectors import triage_queue
-from casework.tasks.choices import TaskKind
+from casework.tasks.choices import TaskKind, TaskStatus
 from casework.tasks.models import Task
 
 SOON_DAYS = 7  # "due soon": the next week (calendar days: a PPW's schools keep different calendars)
@@ -53,6 +53,7 @@ class MyDay:
     due_today: list = field(default_factory=list)
     due_soon: list = field(default_factory=list)
     meetings: list = field(default_factory=list)
+    done_today: list = field(default_factory=list)  # marked done today, newest first: a slip can be undone
     flagged: list = field(default_factory=list)  # FlaggedStudent, the FLAGGED_SHOWN newest
     flagged_total: int = 0  # students
     referrals: list = field(default_factory=list)
@@ -82,6 +83,7 @@ class MyDay:
     def student_ids(self) -> list[int]:
         """Every student named on the page (the access log)."""
         tasks = [t for n in ("overdue", "due_today", "due_soon", "meetings") for t in self.shown(n)]
+        tasks += self.done_today
         ids = {t.case.student_id for t in tasks} | {c.case.student_id for c in self.closures}
         return sorted(ids | {s.student_id for s in self.flagged} | {r.student_id for r in self.referrals})
 
@@ -119,6 +121,9 @@ def _tasks(day: MyDay, user, now: datetime.datetime) -> None:
             day.due_soon.append(task)
     for task in day.overdue:
         task.days_late = (today - task.due_on).days
+    day.done_today = list(Task.objects.for_user(user, "case.work").filter(assignee=user, status=TaskStatus.DONE,
+                                                                           completed_on=today)
+                          .select_related("case__student").order_by("-updated_at", "-pk")[:SHOWN])
 
 
 def _can_complete(task: Task, now: datetime.datetime) -> bool:

@@ -45,8 +45,9 @@ class CopyForm(forms.Form):
                                      error_messages={"invalid": "Enter a date like 2026-07-01."})
 
 
-class StepForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class StepFieldsForm(forms.Form):
+    """What a director sets on a step (services.EDITABLE)."""
+
     name = forms.CharField(max_length=120)
     trigger = forms.ChoiceField(choices=Trigger.choices)
     trigger_days = forms.IntegerField(label="N (unlawful absences)", required=False, min_value=1, max_value=180)
@@ -68,6 +69,35 @@ class StepForm(forms.Form):
         if data.get("trigger") == Trigger.UNLAWFUL_DAYS and not data.get("trigger_days"):
             self.add_error("trigger_days", "Give N, the number of unlawful absences that makes the step due.")
         return data
+
+
+class StepForm(StepFieldsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StepAddForm(StepFieldsForm):
+    """A new step: where it goes (after which step), and optionally its key."""
+
+    position = forms.TypedChoiceField(label="Put it", coerce=int, empty_value=None)
+    key = forms.CharField(label="Key (optional)", required=False, max_length=40,
+                          help_text="Tasks are tagged ladder:<key>; made from the name when left empty")
+
+    field_order = ["position", "name"]
+
+    def __init__(self, *args, steps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].choices = [(0, "First, at the top")] + [
+            (s.pk, f"After {s.order}. {s.name}") for s in steps]
+        if steps and not self.is_bound:
+            self.initial.setdefault("position", steps[-1].pk)
+
+
+ARRANGE = (("up", "Move up"), ("down", "Move down"), ("retire", "Retire"), ("restore", "Put back"))
+
+
+class StepArrangeForm(forms.Form):
+    what = forms.ChoiceField(choices=ARRANGE)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ReportForm(forms.Form):

@@ -72,6 +72,9 @@ class LadderStep(AuditedModel):
         default=False, help_text="Cannot be done until every required earlier step is, unless the director overrides")
     repeatable = models.BooleanField(default=False)
     citation = models.CharField(max_length=200, blank=True, help_text="The law or policy behind the step")
+    # Retired, not deleted: cases that reached it keep their record; it is never made due again.
+    retired = models.BooleanField(default=False, help_text="No longer part of the ladder (kept for the cases "
+                                                           "that reached it)")
 
     objects = LadderStepQuerySet.as_manager()
 
@@ -85,7 +88,7 @@ class LadderStep(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order}. {self.name}"
+        return f"{self.order}. {self.name}" + (" (retired)" if self.retired else "")
 
 
 class LadderEventQuerySet(CaseRecordQuerySet):

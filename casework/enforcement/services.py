@@ -6,12 +6,15 @@ Every change to a case's ladder writes a case-timeline entry in the same transac
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.text import slugify
 
 from casework.accounts.models import RoleAssignment
 from casework.cases.choices import CaseType, EventKind
@@ -19,6 +22,7 @@ from casework.cases.models import Case
 from casework.cases.services import case_open
 from casework.cases.timeline import timeline_record
 from casework.core import policy
+from casework.core.errors import ConflictError
 from casework.core.services import create_audited, update_audited
 from casework.indicators.inputs import school_year_bounds
 from casework.indicators.models import YEAR_TO_DATE, StudentIndicator
@@ -59,8 +63,10 @@ def ladder_for_case(case: Case) -> Ladder:
     return first.step.ladder if first else ladder_in_force(timezone.localdate())
 
 
-def steps_of(ladder: Ladder) -> list[LadderStep]:
-    return list(ladder.steps.order_by("order"))
+def steps_of(ladder: Ladder, *, retired: bool = False) -> list[LadderStep]:
+    """The ladder's steps in order; retired ones only when asked (a case's history shows them)."""
+    steps = ladder.steps.order_by("order")
+    return list(steps if retired else steps.filter(retired=False))
 
 
 def trigger_met(step: LadderStep, row: StudentIndicator | None) -> bool:
@@ -132,7 +138,7 @@ def _make_due(*, actor, case: Case, step: LadderStep, on: datetime.date, rate: f
 
 def _follow_on(*, actor, case: Case, done: LadderStep, on: datetime.date) -> list[LadderEvent]:
     """Steps that become due when `done` is done: the next one, if it waits on its previous step."""
-    nxt = done.ladder.steps.filter(order__gt=done.order).order_by("order").first()
+    nxt = done.ladder.steps.filter(order__gt=done.order, retired=False).order_by("order").first()
     if nxt is None or not (nxt.trigger == Trigger.AFTER_STEP or nxt.also_after_previous):
         return []
     if LadderEvent.objects.filter(case=case, step=nxt).exists():
@@ -174,16 +180,25 @@ def ladder_evaluate(*, as_of: datetime.date, school=None, actor=None, progress=N
     student's open attendance case has not reached yet (opening the case if needed). Idempotent: a step
     already on the case (in any status) is never made due again by the evaluation; repeats are by hand.
     `max_students` stops after that many students met a trigger (the demo seed keeps to seconds)."""
-    ladder = ladder_in_force(as_of)
-    data_steps = [s for s in steps_of(ladder) if s.trigger in DATA_TRIGGERS]
+    in_force = ladder_in_force(as_of).pk
+    data_steps: dict[int, list[LadderStep]] = {}  # per ladder version, read once
+
+    def steps_for(ladder_id: int) -> list[LadderStep]:
+        if ladder_id not in data_steps:
+            data_steps[ladder_id] = [s for s in LadderStep.objects.filter(ladder_id=ladder_id, retired=False)
+                                     .order_by("order") if s.trigger in DATA_TRIGGERS]
+        return data_steps[ladder_id]
+
     summary = EvaluateSummary(as_of=as_of)
     by_student: dict[int, list[StudentIndicator]] = {}
     for (student_id, _school_id), row in latest_indicators(as_of, [school.pk] if school else None).items():
         by_student.setdefault(student_id, []).append(row)
+    # A case keeps the version it started on: a newer version's steps are not made due on it.
+    case_ladder = _open_case_ladders()
     total = len(by_student)
     for n, (student_id, rows) in enumerate(sorted(by_student.items()), start=1):
         summary.students_checked += 1
-        met = [(s, r) for s in data_steps for r in rows if trigger_met(s, r)]
+        met = [(s, r) for s in steps_for(case_ladder.get(student_id, in_force)) for r in rows if trigger_met(s, r)]
         if met and max_students is not None:
             max_students -= 1
             if max_students < 0:
@@ -193,6 +208,20 @@ def ladder_evaluate(*, as_of: datetime.date, school=None, actor=None, progress=N
         if progress and (n % 50 == 0 or n == total):
             progress(n, total, f"{summary.total_due} step(s) made due")
     return summary
+
+
+def _open_case_ladders() -> dict[int, int]:
+    """Student -> the ladder version of their open attendance case (the one open_attendance_case picks),
+    for cases that have started on one. Two reads for the whole run, no per-student query."""
+    open_cases = Case.objects.filter(case_type=CaseType.ATTENDANCE).open()
+    first_case: dict[int, int] = {}
+    for case_id, student_id in open_cases.order_by("opened_on", "id").values_list("id", "student_id").iterator():
+        first_case.setdefault(student_id, case_id)
+    ladder_of: dict[int, int] = {}
+    for case_id, ladder_id in (LadderEvent.objects.filter(case__in=open_cases).order_by("id")
+                               .values_list("case_id", "step__ladder_id").iterator()):
+        ladder_of.setdefault(case_id, ladder_id)
+    return {student: ladder_of[case] for student, case in first_case.items() if case in ladder_of}
 
 
 @transaction.atomic
@@ -245,8 +274,8 @@ def guard_missing(case: Case, step: LadderStep) -> list[LadderStep]:
     if not step.guarded or LadderOverride.objects.filter(case=case).exists():
         return []
     settled = set(LadderEvent.objects.filter(case=case, status__in=SETTLED).values_list("step_id", flat=True))
-    return [s for s in step.ladder.steps.filter(order__lt=step.order, required_before_petition=True).order_by("order")
-            if s.pk not in settled]
+    earlier = step.ladder.steps.filter(order__lt=step.order, required_before_petition=True, retired=False)
+    return [s for s in earlier.order_by("order") if s.pk not in settled]
 
 
 def _close_task(*, actor, event: LadderEvent, done: bool, on: datetime.date, reason: str = "") -> None:
@@ -269,12 +298,21 @@ def _check_case(case: Case, step: LadderStep) -> None:
         raise ValidationError("That step belongs to another version of the ladder.")
 
 
+def _check_not_retired(case: Case, step: LadderStep) -> None:
+    """A retired step can still be settled where it was due on the case, never recorded afresh (the Ladder
+    tab hides its buttons; this holds for a hand-made request too)."""
+    if step.retired and not LadderEvent.objects.filter(case=case, step=step).open().exists():
+        raise ValidationError(f"{step.name} is retired from the ladder and was not due on this case: "
+                              "it cannot be recorded.")
+
+
 @transaction.atomic
 def ladder_step_done(*, actor, case: Case, step: LadderStep, done_on: datetime.date | None = None,
                      outcome: str = "", evidence=None, expected_version: int | None = None) -> LadderEvent:
     """Record the step carried out (on its open event, or a new one for a manual or early step). A guarded
     step refuses (GuardRefused) until the required earlier steps are settled or the director overrides."""
     _check_case(case, step)
+    _check_not_retired(case, step)
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": "The date it was done cannot be in the future."})
@@ -306,6 +344,7 @@ def ladder_step_done(*, actor, case: Case, step: LadderStep, done_on: datetime.d
 def ladder_step_skip(*, actor, case: Case, step: LadderStep, reason: str,
                      expected_version: int | None = None) -> LadderEvent:
     _check_case(case, step)
+    _check_not_retired(case, step)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the step is skipped (a court or review board will ask)."})
@@ -333,7 +372,7 @@ def ladder_step_repeat(*, actor, case: Case, step: LadderStep, reason: str,
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the step is repeated."})
-    if not step.repeatable:
+    if not step.repeatable or step.retired:
         raise ValidationError(f"{step.name} is not a repeatable step on this ladder.")
     event = _step_on_case(case, step)
     if event is None or event.status != EventStatus.DONE:
@@ -347,6 +386,8 @@ def ladder_step_repeat(*, actor, case: Case, step: LadderStep, reason: str,
 def ladder_step_start(*, actor, case: Case, step: LadderStep) -> LadderEvent:
     """Make a step due by hand (a manual step such as the review-board referral)."""
     _check_case(case, step)
+    if step.retired:
+        raise ValidationError(f"{step.name} is retired from the ladder: it cannot be started.")
     if LadderEvent.objects.filter(case=case, step=step).exists():
         raise ValidationError(f"{step.name} is already on this case; repeat it if it needs doing again.")
     return _make_due(actor=actor, case=case, step=step, on=timezone.localdate(), rate=_current_rate(case),
@@ -375,20 +416,94 @@ def _is_user(actor) -> bool:
 
 
 # --- settings --------------------------------------------------------------------------------------------------
+# A director changes a copy of the ladder (the shipped default is read-only): edit, add, move, retire a
+# step. Steps are never deleted or re-keyed, so every case's events keep pointing at the step they were on.
 
 EDITABLE = ("name", "trigger", "trigger_days", "also_after_previous", "letter_template", "acts",
             "deadline_school_days", "required_before_petition", "guarded", "repeatable", "citation")
+READ_ONLY = "The shipped Maryland ladder is read-only: copy it to a new version to change it."
+
+
+def _check_fields(fields: dict) -> None:
+    """One step's own values: N for a count trigger, a letter template that exists."""
+    errors = {}
+    if fields.get("trigger") == Trigger.UNLAWFUL_DAYS and not fields.get("trigger_days"):
+        errors["trigger_days"] = "Give N, the number of unlawful absences that makes the step due."
+    key = (fields.get("letter_template") or "").strip()
+    if key:
+        from casework.letters.models import LetterTemplate
+
+        if not LetterTemplate.objects.active().filter(key=key).exists():
+            known = sorted(set(LetterTemplate.objects.active().values_list("key", flat=True)))
+            errors["letter_template"] = (f"There is no letter template “{key}”. Use one of: {', '.join(known)} "
+                                         "(or add the template on the Letters page first).")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_order(steps: list[LadderStep]) -> None:
+    """The ladder as it would be (active steps, in order): the petition guard only counts required steps
+    BEFORE a guarded one, so a required step below a guarded step would silently stop being required."""
+    active = [s for s in steps if not s.retired]
+    if not active:
+        raise ValidationError("The ladder needs at least one step.")
+    if active[0].trigger == Trigger.AFTER_STEP:
+        raise ValidationError(f"“{active[0].name}” would be the first step, but it waits for the previous step: "
+                              "give it another trigger or put another step before it.")
+    for i, guarded in enumerate(active):
+        if not guarded.guarded:
+            continue
+        late = [s.name for s in active[i + 1:] if s.required_before_petition]
+        if late:
+            raise ValidationError(f"“{guarded.name}” cannot come before {', '.join(f'“{n}”' for n in late)}: "
+                                  "a step required before the review board / petition must come before it.")
+
+
+# Fields that decide when a step is due or what the petition waits for. Changing them on a version that
+# cases have started on would lift the guard for cases that never did a step, or make a step due overnight
+# for every matching student (reopening cases closed as improved): those changes go on a new dated version.
+STRUCTURAL = ("trigger", "trigger_days", "also_after_previous", "required_before_petition", "guarded")
+
+
+def _editable_ladder(ladder: Ladder) -> None:
+    if ladder.is_default:
+        raise ValidationError(READ_ONLY)
+
+
+def cases_started(ladder_ids) -> dict[int, int]:
+    """Per ladder version, how many cases have started on it (a count: no student is read)."""
+    rows = (LadderEvent.objects.filter(step__ladder_id__in=list(ladder_ids)).values("step__ladder_id")
+            .annotate(n=Count("case_id", distinct=True)).values_list("step__ladder_id", "n"))
+    return dict(rows)
+
+
+def _check_no_cases(ladder: Ladder, what: str) -> None:
+    """Structural changes only on a version no case has started on (call with the ladder row locked)."""
+    started = cases_started([ladder.pk]).get(ladder.pk, 0)
+    if started:
+        raise ValidationError(
+            f"{started} case(s) have started on “{ladder}”, so {what} would change the rules they are "
+            "being held to. Make a new version (copy this ladder with the date it takes effect) and change "
+            "the copy: cases already on this version keep it.")
+
+
+def _with(step: LadderStep, **changes) -> LadderStep:
+    """An unsaved copy of `step` with `changes`, to check the ladder as it would be."""
+    copy = LadderStep(**{f.attname: getattr(step, f.attname) for f in LadderStep._meta.concrete_fields})
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    return copy
 
 
 @transaction.atomic
 def ladder_copy(*, actor, source: Ladder, name: str, effective_from: datetime.date) -> Ladder:
-    """A new editable version of the ladder, in force from `effective_from`."""
+    """A new editable version of the ladder, in force from `effective_from` (its retired steps left out)."""
     if not name.strip():
         raise ValidationError({"name": "Give the new version a name."})
     ladder = create_audited(Ladder, actor=actor, name=name.strip(), effective_from=effective_from, based_on=source,
                             notes=f"Copied from {source}")
-    for s in steps_of(source):
-        create_audited(LadderStep, actor=actor, ladder=ladder, key=s.key, order=s.order,
+    for order, s in enumerate(steps_of(source), start=1):
+        create_audited(LadderStep, actor=actor, ladder=ladder, key=s.key, order=order,
                        **{f: getattr(s, f) for f in EDITABLE})
     return ladder
 
@@ -398,9 +513,88 @@ def ladder_step_update(*, actor, step: LadderStep, expected_version: int | None 
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise TypeError(f"ladder_step_update cannot change {', '.join(unknown)}")
-    if step.ladder.is_default:
-        raise ValidationError("The shipped Maryland ladder is read-only: copy it to a new version to change it.")
-    if changes.get("trigger", step.trigger) == Trigger.UNLAWFUL_DAYS and not changes.get("trigger_days",
-                                                                                         step.trigger_days):
-        raise ValidationError({"trigger_days": "Give N, the number of unlawful absences that makes the step due."})
+    Ladder.objects.select_for_update().get(pk=step.ladder_id)
+    _editable_ladder(step.ladder)
+    if any(f in changes and changes[f] != getattr(step, f) for f in STRUCTURAL):
+        _check_no_cases(step.ladder, "changing the step's trigger or whether the petition waits for it")
+    _check_fields({f: changes.get(f, getattr(step, f)) for f in EDITABLE})
+    changed = _with(step, **changes)
+    _check_order([changed if s.pk == step.pk else s for s in steps_of(step.ladder, retired=True)])
     return update_audited(step, actor=actor, expected_version=expected_version, **changes)
+
+
+def _step_key(ladder: Ladder, key: str, name: str) -> str:
+    key = (key or "").strip() or slugify(name).replace("-", "_")[:40].strip("_")
+    if not key or not re.fullmatch(r"[a-z0-9_]+", key):
+        raise ValidationError({"key": "The key is lower-case letters, digits and underscores (home_visit_2)."})
+    taken = ladder.steps.filter(key=key).first()
+    if taken is not None:
+        raise ValidationError({"key": f"“{taken.name}” already uses the key {key}"
+                                      + (" (a retired step keeps its key)" if taken.retired else "")
+                                      + ": give the new step another one."})
+    return key
+
+
+@transaction.atomic
+def ladder_step_add(*, actor, ladder: Ladder, after: LadderStep | None, key: str = "", **fields) -> LadderStep:
+    """A new step right after `after` (None: at the top); the steps below move down one place."""
+    unknown = sorted(set(fields) - set(EDITABLE))
+    if unknown:
+        raise TypeError(f"ladder_step_add cannot set {', '.join(unknown)}")
+    ladder = Ladder.objects.select_for_update().get(pk=ladder.pk)  # one structural change at a time
+    _editable_ladder(ladder)
+    _check_no_cases(ladder, "adding a step")
+    if after is not None and after.ladder_id != ladder.pk:
+        raise ValidationError("Choose where the step goes among this ladder's steps.")
+    if not (fields.get("name") or "").strip():
+        raise ValidationError({"name": "Give the step a name."})
+    fields["name"] = fields["name"].strip()
+    _check_fields(fields)
+    key = _step_key(ladder, key, fields["name"])
+    order = after.order + 1 if after is not None else 1
+    new = LadderStep(ladder=ladder, key=key, order=order, **fields)
+    steps = steps_of(ladder, retired=True)
+    _check_order([s for s in steps if s.order < order] + [new] + [s for s in steps if s.order >= order])
+    for s in reversed([s for s in steps if s.order >= order]):  # bottom first: no two steps share a place
+        update_audited(s, actor=actor, order=s.order + 1)
+    return create_audited(LadderStep, actor=actor, ladder=ladder, key=key, order=order, **fields)
+
+
+@transaction.atomic
+def ladder_step_move(*, actor, step: LadderStep, up: bool, expected_version: int | None = None) -> LadderStep:
+    """Swap the step with the one above (up) or below it."""
+    Ladder.objects.select_for_update().get(pk=step.ladder_id)
+    _editable_ladder(step.ladder)
+    _check_no_cases(step.ladder, "moving a step")
+    steps = steps_of(step.ladder, retired=True)
+    i = next((n for n, s in enumerate(steps) if s.pk == step.pk), None)
+    if i is None:
+        raise ValidationError("That step is no longer on this ladder.")
+    me = steps[i]
+    if expected_version is not None and me.version != expected_version:  # the page showed another order
+        raise ConflictError(LadderStep._meta.verbose_name, me.pk, expected_version, me.version)
+    j = i - 1 if up else i + 1
+    if not 0 <= j < len(steps):
+        raise ValidationError(f"“{step.name}” is already the {'first' if up else 'last'} step.")
+    other = steps[j]
+    reordered = list(steps)
+    reordered[i], reordered[j] = other, me
+    _check_order(reordered)
+    mine, theirs = me.order, other.order
+    update_audited(me, actor=actor, order=0)  # a free place (orders start at 1) while the two swap
+    update_audited(other, actor=actor, order=mine)
+    return update_audited(me, actor=actor, order=theirs)
+
+
+@transaction.atomic
+def ladder_step_retire(*, actor, step: LadderStep, retire: bool = True,
+                       expected_version: int | None = None) -> LadderStep:
+    """Take the step off the ladder (or put a retired one back). Cases that reached it keep their record
+    and may still settle a step that was due; no case is given it again."""
+    Ladder.objects.select_for_update().get(pk=step.ladder_id)
+    _editable_ladder(step.ladder)
+    _check_no_cases(step.ladder, "retiring a step" if retire else "putting a step back")
+    if step.retired == retire:
+        raise ValidationError(f"“{step.name}” is already {'retired' if retire else 'on the ladder'}.")
+    _check_order([_with(s, retired=retire) if s.pk == step.pk else s for s in steps_of(step.ladder, retired=True)])
+    return update_audited(step, actor=actor, expected_version=expected_version, retired=retire)

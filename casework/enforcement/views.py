@@ -17,12 +17,12 @@ from casework.cases.models import CaseEvent
 from casework.cases.selectors import case_for, case_page
 from casework.core import policy
 from casework.core.errors import ConflictError
-from casework.core.views import PolicyView
+from casework.core.views import PolicyView, scoped_or_404
 from casework.schools.models import School
 
 from . import report, services
 from .choices import OPEN_EVENT, EventStatus, Trigger
-from .forms import CopyForm, OverrideForm, ReportForm, StepActionForm, StepForm
+from .forms import CopyForm, OverrideForm, ReportForm, StepActionForm, StepAddForm, StepArrangeForm, StepForm
 from .models import Ladder, LadderEvent, LadderOverride, LadderStep
 
 CONFLICT = ("This step was changed by someone else since you opened it. Nothing was saved: check the current "
@@ -118,17 +118,22 @@ class CaseLadderView(PolicyView):
         overrides = list(LadderOverride.objects.for_user(request.user, self.action).filter(case=case)
                          .select_related("granted_by"))
         rows = []
-        for step in services.steps_of(ladder):
+        for step in services.steps_of(ladder, retired=True):
             mine = [e for e in events if e.step_id == step.pk]
+            if step.retired and not mine:
+                continue  # retired before this case reached it: not part of its ladder
             current = next((e for e in reversed(mine) if e.status in OPEN_EVENT), mine[-1] if mine else None)
             missing = services.guard_missing(case, step) if case.is_open else []
             rows.append({
                 "step": step, "events": mine, "current": current,
-                "can_done": case.is_open and (current is None or current.is_open or step.repeatable),
-                "can_skip": case.is_open and (current is None or current.is_open),
-                "can_repeat": case.is_open and step.repeatable and current is not None
+                # A retired step can only be settled where it was already due.
+                "can_done": case.is_open and (current is None or current.is_open or step.repeatable)
+                and not (step.retired and not (current and current.is_open)),
+                "can_skip": case.is_open and (current is None or current.is_open)
+                and not (step.retired and current is None),
+                "can_repeat": case.is_open and step.repeatable and not step.retired and current is not None
                 and current.status == EventStatus.DONE,
-                "can_start": case.is_open and current is None and step.trigger == Trigger.MANUAL,
+                "can_start": case.is_open and current is None and step.trigger == Trigger.MANUAL and not step.retired,
                 "missing": missing,
                 "failed": failed if failed_step is not None and failed_step.pk == step.pk else None,
             })
@@ -176,6 +181,9 @@ class SettingsView(PolicyView):
     def get(self, request, form: CopyForm | None = None, status: int = 200):
         today = timezone.localdate()
         ladders = list(Ladder.objects.for_user(request.user, self.action).prefetch_related("steps"))
+        started = services.cases_started(ladder.pk for ladder in ladders)
+        for ladder in ladders:  # a version with cases keeps its steps' order, triggers and guard
+            ladder.cases_started = started.get(ladder.pk, 0)
         in_force = Ladder.objects.for_user(request.user, self.action).in_force(today)
         form = form or CopyForm(initial={"name": f"District ladder {today.year}", "effective_from": today})
         return render(request, "enforcement/settings.html", {
@@ -254,6 +262,70 @@ class StepEditView(PolicyView):
 
     def page(self, request, step, form, status=200):
         return render(request, "enforcement/step_edit.html", {"step": step, "form": form}, status=status)
+
+
+class StepAddView(PolicyView):
+    """A new step on a copy of the ladder, at the place the director picks."""
+
+    action = "ladder.manage"
+
+    def get(self, request, pk: int):
+        ladder = scoped_or_404(Ladder, request.user, self.action, pk)
+        steps = services.steps_of(ladder, retired=True)
+        form = StepAddForm(steps=steps, initial={"deadline_school_days": 10, "trigger": Trigger.AFTER_STEP})
+        return self.page(request, ladder, form)
+
+    def post(self, request, pk: int):
+        ladder = scoped_or_404(Ladder, request.user, self.action, pk)
+        steps = services.steps_of(ladder, retired=True)
+        form = StepAddForm(request.POST, steps=steps)
+        if form.is_valid():
+            data = form.cleaned_data
+            after = next((s for s in steps if s.pk == data["position"]), None)
+            try:
+                step = services.ladder_step_add(actor=request.user, ladder=ladder, after=after, key=data["key"],
+                                                **{f: data[f] for f in services.EDITABLE})
+            except ValidationError as exc:
+                for message in _errors(exc):
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"Added: {step}.")
+                return redirect("enforcement:settings")
+        return self.page(request, ladder, form, status=400)
+
+    def page(self, request, ladder, form, status=200):
+        return render(request, "enforcement/step_add.html", {"ladder": ladder, "form": form}, status=status)
+
+
+class StepArrangeView(PolicyView):
+    """Move a step up or down, retire it or put it back (buttons on the settings page)."""
+
+    action = "ladder.manage"
+
+    def post(self, request, pk: int):
+        step = LadderStep.objects.for_user(request.user, self.action).select_related("ladder").filter(pk=pk).first()
+        if step is None:
+            raise Http404
+        form = StepArrangeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose what to do with the step.")
+            return redirect("enforcement:settings")
+        what, version = form.cleaned_data["what"], form.cleaned_data.get("version")
+        try:
+            if what in ("up", "down"):
+                services.ladder_step_move(actor=request.user, step=step, up=what == "up", expected_version=version)
+                messages.success(request, f"Moved {what}: {step.name}.")
+            else:
+                services.ladder_step_retire(actor=request.user, step=step, retire=what == "retire",
+                                            expected_version=version)
+                messages.success(request, f"{'Retired' if what == 'retire' else 'Put back'}: {step.name}.")
+        except ConflictError:
+            messages.error(request, "This step was changed by someone else since you opened the page. Nothing "
+                                    "was changed: check the ladder below and try again.")
+        except ValidationError as exc:
+            for message in _errors(exc):
+                messages.error(request, message)
+        return redirect("enforcement:settings")
 
 
 # --- funnel report -------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ class HearingSerializer(ModelSerializer):
         model = Hearing
         fields = ["id", "case", "kind", "status", "status_reason", "scheduled_at", "place", "guardians", "staff",
                   "other_participants", "participants_label", "notice_sent_on", "notice_method", "notice_letter_id",
+                  "contract_letter_id",
                   "family_attendance", "attended", "outcome", "agreements", "follow_up_on", "meeting_task",
                   "follow_up_task", "version", "created_at", "updated_at"]
         read_only_fields = fields

@@ -13,3 +13,11 @@ class HearingsConfig(AppConfig):
 
         register_tab(CaseTab("hearings", "Hearings", "hearings:case_hearings", order=50))
         register(NavItem("Hearings", "hearings:calendar", "case.work", order=45))
+        from casework.letters.services import MAILED_HOOKS, RETURNED_HOOKS
+
+        from .services import notice_letter_mailed, notice_letter_returned
+
+        if notice_letter_mailed not in MAILED_HOOKS:
+            MAILED_HOOKS.append(notice_letter_mailed)
+        if notice_letter_returned not in RETURNED_HOOKS:
+            RETURNED_HOOKS.append(notice_letter_returned)

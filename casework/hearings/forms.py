@@ -28,7 +28,10 @@ class HearingForm(forms.Form):
     other_participants = forms.CharField(label="Others invited (optional)", required=False, max_length=1000,
                                          help_text="One per line: name and agency, interpreter",
                                          widget=forms.Textarea(attrs={"rows": 2}))
-    notice_sent_on = forms.DateField(label="Notice sent on (optional)", required=False, widget=DATE)
+    notice_sent_on = forms.DateField(label="Notice sent on (optional)", required=False, widget=DATE,
+                                     help_text="With a hearing-notice letter linked, its mailing (recorded on the "
+                                               "Letters tab, not returned) is the notice: its date and method "
+                                               "replace these. Moving the hearing clears the notice.")
     notice_method = forms.ChoiceField(label="Notice sent by", required=False,
                                       choices=[("", "Not sent yet"), *NoticeMethod.choices])
     notice_letter_id = forms.TypedChoiceField(label="Hearing-notice letter (optional)", required=False, coerce=int,

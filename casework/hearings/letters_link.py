@@ -24,3 +24,24 @@ def hearing_notices(case, user):
     if Letter is None:
         return []
     return [x for x in letters_of(case, user) if x.template_key == "hearing_notice"]
+
+
+def letters_by_id(case, user) -> dict:
+    """{letter id: Letter} of the case's letters the user may read (to show a hearing's linked letters)."""
+    return {x.pk: x for x in letters_of(case, user)}
+
+
+def mailing(letter_id: int | None) -> tuple | None:
+    """(mailed_on, mail_method) of a letter recorded as mailed and not returned: only such a letter gave
+    notice. None when it is not (or does not exist)."""
+    if Letter is None or letter_id is None:
+        return None
+    row = (Letter.objects.filter(pk=letter_id, mailed_on__isnull=False, returned_on__isnull=True)
+           .values_list("mailed_on", "mail_method").first())
+    return tuple(row) if row else None
+
+
+def generate(*, actor, case, template_key: str, hearing, guardian=None):
+    from casework.letters.services import letter_create
+
+    return letter_create(actor=actor, case=case, template_key=template_key, hearing=hearing, guardian=guardian)

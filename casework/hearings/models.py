@@ -36,6 +36,8 @@ class Hearing(AuditedModel):
     # The letters app's hearing-notice Letter, by id: a soft link so hearings do not depend on the
     # letters app's migrations (the packet lists every letter of the case from the letters app itself).
     notice_letter_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # The attendance-contract Letter made from this hearing's agreements (the same soft link).
+    contract_letter_id = models.PositiveBigIntegerField(null=True, blank=True)
     family_attendance = models.CharField(max_length=10, choices=FamilyAttendance.choices, blank=True)
     attended = models.TextField("who attended", blank=True)
     outcome = models.TextField(blank=True)

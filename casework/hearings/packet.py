@@ -16,19 +16,20 @@ from casework.contacts.models import Contact
 from casework.indicators.inputs import IndicatorError, indicators_as_of, school_year_bounds
 from casework.indicators.models import StudentIndicator
 from casework.indicators.services import default_as_of
+from casework.plans.choices import FamilyResponse
 from casework.plans.models import Goal, Plan, PlanIntervention, PlanRevision, ProgressPoint
 from casework.plans.progress import goal_progress
 from casework.students.models import Enrollment, StudentGuardian
 
 from . import letters_link
-from .choices import PacketKind
+from .choices import FamilyAttendance, HearingStatus, PacketKind
 from .models import Hearing
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
     when: datetime.datetime
-    what: str  # "Letter", "Contact", "Attempt", "Hearing", "Service"
+    what: str  # "Letter", "Contact", "Attempt", "Hearing", "Hearing refused", "Service offered", "Service refused"...
     text: str
 
     @property
@@ -55,6 +56,7 @@ class Packet:
     schools: list[SchoolRecord] = field(default_factory=list)
     counts: dict = field(default_factory=dict)  # days_enrolled, days_absent, days_unlawful, source
     history: list[HistoryEntry] = field(default_factory=list)
+    services: dict = field(default_factory=dict)  # offered, accepted, refused, stopped, unanswered; hearings refused
     plans: list[dict] = field(default_factory=list)
     preparer: str = ""
     preparer_title: str = ""
@@ -162,8 +164,56 @@ def _letter_text(letter) -> str:
     return "; ".join(parts)
 
 
-def history(case: Case, user) -> list[HistoryEntry]:
-    """Every letter, contact and attempt, hearing and service offered, oldest first."""
+# The history's "What" for the family's answer to a service, and for a hearing by the family's attendance.
+_ANSWERS = {FamilyResponse.ACCEPTED: "Service accepted", FamilyResponse.REFUSED: "Service refused",
+            FamilyResponse.STOPPED: "Service stopped by family"}
+_HEARING_WHAT = {FamilyAttendance.REFUSED: "Hearing refused by family",
+                 FamilyAttendance.NO_SHOW: "Hearing, family absent"}
+
+
+def _service_rows(pi: PlanIntervention) -> list[HistoryEntry]:
+    """The offer on its start date, and the family's answer (with their reason) on the day they gave it."""
+    name = f"{pi.intervention.name} (tier {pi.tier})"
+    text = f"{name} in plan \"{pi.plan.title}\""
+    if pi.frequency:
+        text += f", {pi.frequency}"
+    if pi.end_on:
+        text += f"; ended {pi.end_on:%m/%d/%Y}"
+    rows = [HistoryEntry(at_start_of(pi.start_on), "Service offered", text)]
+    if pi.family_response:
+        answer = f"{name}, offered {pi.start_on:%m/%d/%Y}"
+        if pi.family_response_note:
+            answer += f": {pi.family_response_note}"
+        # After the day's other entries: an offer and a refusal on one day read in that order.
+        when = at_start_of(pi.family_response_on) + datetime.timedelta(hours=23, minutes=59)
+        rows.append(HistoryEntry(when, _ANSWERS[FamilyResponse(pi.family_response)], answer))
+    return rows
+
+
+def service_counts(items: list[PlanIntervention], hearings: list[Hearing]) -> dict:
+    """How many services were offered and what the family answered; meetings the family refused."""
+    answers = [pi.family_response for pi in items]
+    return {"offered": len(items), "accepted": answers.count(FamilyResponse.ACCEPTED),
+            "refused": answers.count(FamilyResponse.REFUSED), "stopped": answers.count(FamilyResponse.STOPPED),
+            "unanswered": answers.count(""),
+            "hearings_held": sum(h.status == HearingStatus.HELD for h in hearings),
+            "hearings_refused": sum(h.status == HearingStatus.HELD and h.family_attendance == FamilyAttendance.REFUSED
+                                    for h in hearings)}
+
+
+def _services(case: Case, user) -> list[PlanIntervention]:
+    return list(PlanIntervention.objects.for_user(user, "case.work").filter(plan__case=case)
+                .select_related("intervention", "plan"))
+
+
+def _hearings(case: Case, user) -> list[Hearing]:
+    return list(Hearing.objects.for_user(user, "case.work").filter(case=case).exclude(status=HearingStatus.SCHEDULED))
+
+
+def history(case: Case, user, *, items: list[PlanIntervention] | None = None,
+            hearings: list[Hearing] | None = None) -> list[HistoryEntry]:
+    """Every letter, contact and attempt, hearing (those the family refused marked so), service offered and
+    the family's answer to it, oldest first."""
     rows: list[HistoryEntry] = []
     for letter in letters_link.letters_of(case, user):
         rows.append(HistoryEntry(letter.generated_at, "Letter", _letter_text(letter)))
@@ -172,24 +222,22 @@ def history(case: Case, user) -> list[HistoryEntry]:
         reached = "reached" if c.reached else "NOT reached"
         rows.append(HistoryEntry(c.occurred_at, "Contact" if c.reached else "Attempt",
                                  f"{c.get_contact_type_display()} ({reached}){who}: {c.summary}"))
-    for h in Hearing.objects.for_user(user, "case.work").filter(case=case).exclude(status="scheduled"):
-        if h.status == "held":
-            text = f"{h.short_name} held: {h.get_family_attendance_display().lower()}. {h.outcome}"
+    for h in hearings if hearings is not None else _hearings(case, user):
+        if h.status == HearingStatus.HELD:
+            if h.family_attendance == FamilyAttendance.REFUSED:
+                text = f"{h.short_name} held without the family: FAMILY REFUSED TO ATTEND. {h.outcome}"
+            else:
+                text = f"{h.short_name} held: {h.get_family_attendance_display().lower()}. {h.outcome}"
             if h.agreements:
                 text += f" Agreed: {h.agreements}"
         else:
             text = f"{h.short_name} {h.get_status_display().lower()}: {h.status_reason}"
         if h.notice_sent_on:
             text += f" (notice sent {h.notice_sent_on:%m/%d/%Y}, {h.get_notice_method_display().lower()})"
-        rows.append(HistoryEntry(h.scheduled_at, "Hearing", text))
-    for pi in (PlanIntervention.objects.for_user(user, "case.work").filter(plan__case=case)
-               .select_related("intervention", "plan")):
-        text = f"{pi.intervention.name} (tier {pi.tier}) in plan \"{pi.plan.title}\""
-        if pi.frequency:
-            text += f", {pi.frequency}"
-        if pi.end_on:
-            text += f"; ended {pi.end_on:%m/%d/%Y}"
-        rows.append(HistoryEntry(at_start_of(pi.start_on), "Service offered", text))
+        what = _HEARING_WHAT.get(h.family_attendance, "Hearing") if h.status == HearingStatus.HELD else "Hearing"
+        rows.append(HistoryEntry(h.scheduled_at, what, text))
+    for pi in items if items is not None else _services(case, user):
+        rows.extend(_service_rows(pi))
     rows.sort(key=lambda r: r.when)
     return rows
 
@@ -222,7 +270,10 @@ def build(*, case: Case, user, kind: str, today: datetime.date | None = None) ->
     today = today or timezone.localdate()
     as_of = min(default_as_of(), today)
     schools, counts = _attendance(case, user, as_of)
+    items, hearings = _services(case, user), _hearings(case, user)
     return Packet(kind=kind, case=case, as_of=as_of, today=today, age=case.student.age_on(today),
-                  guardians=_guardians(case, user), schools=schools, counts=counts, history=history(case, user),
-                  plans=_plans(case, user), preparer=user.get_full_name() or user.username,
+                  guardians=_guardians(case, user), schools=schools, counts=counts,
+                  history=history(case, user, items=items, hearings=hearings),
+                  services=service_counts(items, hearings), plans=_plans(case, user),
+                  preparer=user.get_full_name() or user.username,
                   preparer_title=getattr(user, "title", "") or "Pupil Personnel Worker")

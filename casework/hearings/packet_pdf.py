@@ -123,6 +123,22 @@ def _summary(pdf: _Doc, p: Packet) -> None:
     pdf.fact("Days absent", f"{c.get('days_absent', 0):g}")
     pdf.fact("Days unlawfully absent", f"{c.get('days_unlawful', 0):g}")
     pdf.para(f"Days {c.get('source', '')}; half days count 0.5.", size=8)
+    _services_summary(pdf, p)
+
+
+def _services_summary(pdf: _Doc, p: Packet) -> None:
+    """The counts the board and the court ask first: services offered and refused, meetings refused."""
+    n = p.services
+    if not n:
+        return
+    pdf.h2("Services offered and the family's answers")
+    pdf.fact("Services offered", f"{n['offered']}")
+    pdf.fact("Refused by the family", f"{n['refused']}")
+    pdf.fact("Accepted, then stopped", f"{n['stopped']}")
+    pdf.fact("Accepted", f"{n['accepted']}")
+    pdf.fact("No answer recorded", f"{n['unanswered']}")
+    pdf.fact("Hearings refused", f"{n['hearings_refused']} (of {n['hearings_held']} held)")
+    pdf.para("Each offer and each answer, with the family's reason, is in the intervention history by date.", size=8)
 
 
 def _month(pdf: _Doc, grid: calendar_view.MonthGrid, x: float, y: float) -> None:
@@ -177,8 +193,8 @@ def _attendance(pdf: _Doc, p: Packet) -> None:
 def _history(pdf: _Doc, p: Packet) -> None:
     pdf.add_page()
     pdf.h1("Intervention history (date order)")
-    pdf.para("Every letter, contact and contact attempt, hearing or conference, and service offered on this case, "
-             "oldest first.", size=9)
+    pdf.para("Every letter, contact and contact attempt, hearing or conference (and whether the family refused "
+             "it), service offered and the family's answer to it on this case, oldest first.", size=9)
     if not p.history:
         pdf.para("Nothing recorded.")
         return

@@ -13,11 +13,13 @@ from django.utils import timezone
 from casework.cases.choices import EventKind
 from casework.cases.models import Case
 from casework.cases.timeline import timeline_record
+from casework.core.errors import ConflictError
 from casework.core.services import create_audited, update_audited
 from casework.students.models import StudentGuardian
 from casework.tasks import services as tasks
 from casework.tasks.choices import TaskKind, TaskStatus
 
+from . import letters_link
 from .choices import SHORT_NAMES, FamilyAttendance, HearingKind, HearingStatus
 from .models import Hearing
 
@@ -53,6 +55,7 @@ def hearing_schedule(*, actor, case: Case, kind: str, scheduled_at: datetime.dat
     place = place.strip()
     if not place:
         raise ValidationError({"place": "Say where it takes place."})
+    notice_sent_on, notice_method = letters_link.mailing(notice_letter_id) or (notice_sent_on, notice_method)
     if notice_sent_on and not notice_method:
         raise ValidationError({"notice_method": "Say how the notice was sent."})
     _check_participants(case, guardians)
@@ -103,6 +106,11 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None = No
         changes["place"] = changes["place"].strip()
         if not changes["place"]:
             raise ValidationError({"place": "Say where it takes place."})
+    if _moved(hearing, changes):
+        _withdraw_notice(hearing, changes)
+    mailed = letters_link.mailing(changes.get("notice_letter_id", hearing.notice_letter_id))
+    if mailed:  # the linked letter's mailing is the notice of record (see notice_letter_mailed)
+        changes["notice_sent_on"], changes["notice_method"] = mailed
     if changes.get("notice_sent_on") and not changes.get("notice_method", hearing.notice_method):
         raise ValidationError({"notice_method": "Say how the notice was sent."})
     case = hearing.case
@@ -112,6 +120,7 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None = No
     staff = list(hearing.staff.all()) if staff is None else list(staff)
     others = changes.get("other_participants", hearing.other_participants)
     before_status, before_at, before_place = hearing.status, hearing.scheduled_at, hearing.place
+    had_notice = bool(hearing.notice_sent_on or hearing.notice_letter_id)
     hearing = update_audited(hearing, actor=actor, expected_version=expected_version,
                              participants_label=_label(guardians, staff, others), **changes)
     hearing.guardians.set(guardians)
@@ -125,9 +134,30 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None = No
         summary = f"{hearing.short_name} moved to {_when(hearing.scheduled_at)} at {hearing.place}"
     else:
         summary = ""
+    if summary and had_notice and not (hearing.notice_sent_on or hearing.notice_letter_id):
+        summary += "; the earlier notice no longer stands: a new notice is needed"
     if summary:
         timeline_record(case=case, kind=EventKind.MEETING, actor=actor, source=hearing, summary=summary)
     return hearing
+
+
+def _moved(hearing: Hearing, changes: dict) -> bool:
+    """Does the edit change what a notice told the family (kind, date and time, place), or put a
+    postponed hearing back on the calendar? Then the notice given no longer stands."""
+    if hearing.status == HearingStatus.POSTPONED and changes.get("status") == HearingStatus.SCHEDULED:
+        return True
+    return any(name in changes and changes[name] != getattr(hearing, name)
+               for name in ("kind", "scheduled_at", "place"))
+
+
+def _withdraw_notice(hearing: Hearing, changes: dict) -> None:
+    """Unlink the notice letter (it names the old date and place; it stays on the case's letters) and
+    clear the notice of record. The change form posts the stored notice back unchanged: only a notice
+    entered on this very edit (a different date or method, e.g. a phone call about the new date) stands."""
+    changes["notice_letter_id"] = None
+    entered = (changes.get("notice_sent_on"), changes.get("notice_method", ""))
+    if not entered[0] or entered == (hearing.notice_sent_on, hearing.notice_method):
+        changes.update(notice_sent_on=None, notice_method="")
 
 
 def _follow_meeting_task(actor, hearing: Hearing) -> None:
@@ -185,6 +215,109 @@ def hearing_record_outcome(*, actor, hearing: Hearing, family_attendance: str, o
     timeline_record(case=case, kind=EventKind.MEETING, actor=actor, source=hearing, occurred_at=hearing.scheduled_at,
                     summary=f"{hearing.short_name} held {held_on:%m/%d/%Y}: {family}. {outcome}")
     return hearing
+
+
+# Which letter each button makes from a hearing, and the Hearing field that links it. The notice's
+# template depends on the kind of hearing (NOTICE_TEMPLATES).
+HEARING_LETTERS = {"notice": ("hearing_notice", "notice_letter_id"),
+                   "contract": ("attendance_contract", "contract_letter_id")}
+# Only an attendance hearing has a notice letter that fits: the shipped review-board letter is the
+# referral (it tells the family a notice of the Board's date will follow), and the court notices its own.
+NOTICE_TEMPLATES = {HearingKind.ATTENDANCE_HEARING: "hearing_notice"}
+NO_NOTICE_LETTER = {
+    HearingKind.REVIEW_BOARD: "There is no notice letter for a Truancy Review Board meeting: record the notice "
+                              "the Board sent (date and method) on the change form.",
+    HearingKind.DISTRICT_COURT: "District Court hearings are noticed by the court: Casework makes no notice "
+                                "letter for them.",
+}
+
+
+def notice_stands(hearing: Hearing) -> bool:
+    """Is the linked notice letter mailed and not returned? Then it is the notice of record and is kept:
+    a new notice is made only once the hearing moves (which withdraws it) or the letter comes back."""
+    return letters_link.mailing(hearing.notice_letter_id) is not None
+
+
+def notice_refusal(hearing: Hearing) -> str:
+    """Why no notice can be made from this hearing now ("" when it can)."""
+    if hearing.status != HearingStatus.SCHEDULED:
+        return (f"This hearing is {hearing.get_status_display().lower()}: a notice is made only for a scheduled "
+                "hearing.")
+    if hearing.kind not in NOTICE_TEMPLATES:
+        return NO_NOTICE_LETTER.get(hearing.kind, "There is no notice letter for this kind of hearing.")
+    if notice_stands(hearing):
+        return ("The notice mailed for this hearing still stands. A new notice is made when the hearing moves "
+                "or the mailed notice comes back returned.")
+    return ""
+
+
+def contract_refusal(hearing: Hearing) -> str:
+    """Why no attendance contract can be made from this hearing ("" when it can)."""
+    if hearing.status != HearingStatus.HELD or not hearing.agreements.strip():
+        return "Record the outcome with the agreed terms first: the contract is made from them."
+    if hearing.family_attendance != FamilyAttendance.ATTENDED:
+        return "The family did not attend this hearing: an attendance contract is made only with a family who came."
+    return ""
+
+
+def _addressee(hearing: Hearing):
+    """The invited guardian the letter goes to, in the letters app's order of preference
+    (letters.services.default_guardian): by contact order, the first who has custody or lives with the
+    student, else the first other; only those who may be contacted and receive school mail. None (no
+    such guardian invited): letter_create's default guardian."""
+    invited = [link for link in hearing.guardians.select_related("guardian").order_by("contact_order", "id")
+               if not link.no_contact and link.receives_mail]
+    preferred = [link for link in invited if link.has_custody or link.lives_with]
+    chosen = (preferred or invited or [None])[0]
+    return chosen.guardian if chosen else None
+
+
+@transaction.atomic
+def hearing_letter_generate(*, actor, hearing: Hearing, which: str, expected_version: int | None = None):
+    """Make the hearing notice (a scheduled attendance hearing) or the attendance contract (a held hearing
+    the family attended, with agreements) filled from this hearing, in the guardian's language, and link it.
+
+    The notice of record is not touched: a notice recorded by hand stays until the new letter is mailed
+    (notice_letter_mailed then copies its date and method); while a mailed notice stands, none is made
+    (notice_refusal). Returns the Letter."""
+    if which not in HEARING_LETTERS:
+        raise ValidationError("Choose the hearing notice or the attendance contract.")
+    template_key, link_field = HEARING_LETTERS[which]
+    # Fill the letter from the hearing as saved now; one that changed since the page was opened is refused.
+    current = Hearing.objects.select_for_update().select_related("case").get(pk=hearing.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(Hearing._meta.verbose_name, current.pk, expected_version, current.version)
+    hearing = current
+    refusal = notice_refusal(hearing) if which == "notice" else contract_refusal(hearing)
+    if refusal:
+        raise ValidationError(refusal)
+    if which == "notice":
+        template_key = NOTICE_TEMPLATES[hearing.kind]
+    letter = letters_link.generate(actor=actor, case=hearing.case, template_key=template_key, hearing=hearing,
+                                   guardian=_addressee(hearing))
+    update_audited(hearing, actor=actor, **{link_field: letter.pk})
+    return letter
+
+
+def notice_letter_mailed(*, actor, letter) -> None:
+    """letters.services.MAILED_HOOKS: the mailing of a hearing's notice letter is the hearing's notice."""
+    if letter.returned_on is not None:
+        return  # came back: it is no notice
+    for hearing in Hearing.objects.filter(notice_letter_id=letter.pk).select_related("case"):
+        if (hearing.notice_sent_on, hearing.notice_method) != (letter.mailed_on, letter.mail_method):
+            update_audited(hearing, actor=actor, notice_sent_on=letter.mailed_on, notice_method=letter.mail_method)
+
+
+def notice_letter_returned(*, actor, letter) -> None:
+    """letters.services.RETURNED_HOOKS: a notice that came back was not given. The hearing keeps the link
+    (its tab shows the letter returned) but no longer claims notice from that mailing."""
+    for hearing in Hearing.objects.filter(notice_letter_id=letter.pk).select_related("case"):
+        if hearing.notice_sent_on and (hearing.notice_sent_on, hearing.notice_method) == (letter.mailed_on,
+                                                                                          letter.mail_method):
+            update_audited(hearing, actor=actor, notice_sent_on=None, notice_method="")
+            timeline_record(case=hearing.case, kind=EventKind.MEETING, actor=actor, source=hearing,
+                            summary=f"{hearing.short_name} of {_when(hearing.scheduled_at)}: the notice came back "
+                                    "returned, so no notice stands: a new notice is needed")
 
 
 @transaction.atomic

@@ -10,4 +10,5 @@ urlpatterns = [
     path("cases/<int:case_pk>/hearings/packet/<slug:kind>/", views.PacketView.as_view(), name="packet"),
     path("hearings/<int:pk>/edit/", views.HearingEditView.as_view(), name="edit"),
     path("hearings/<int:pk>/outcome/", views.OutcomeView.as_view(), name="outcome"),
+    path("hearings/<int:pk>/letter/<slug:which>/", views.HearingLetterView.as_view(), name="letter"),
 ]

@@ -17,7 +17,7 @@ from casework.core import policy
 from casework.core.errors import ConflictError
 from casework.core.views import PolicyView
 
-from . import services
+from . import letters_link, services
 from .choices import HearingStatus, PacketKind
 from .forms import HearingEditForm, HearingForm, OutcomeForm
 from .models import Hearing
@@ -40,7 +40,14 @@ class CaseHearingsView(PolicyView):
         case, context = case_page(request, case_pk, tab="hearings")
         hearings = (Hearing.objects.for_user(request.user, "case.work").filter(case=case)
                     .select_related("meeting_task", "follow_up_task").order_by("-scheduled_at", "-id"))
-        context.update(hearings=hearings, packets=PacketKind.choices,
+        letters = letters_link.letters_by_id(case, request.user)
+        for h in hearings:  # the linked letters as the letters app has them now (mailed or not)
+            h.notice_letter = letters.get(h.notice_letter_id)
+            h.contract_letter = letters.get(h.contract_letter_id)
+            # The buttons follow the service's own rules (what it would refuse is not offered).
+            h.can_notice = not services.notice_refusal(h)
+            h.can_contract = not services.contract_refusal(h)
+        context.update(hearings=hearings, packets=PacketKind.choices, letters_app=letters_link.available(),
                        can_packet=policy.can(request.user, "packet.generate", case))
         return render(request, "hearings/case_hearings.html", context)
 
@@ -99,9 +106,11 @@ class HearingEditView(_OneHearing):
         hearing, case, context = self.load(request, pk)
         form = HearingEditForm(request.POST, case=case, user=request.user)
         if form.is_valid():
+            had_notice = bool(hearing.notice_sent_on or hearing.notice_letter_id)
             try:
-                services.hearing_update(actor=request.user, hearing=hearing,
-                                        expected_version=form.cleaned_data["version"], **form.service_kwargs())
+                saved = services.hearing_update(actor=request.user, hearing=hearing,
+                                                expected_version=form.cleaned_data["version"],
+                                                **form.service_kwargs())
             except ConflictError:
                 hearing.refresh_from_db()
                 data = request.POST.copy()
@@ -113,7 +122,11 @@ class HearingEditView(_OneHearing):
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(request, "Hearing updated.")
+                if had_notice and not (saved.notice_sent_on or saved.notice_letter_id):
+                    messages.warning(request, "Hearing updated. The earlier notice no longer stands for it: "
+                                              "send the family a new notice.")
+                else:
+                    messages.success(request, "Hearing updated.")
                 return redirect(_tab_url(case.pk))
         return self.render(request, context, form, status=400)
 
@@ -161,6 +174,35 @@ class OutcomeView(_OneHearing):
     def render(self, request, context, form, conflict=False, status=200):
         context.update(form=form, conflict=conflict, conflict_message=CONFLICT)
         return render(request, "hearings/outcome_form.html", context, status=status)
+
+
+LETTER_CONFLICT = ("This hearing was changed by someone else since you opened the page, so no letter was made. "
+                   "Check the hearing below and press the button again.")
+
+
+class HearingLetterView(_OneHearing):
+    """POST: make the hearing notice or the attendance contract from this hearing and link it."""
+
+    def post(self, request, pk: int, which: str):
+        if which not in services.HEARING_LETTERS or not letters_link.available():
+            raise Http404
+        hearing, case, context = self.load(request, pk)
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None  # an old page without the field: no version check rather than a 400
+        try:
+            letter = services.hearing_letter_generate(actor=request.user, hearing=hearing, which=which,
+                                                      expected_version=version)
+        except ConflictError:
+            messages.error(request, LETTER_CONFLICT)
+        except ValidationError as exc:
+            messages.error(request, "No letter made: " + " ".join(exc.messages))
+        else:
+            # No names in flash messages: they travel in a cookie. The page below shows the addressee.
+            messages.success(request, f"{letter.title} made ({letter.language_label}). "
+                                      "Download and print it below; record the mailing on the Letters tab.")
+        return redirect(_tab_url(case.pk) + f"#hearing-{hearing.pk}")
 
 
 class PacketView(PolicyView):

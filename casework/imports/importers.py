@@ -1,22 +1,20 @@
 """One importer per kind of plain CSV file. An importer validates a row (raising RowError), writes
-through the domain services (small kinds) or in batches (attendance), and counts what happened.
+through the domain services (small kinds) or set-based (attendance: attendance_bulk.py), and counts
+what happened.
 The columns are documented in docs/imports.md; `COLUMNS` is the downloadable template."""
 
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from casework.attendance.choices import AttendanceCategory, LawfulReason
 from casework.attendance.models import AttendanceEvent
-from casework.attendance.selectors import descriptor_resolver
 from casework.calendars import services as calendar_services
 from casework.calendars.choices import EDFI_CALENDAR_EVENTS, DayKind
 from casework.calendars.models import CalendarDate
@@ -29,11 +27,11 @@ from casework.students import services as student_services
 from casework.students.choices import Grade, Sex
 from casework.students.models import Enrollment, Student
 
-from .parsing import RowError, parse_date, parse_decimal, parse_int, parse_time
+from .attendance_bulk import AttendanceLoad
+from .attendance_values import reason_in_text as _reason_in_text  # noqa: F401 - its old home
+from .parsing import RowError, parse_date, parse_decimal
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-_CATEGORIES = frozenset(AttendanceCategory.values)
-_REASON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 
 
 def _message(exc: Exception) -> str:
@@ -57,6 +55,9 @@ class Importer:
         # What changed, for the incremental indicators recompute after the commit.
         self.affected_students: set[int] = set()
         self.affected_schools: set[int] = set()
+        # Rows an importer rejects after the rows were read: (file, line, element, RowError).
+        self.rejects: list = []
+        self.progress = None  # (name, done, total), set by the run
 
     @classmethod
     def template(cls) -> list[str]:
@@ -71,6 +72,13 @@ class Importer:
 
     def row(self, file: str, line: int, row: dict[str, str]) -> None:
         raise NotImplementedError
+
+    def row_at(self, file: str, line: int | None, element: str, row: dict[str, str]) -> None:
+        self.row(file, line, row)
+
+    def load_stage(self, stage, report) -> bool:
+        """Take a whole stage at once (True), or have its rows fed to row_at (False)."""
+        return False
 
     def finish(self) -> None:
         pass
@@ -333,186 +341,49 @@ class DisciplineImporter(_EnrolledMixin, Importer):
         self.count(recorded.outcome, Action, student.pk)
 
 
-_REASON_LABELS = {label.casefold(): code for code, label in LawfulReason.choices}
-_CODE_FIRST = re.compile(r"^([A-Z]|PP-[A-Z]+)[.:)]\s")
-
-
-def _reason_in_text(text: str) -> str | None:
-    """A lawful-reason code carried in the reason text, as SIS exports often do (Ed-Fi's
-    AttendanceEventReason is free text): a known reason's label, or text led by its code, "B. Illness"."""
-    if not text:
-        return None
-    if code := _REASON_LABELS.get(text.strip().casefold()):
-        return code
-    match = _CODE_FIRST.match(text.strip())
-    return match.group(1) if match else None
-
-
-_EVENT_FIELDS = ("category", "reason_code", "reason_text", "minutes_present", "minutes_scheduled", "event_duration",
-                 "arrival_time", "departure_time", "descriptor")
-
-
-class AttendanceImporter(_EnrolledMixin, Importer):
-    """The bulk path: references resolved from maps loaded once, existing events read per batch,
-    bulk_create / bulk_update per batch. One change record for the run, not one per event."""
+class AttendanceImporter(Importer):
+    """The set-based path (attendance_bulk.py): rows are staged by the database's bulk path, checked
+    and written with a few statements for the whole run. One change record for the run, not one per
+    event."""
 
     kind = "attendance"
     required = ("student_id", "school_id", "date")
     one_of = (("category", "descriptor"),)
     optional = ("reason_code", "reason_text", "minutes_present", "minutes_scheduled", "event_duration",
                 "arrival_time", "departure_time")
-    batch_size = 2000
 
     def prepare(self):
-        super().prepare()
-        self.students = dict(Student.objects.values_list("district_id", "pk"))
-        self.load_enrollments()
-        self.resolve = descriptor_resolver()
-        self.seen: dict[tuple, int] = {}
-        self.pending: list[tuple[tuple, dict]] = []
-        # A year of events has ~180 distinct dates and a few hundred distinct times: parse each once.
-        self.dates: dict[str, datetime.date] = {}
-        self.times: dict[tuple[str, str], datetime.time | None] = {}
+        self.load = AttendanceLoad(run_pk=self.run.pk)
+        self.rejects = []
+        self._rows_stage: str | None = None
 
-    def row(self, file, line, row):
-        sid = row.get("student_id", "")
-        student_pk = self.students.get(sid)
-        if not sid:
-            raise RowError("student_id", sid, "student_id is required.")
-        if student_pk is None:
-            raise RowError("student_id", sid, f"Unknown student {sid}: import the students file first.")
-        school_pk = self.school_pk(row)
-        day = self.dates.get(row.get("date", ""))
-        if day is None:
-            day = parse_date(row, "date")
-            self.dates[row["date"]] = day
-        values: dict[str, Any] = {}
-        implied_reason = None
-        if row.get("category"):
-            category = row["category"].strip().lower().replace(" ", "_").replace("-", "_")
-            if category not in _CATEGORIES:
-                raise RowError("category", row["category"], f"Unknown attendance category {row['category']!r}; "
-                                                            f"use one of {', '.join(AttendanceCategory.values)}.")
-        elif row.get("descriptor"):
-            resolved = self.resolve(row["descriptor"])
-            if resolved is None:
-                raise RowError("descriptor", row["descriptor"], f"Descriptor {row['descriptor']!r} is not mapped to a "
-                                                                "category; add it to the descriptor mappings.")
-            category, implied_reason = resolved
-        else:
-            raise RowError("category", "", "Give a category or a descriptor.")
-        values["category"] = category
-        if "descriptor" in row:
-            values["descriptor"] = row["descriptor"][:306]
-        code = row.get("reason_code", "").upper() or implied_reason or _reason_in_text(row.get("reason_text", ""))
-        if code is None and category == AttendanceCategory.OUT_OF_SCHOOL_SUSPENSION:
-            code = LawfulReason.H.value
-        if code is not None and not _REASON_CODE.match(code):
-            raise RowError("reason_code", row["reason_code"], "A reason code is a capital letter or a code such "
-                                                              "as PP-CHILD.")
-        if "reason_code" in row or code is not None:
-            values["reason_code"] = code
-        if "reason_text" in row:
-            values["reason_text"] = row["reason_text"][:255]
-        for column, low in (("minutes_present", 0), ("minutes_scheduled", 1)):
-            if column in row:
-                values[column] = parse_int(row, column, low=low, high=1440)
-        if "event_duration" in row:
-            values["event_duration"] = parse_decimal(row, "event_duration", places="0.01", low=Decimal(0),
-                                                     high=Decimal(1))
-        for column in ("arrival_time", "departure_time"):
-            if column in row:
-                key = (column, row[column])
-                if key not in self.times:
-                    self.times[key] = parse_time(row, column)
-                values[column] = self.times[key]
-        if values.get("arrival_time") and values.get("departure_time") \
-                and values["departure_time"] < values["arrival_time"]:
-            raise RowError("departure_time", row["departure_time"], "The departure time is before the arrival time.")
-        self.check_enrolled(student_pk, school_pk, day, row, "date")
-        key = (student_pk, school_pk, day, category)
-        if key in self.seen:
-            raise RowError("date", row["date"], f"Duplicate event: the same student, school, date and category "
-                                                f"are already on line {self.seen[key]}.")
-        self.seen[key] = line
-        self.pending.append((key, values))
-        if len(self.pending) >= self.batch_size:
-            self.flush()
+    def load_stage(self, stage, report) -> bool:
+        """Stage a whole plain CSV file by the bulk path; False: feed its rows through row()."""
+        self._end_rows()
+        return stage.csv is not None and self.load.load_csv(stage.csv, report)
+
+    def row_at(self, file, line, element, row):
+        if self._rows_stage != file:
+            self._end_rows()
+            self.load.begin_rows(file)
+            self._rows_stage = file
+        self.load.add_row(line, element, row)
+
+    def _end_rows(self):
+        if self._rows_stage is not None:
+            self.load.flush_rows()
+            self._rows_stage = None
 
     def finish(self):
-        self.flush()
-
-    def flush(self):
-        if not self.pending:
-            return
-        batch, self.pending = self.pending, []
-        student_ids = {k[0] for k, _ in batch}
-        days = [k[2] for k, _ in batch]
-        # Plain rows, not model instances: a re-import compares millions of events and changes few.
-        existing = {(r["student_id"], r["school_id"], r["date"], r["category"]): r for r in
-                    AttendanceEvent.objects.filter(student_id__in=student_ids, date__gte=min(days),
-                                                   date__lte=max(days)).values(*_STORED_FIELDS)}
-        now = timezone.now()
-        new, changed, fields = [], [], set()
-        for key, values in batch:
-            current = existing.get(key)
-            if current is None:
-                new.append((key, values, self.run.pk))
-                continue
-            diff = {k: v for k, v in values.items() if current[k] != v}
-            if not diff:
-                self.counts[UNCHANGED] += 1
-                continue
-            fields.update(diff)
-            # Only the listed fields are written by bulk_update: the instance carries just those.
-            changed.append(AttendanceEvent(pk=current["id"], student_id=current["student_id"],
-                                           version=current["version"] + 1, updated_at=now,
-                                           import_run_id=self.run.pk, **diff))
-        if new:
-            _insert_events(new, now)
-            self.counts[CREATED] += len(new)
-        if changed:
-            AttendanceEvent.objects.bulk_update(changed, [*sorted(fields), "version", "updated_at", "import_run_id"],
-                                                batch_size=500)
-            self.counts[UPDATED] += len(changed)
-        if new or changed:
+        self._end_rows()
+        outcome = self.load.run(partial=self.run.partial, progress=self.progress)
+        self.rejects = outcome.rejects
+        self.counts[CREATED] += outcome.created
+        self.counts[UPDATED] += outcome.updated
+        self.counts[UNCHANGED] += outcome.unchanged
+        if outcome.created or outcome.updated:
             self.touched.add(AttendanceEvent)
-            self.affected_students.update(k[0] for k, _, _ in new)
-            self.affected_students.update(e.student_id for e in changed)
-
-
-_STORED_FIELDS = ("id", "student_id", "school_id", "date", "version", *_EVENT_FIELDS)
-_INSERT_COLUMNS = ("student_id", "school_id", "date", "category", "reason_code", "reason_text", "minutes_present",
-                   "minutes_scheduled", "event_duration", "arrival_time", "departure_time", "descriptor",
-                   "import_run_id", "created_at", "updated_at", "version")
-
-
-def _insert_events(new: list[tuple[tuple, dict, int]], now: datetime.datetime) -> None:
-    """INSERT ... executemany: the ORM's bulk_create spends most of its time preparing each value of
-    each instance; here each value is adapted once, with the backend's own adapters."""
-    ops = connection.ops
-    stamp = ops.adapt_datetimefield_value(now)
-    table = ops.quote_name(AttendanceEvent._meta.db_table)
-    columns = ", ".join(ops.quote_name(c) for c in _INSERT_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(_INSERT_COLUMNS))
-    rows = []
-    for (student_id, school_id, day, category), values, run_pk in new:
-        duration = values.get("event_duration")
-        arrival, departure = values.get("arrival_time"), values.get("departure_time")
-        rows.append((student_id, school_id, ops.adapt_datefield_value(day), category, values.get("reason_code"),
-                     values.get("reason_text", ""), values.get("minutes_present"), values.get("minutes_scheduled"),
-                     None if duration is None else ops.adapt_decimalfield_value(duration, 3, 2),
-                     None if arrival is None else ops.adapt_timefield_value(arrival),
-                     None if departure is None else ops.adapt_timefield_value(departure),
-                     values.get("descriptor", ""), run_pk, stamp, stamp, 1))
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
-            return
-        # PostgreSQL: COPY, its own fastest path (executemany spends its time splitting queries).
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            self.affected_students.update(outcome.students)
 
 
 IMPORTERS: dict[str, type[Importer]] = {

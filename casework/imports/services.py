@@ -48,6 +48,7 @@ class Stage:
     kind: str
     name: str
     rows: Callable[[Callable[[int, int], None] | None], Iterator[Located]]
+    csv: CsvFile | None = None  # a plain CSV file an importer may load whole (load_stage)
 
 
 class _Rollback(Exception):
@@ -111,7 +112,7 @@ def import_run(*, actor, kind: str, paths: Sequence[Path | str], partial: bool =
     def csv_rows(f: CsvFile):
         return lambda report: ((line, "", row) for line, row in f.rows(report))
 
-    stages = [Stage(kind, f.name, csv_rows(f)) for f in files]
+    stages = [Stage(kind, f.name, csv_rows(f), csv=f) for f in files]
     return run_stages(run=run, actor=actor, stages=stages, progress=progress, recompute=recompute)
 
 
@@ -146,6 +147,13 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
     unreadable = ""
     partial = run.partial
 
+    def progress_for(kind: str):
+        def report(name: str, done: int, total: int) -> None:
+            _publish(run, f"{kind}: {name}", done, total)
+            if progress:
+                progress(f"{kind}: {name}", done, total)
+        return report
+
     def report_for(name: str):
         def report(done: int, total: int) -> None:
             _publish(run, name, done, total)
@@ -163,10 +171,13 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
                         if current is not None:
                             current.finish()
                         importer = importers[stage.kind] = IMPORTERS[stage.kind](run=run, actor=actor)
+                        importer.progress = progress_for(stage.kind)
                         importer.prepare()
                     elif importer is not current:
                         raise ValueError(f"Stages of kind {stage.kind} are not consecutive.")
                     current = importer
+                    if importer.load_stage(stage, report_for(stage.name)):
+                        continue
                     for line, element, row in stage.rows(report_for(stage.name)):
                         try:
                             if isinstance(row, RowError):  # a reader could not translate this record
@@ -174,13 +185,17 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
                             if "__extra__" in row:
                                 raise RowError("", row["__extra__"], "The row has more values than the header "
                                                                      "has columns (an unquoted comma?).")
-                            importer.row(stage.name, line, row)
+                            importer.row_at(stage.name, line, element, row)
                         except RowError as exc:
                             rejects.append(RejectedRow(run=run, file=stage.name[:255], line=line,
                                                        element=element[:200], field=exc.field[:60],
                                                        value=exc.value, reason=exc.reason[:300]))
                 if current is not None:
                     current.finish()
+                for importer in importers.values():
+                    rejects.extend(RejectedRow(run=run, file=file[:255], line=line, element=element[:200],
+                                               field=exc.field[:60], value=exc.value, reason=exc.reason[:300])
+                                   for file, line, element, exc in importer.rejects)
                 if rejects and not partial:
                     raise _Rollback
                 counts = _total_counts(importers.values())

@@ -1,57 +1,30 @@
 """Writes of stored indicators: one snapshot row per student x school (the year to date, with every
-grading period's counts nested), written in bulk, and the flag crossings that feed the worklist."""
+grading period's counts nested), computed set-based in SQL (`setbased.py`: the rules engine's arithmetic
+over the stored rows), and the flag crossings that feed the worklist. The engine itself explains: a new
+crossing's text, and every page that opens one student (`inputs.indicators_as_of`)."""
 
 from __future__ import annotations
 
 import gc
-import json
+from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from casework.attendance.models import AttendanceEvent
-from casework.core.bulk import BulkTable
-from casework.rules import engine
 from casework.schools.models import School
 
+from . import setbased
 from .inputs import indicators_as_of
-from .models import YEAR_TO_DATE, FlagCrossing, Flags, StudentIndicator
+from .models import FlagCrossing, Flags, StudentIndicator
+from .rebuild import WithoutIndexes
 
-_BATCH = 5000
-_SCHOOLS_PER_BATCH = 25  # ~20,000 students at district scale: memory stays well under a gigabyte
-_STUDENTS_PER_BATCH = 2000
 _FLAGS = tuple(Flags.values)  # computed once: TextChoices.values builds a new list on every access
-_PERIOD_FLAGS = ("chronic_absent", "habitual_truant", "truant_7_302_2", "abc_attendance", "abc_behavior")
-_COLUMNS = ("student_id", "school_id", "as_of", "period_key", "period_kind", "rule_set_id", "calendar_method",
-            "days_enrolled", "days_absent", "days_unlawful", "attendance_rate", "band", *_FLAGS, "suspensions",
-            "values")
-
-
-def _flag(fl: engine.Flag | None, explain: bool = True) -> dict | None:
-    """A raised student-level flag keeps its explanation (which names the periods and dates); period
-    flags and lowered flags only say raised or not. The student's attendance tab recomputes every
-    explanation live, so the district snapshot stays small."""
-    if fl is None:
-        return None
-    if not fl.raised or not explain:
-        return {"raised": fl.raised}
-    return {"raised": True, "explanation": fl.explanation, "periods": list(fl.periods)}
-
-
-def period_values(p: engine.PeriodIndicators, explain: bool = True) -> dict:
-    return {
-        "name": p.name, "kind": str(p.kind), "begin": p.begin.isoformat(), "end": p.end.isoformat(),
-        "through": p.through.isoformat(), "complete": p.complete, "days_enrolled": p.days_enrolled,
-        "days_present": p.days_present, "days_absent": p.days_absent, "days_unlawful": p.days_unlawful,
-        "attendance_rate": p.attendance_rate, "absence_rate": p.absence_rate, "band": p.band,
-        "suspensions": p.suspensions, "expulsions": p.expulsions, "days_suspended": p.days_suspended,
-        **{name: _flag(getattr(p, name), explain) for name in _PERIOD_FLAGS},
-    }
 
 
 def default_as_of() -> date:
@@ -82,38 +55,126 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
     in any period, 7-302.2 in any quarter, semester or the year) and `values["periods"]` each grading
     period's counts and flags. Flags raised since the previous snapshot open a FlagCrossing (the PPW's
     worklist); flags lowered clear it. A recompute as of a date before the previous snapshot leaves the
-    crossings alone. A full recompute works through the schools a batch at a time (bounded memory), all
-    in one transaction: an error anywhere leaves the previous snapshot in place."""
-    student_ids = None if student_ids is None else list(student_ids)
+    crossings alone. All in one transaction: an error anywhere leaves the previous snapshot in place."""
+    student_ids = None if student_ids is None else sorted(set(student_ids))
     if school_ids is None:
-        school_ids_all = list(School.objects.order_by("pk").values_list("pk", flat=True))
+        schools = list(School.objects.order_by("pk").values_list("pk", flat=True))
     else:
-        school_ids_all = list(school_ids)
-    if student_ids is None:
-        batches = [(school_ids_all[i:i + _SCHOOLS_PER_BATCH], None)
-                   for i in range(0, len(school_ids_all), _SCHOOLS_PER_BATCH)]
-    else:  # a few thousand ids per IN list: SQLite caps the parameters of one statement
-        ids = sorted(set(student_ids))
-        batches = [(school_ids_all, ids[i:i + _STUDENTS_PER_BATCH]) for i in range(0, len(ids), _STUDENTS_PER_BATCH)]
-    total = Recomputed(pairs=0, rows=0)
-    table = BulkTable(StudentIndicator, _COLUMNS, now=timezone.now())
-    with _gc_paused():
-        for schools, students in batches:
-            done = _recompute_batch(as_of=as_of, school_ids=schools, student_ids=students, table=table)
-            total = Recomputed(*(a + b for a, b in zip(astuple(total), astuple(done), strict=True)))
+        schools = sorted(set(school_ids))
+    if not schools:
+        return Recomputed(pairs=0, rows=0)
+    with connection.cursor() as cursor:
+        pg = connection.vendor == "postgresql"
+        if pg:
+            # The sorts and hashes of a district stay in memory; and hash joins throughout: the planner's
+            # guesses for the temporary tables' groupings are far off, and a nested loop over 800,000
+            # attendance days costs minutes.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL enable_nestloop = off")
+            cursor.execute("SET LOCAL jit = off")  # compiling the expressions cost seconds, saving none
+        prepared = setbased.prepare(cursor, as_of=as_of, school_ids=schools, student_ids=student_ids)
+        everything = school_ids is None and student_ids is None
+        scope, params = _scope(None if everything else schools, student_ids is not None)
+        table = StudentIndicator._meta.db_table
+        cursor.execute(f"SELECT max(as_of) FROM {table} t WHERE {scope}", params)  # noqa: S608 - our names only
+        previous = cursor.fetchone()[0]
+        if isinstance(previous, str):
+            previous = date.fromisoformat(previous)
+        if everything:
+            # The whole table: written without its indexes and keys, built once after (rebuild.py), the
+            # old rows truncated instead of deleted row by row (SQLite truncates a DELETE without WHERE).
+            with WithoutIndexes(cursor, table):
+                cursor.execute(f"TRUNCATE {table}" if pg else f"DELETE FROM {table}")  # noqa: S608 - our names
+                rows = setbased.write(cursor, prepared=prepared, as_of=as_of, now=timezone.now())
+        else:
+            cursor.execute(f"DELETE FROM {table} WHERE id IN (SELECT t.id FROM {table} t "  # noqa: S608 - our names
+                           f"WHERE {scope})", params)
+            rows = setbased.write(cursor, prepared=prepared, as_of=as_of, now=timezone.now())
+        if pg:
+            cursor.execute("SET LOCAL enable_nestloop = on")  # the crossings probe a few rows by index
+        crossed = cleared = 0
+        if previous is None or as_of >= previous:
+            cleared, opened = _crossings(cursor, scope, params, as_of)
+            crossed = _open_crossings(opened, as_of=as_of, schools=schools, ruleset_id=prepared.ruleset.pk)
+        setbased.drop_temp_tables(cursor)
     if student_ids is None and school_ids is None:
         # A full recompute records the dashboard's summaries of that date. Not a partial one: the
         # dashboard reads the latest date's summaries as the whole district.
         from casework.reports.services import summaries_record  # reports reads indicators: import here
 
         summaries_record(as_of=as_of)
-    return total
+    return Recomputed(pairs=prepared.pairs, rows=rows, crossed=crossed, cleared=cleared)
+
+
+def _scope(schools: list[int] | None, only: bool) -> tuple[str, dict]:
+    """The rows a recompute covers, as SQL on alias `t`: its schools (None: every row), and only its
+    students when given (their ids are in the temporary table cw_only)."""
+    if schools is None:
+        return "1 = 1", {}
+    params = {f"s{i}": pk for i, pk in enumerate(schools)}
+    where = "t.school_id IN (" + ", ".join(f"%(s{i})s" for i in range(len(schools))) + ")"
+    if only:
+        where += " AND t.student_id IN (SELECT student_id FROM cw_only)"
+    return where, params
+
+
+def _crossings(cursor, scope: str, params: dict, as_of: date) -> tuple[int, list[tuple[int, int, str]]]:
+    """Clear the open crossings whose flag the new snapshot no longer raises; return how many, and the
+    (student, school, flag) raised now with no open crossing."""
+    table, crossings = StudentIndicator._meta.db_table, FlagCrossing._meta.db_table
+    p = dict(params, as_of=setbased._Sql().day(as_of))
+
+    def raised(flag: str, row: str) -> str:
+        return f"CASE {flag} " + " ".join(f"WHEN '{f}' THEN {row}.{f}" for f in _FLAGS) + " END"
+
+    cursor.execute(f"""
+        UPDATE {crossings} SET cleared_on = %(as_of)s
+        WHERE id IN (SELECT t.id FROM {crossings} t WHERE t.cleared_on IS NULL AND {scope} AND NOT EXISTS (
+            SELECT 1 FROM {table} i WHERE i.student_id = t.student_id AND i.school_id = t.school_id
+                AND i.as_of = %(as_of)s AND {raised("t.flag", "i")}))""", p)  # noqa: S608 - our names only
+    cleared = cursor.rowcount
+    # The snapshot's rows in scope are all of this date (the older ones were just deleted): one pass
+    # over them, each raised flag checked against the open crossings.
+    names = " UNION ALL ".join(f"SELECT '{f}' AS flag" for f in _FLAGS)
+    cursor.execute(f"""
+        SELECT t.student_id, t.school_id, f.flag FROM {table} t CROSS JOIN ({names}) f
+        WHERE {scope} AND {raised("f.flag", "t")}
+            AND NOT EXISTS (SELECT 1 FROM {crossings} c WHERE c.student_id = t.student_id
+                AND c.school_id = t.school_id AND c.flag = f.flag AND c.cleared_on IS NULL)""", p)  # noqa: S608
+    return cleared, [tuple(r) for r in cursor.fetchall()]
+
+
+def _open_crossings(opened: list[tuple[int, int, str]], *, as_of: date, schools: list[int], ruleset_id: int) -> int:
+    """Open a crossing per newly raised flag, with the engine's explanation (run for those students only)."""
+    if not opened:
+        return 0
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for student, school, _flag in opened:
+        wanted[school].add(student)
+    text: dict[tuple[int, int, str], str] = {}
+    students = sorted({s for ids in wanted.values() for s in ids})
+    with _gc_paused():
+        for start in range(0, len(students), _STUDENTS_PER_BATCH):
+            ids = students[start:start + _STUDENTS_PER_BATCH]
+            _, results = indicators_as_of(as_of=as_of, school_ids=sorted(wanted), student_ids=ids, detail=False)
+            for r in results:
+                for name, fl in r.result.flags.items():
+                    if fl.raised:
+                        text[(r.student_pk, r.school_pk, name)] = fl.explanation[:2000]
+    FlagCrossing.objects.bulk_create(
+        [FlagCrossing(student_id=student, school_id=school, flag=flag, crossed_on=as_of, rule_set_id=ruleset_id,
+                      explanation=text.get((student, school, flag), "")) for student, school, flag in opened],
+        batch_size=1000)
+    return len(opened)
+
+
+_STUDENTS_PER_BATCH = 2000  # the engine's inputs for new crossings, a few thousand students at a time
 
 
 @contextmanager
 def _gc_paused():
-    """The cyclic garbage collector off while results pile up: with a million live objects its repeated
-    full passes cost 3x the computation itself (measured at district scale). Nothing here makes cycles."""
+    """The cyclic garbage collector off while engine results pile up: with a million live objects its
+    repeated full passes cost 3x the computation itself (measured at district scale)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -121,53 +182,3 @@ def _gc_paused():
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _recompute_batch(*, as_of: date, school_ids: list[int], student_ids: list[int] | None,
-                     table: BulkTable) -> Recomputed:
-    inputs, results = indicators_as_of(as_of=as_of, school_ids=school_ids, student_ids=student_ids, detail=False)
-    stale = StudentIndicator.objects.filter(school_id__in=list(inputs.calendars))
-    open_crossings = FlagCrossing.objects.open().filter(school_id__in=list(inputs.calendars))
-    if student_ids is not None:
-        stale = stale.filter(student_id__in=student_ids)
-        open_crossings = open_crossings.filter(student_id__in=student_ids)
-    previous = stale.aggregate(latest=Max("as_of"))["latest"]
-    stale._raw_delete(stale.db)  # derived rows, nothing cascades from them: no per-row collection
-    year_kind = str(engine.PeriodKind.YEAR)
-    rows: list[tuple] = []
-    raised: dict[tuple[int, int, str], engine.Flag] = {}
-    stored = 0
-    for r in results:
-        res = r.result
-        ytd, flags = res.year_to_date, res.flags
-        values = period_values(ytd, explain=False)
-        values.update({name: _flag(fl) for name, fl in flags.items()})
-        values["periods"] = [period_values(p, explain=False) for p in res.periods]
-        values["ignored"] = list(res.ignored) + list(r.notes)
-        raised_here = tuple(flags[name].raised for name in _FLAGS)
-        rows.append((r.student_pk, r.school_pk, as_of, YEAR_TO_DATE, year_kind, inputs.ruleset.pk, r.calendar_method,
-                     ytd.days_enrolled, ytd.days_absent, ytd.days_unlawful, ytd.attendance_rate, ytd.band or "",
-                     *raised_here, ytd.suspensions, json.dumps(values, separators=(",", ":"))))
-        for name, up in zip(_FLAGS, raised_here, strict=True):
-            if up:
-                raised[(r.student_pk, r.school_pk, name)] = flags[name]
-        if len(rows) >= _BATCH:
-            stored += len(table.insert(rows))
-            rows = []
-    stored += len(table.insert(rows))
-    crossed = cleared = 0
-    if previous is None or as_of >= previous:
-        still_open, lowered = set(), []
-        for pk, student, school, flag in open_crossings.values_list("pk", "student_id", "school_id", "flag"):
-            if (student, school, flag) in raised:
-                still_open.add((student, school, flag))
-            else:
-                lowered.append(pk)
-        for start in range(0, len(lowered), _BATCH):
-            cleared += FlagCrossing.objects.filter(pk__in=lowered[start:start + _BATCH]).update(cleared_on=as_of)
-        new = [FlagCrossing(student_id=student, school_id=school, flag=flag, crossed_on=as_of,
-                            rule_set_id=inputs.ruleset.pk, explanation=fl.explanation[:2000])
-               for (student, school, flag), fl in raised.items() if (student, school, flag) not in still_open]
-        FlagCrossing.objects.bulk_create(new, batch_size=1000)
-        crossed = len(new)
-    return Recomputed(pairs=len(results), rows=stored, crossed=crossed, cleared=cleared)

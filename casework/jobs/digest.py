@@ -22,6 +22,7 @@ from .registry import JobError, job_handler
 
 log = logging.getLogger(__name__)
 
+KIND = "reminders.daily_digest"
 MEETING_DAYS = 2  # "meetings in the next 2 days"
 
 
@@ -96,7 +97,7 @@ def recipients():
             .exclude(email="").distinct().order_by("pk"))
 
 
-@job_handler("reminders.daily_digest")
+@job_handler(KIND)
 def send_daily_digest(job, progress) -> str:
     today = (datetime.date.fromisoformat(job.args["date"]) if job.args.get("date") else timezone.localdate())
     people = list(recipients())

@@ -10,16 +10,14 @@ import logging
 import os
 import threading
 
-from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from .models import Job
+from .registry import daily_jobs
 from .services import job_enqueue, job_requeue_stale, job_run_next
 
 log = logging.getLogger(__name__)
-
-DIGEST_KIND = "reminders.daily_digest"
 
 _lock = threading.RLock()  # re-entrant: tests run the drain in the kicking thread
 _wanted = threading.Event()
@@ -77,26 +75,26 @@ def _drain_until_idle() -> None:
             connection.close()
 
 
-def digest_hour() -> int:
-    return int(getattr(settings, "CASEWORK_DIGEST_HOUR", 6))
-
-
-def schedule_daily(now: datetime.datetime | None = None) -> Job | None:
-    """Queue today's reminder digest once, from CASEWORK_DIGEST_HOUR (local time) on. A digest that
-    already ran, failed or waits today is not queued again (unique key digest:YYYY-MM-DD)."""
+def schedule_daily(now: datetime.datetime | None = None) -> list[Job]:
+    """Queue each registered daily job (registry.daily) once per local day, from its hour on. One that
+    already ran, failed or waits today is not queued again (its unique key <key>:YYYY-MM-DD), so a
+    restarted worker, or two of them, never runs it twice. Returns the jobs queued now."""
     local = timezone.localtime(now or timezone.now())
-    if local.hour < digest_hour():
-        return None
-    key = f"digest:{local.date().isoformat()}"
-    if Job.objects.filter(unique_key=key).exists():
-        return None
-    return job_enqueue(kind=DIGEST_KIND, args={"date": local.date().isoformat()}, unique_key=key)
+    queued = []
+    for entry in daily_jobs():
+        if local.hour < entry.hour():
+            continue
+        key = entry.unique_key(local.date())
+        if Job.objects.filter(unique_key=key).exists():
+            continue
+        queued.append(job_enqueue(kind=entry.kind, args={entry.date_arg: local.date().isoformat()}, unique_key=key))
+    return queued
 
 
-def tick(name: str, *, stop: threading.Event | None = None) -> int:
-    """One round of a worker: requeue stale jobs, schedule the digest, run what is due."""
+def tick(name: str, *, stop: threading.Event | None = None, now: datetime.datetime | None = None) -> int:
+    """One round of a worker: requeue stale jobs, queue the daily jobs that are due, run what is due."""
     job_requeue_stale()
-    schedule_daily()
+    schedule_daily(now)
     return drain(name, stop=stop)
 
 

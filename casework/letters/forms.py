@@ -37,18 +37,31 @@ def template_languages(user) -> list[tuple[str, str]]:
     return [(AUTO, "The guardian's preferred language")] + [(c, language_label(c)) for c in codes]
 
 
+class HearingChoice(forms.ModelChoiceField):
+    def label_from_instance(self, hearing):
+        return f"{hearing.short_name}, {timezone.localtime(hearing.scheduled_at):%m/%d/%Y %I:%M %p}, {hearing.place}"
+
+
 class GenerateForm(forms.Form):
     template_key = forms.ChoiceField(label="Letter")
     guardian = GuardianChoice(queryset=None, required=False, label="To",
                               empty_label="The first guardian with custody or living with the student")
     language = forms.ChoiceField(label="Language", required=False,
                                  help_text="English is used when the letter has no version in the chosen language.")
+    hearing = HearingChoice(queryset=None, required=False, label="Meeting details from",
+                            empty_label="No hearing: print fill-in lines for date, time and place",
+                            help_text="For a hearing notice, conference invitation or attendance contract: fills "
+                                      "the date, time, place and agreed terms from one of this case's hearings.")
 
-    def __init__(self, *args, guardians, user, **kwargs):
+    def __init__(self, *args, guardians, user, hearings=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template_key"].choices = template_keys(user)
         self.fields["guardian"].queryset = guardians.filter(no_contact=False)
         self.fields["language"].choices = template_languages(user)
+        if hearings is None:
+            del self.fields["hearing"]
+        else:
+            self.fields["hearing"].queryset = hearings
 
 
 class MailedForm(forms.Form):

@@ -11,10 +11,13 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from casework.students.choices import Grade
+
+from .meeting import MEETING_SAMPLE, MEETING_SAMPLE_ES, meeting_context
 
 LAW_CITED = "Maryland Education Article §7-301; COMAR 13A.08.01.03"
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -29,11 +32,12 @@ SAMPLE_CONTEXT: dict[str, str] = {
     "absence_dates": "09/08/2026, 09/15/2026, 10/01/2026, 10/02/2026, 10/20/2026, 11/03/2026, 11/17/2026",
     "period": "2026-27 school year to date", "law_cited": LAW_CITED, "ppw_name": "Casey Worker",
     "ppw_phone": "410-555-0142", "case_number": "C-000000",
+    **MEETING_SAMPLE,
 }
 PLACEHOLDERS = frozenset(SAMPLE_CONTEXT)
 # What differs in a Spanish letter (dates, the period, grades are written in the letter's language).
 SAMPLE_CONTEXT_ES = {"grade": "Grado 7", "today": "24 de noviembre de 2026",
-                     "period": "lo que va del año escolar 2026-27"}
+                     "period": "lo que va del año escolar 2026-27", **MEETING_SAMPLE_ES}
 
 
 def sample_context(language: str = "en") -> dict[str, str]:
@@ -90,46 +94,137 @@ def _number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
-def _school_for(student, as_of: datetime.date):
-    from casework.students.models import Enrollment
+_ENROLLMENT_ORDER = ("-primary", "-entry_date", "-id")
 
-    rows = (Enrollment.objects.filter(student=student, entry_date__lte=as_of).select_related("school")
-            .order_by("-primary", "-entry_date", "-id"))
+
+def _pick_school(rows: list, as_of: datetime.date):
+    """`rows`: one student's enrollments that began by `as_of`, primary first, latest first. The one
+    current on `as_of`, else the latest that has ended."""
     current = [e for e in rows if e.exit_date is None or e.exit_date >= as_of]
-    chosen = current[0] if current else rows.first()
+    chosen = current[0] if current else (rows[0] if rows else None)
     return chosen.school if chosen else None
 
 
-def _address_lines(guardian, student) -> list[str]:
-    """The mailing address: the guardian's household, else the student's."""
-    household = getattr(guardian, "household", None) or getattr(student, "household", None)
-    address = household.addresses.filter(end_date__isnull=True).first() if household else None
+def _school_for(student, as_of: datetime.date):
+    from casework.students.models import Enrollment
+
+    rows = list(Enrollment.objects.filter(student=student, entry_date__lte=as_of).select_related("school")
+                .order_by(*_ENROLLMENT_ORDER))
+    return _pick_school(rows, as_of)
+
+
+def _lines_of(address) -> list[str]:
     if address is None:
         return []
     street = f"{address.street} {address.unit}".strip()
     return [street, f"{address.city}, {address.state} {address.postal_code}".strip()]
 
 
+def _address_lines(guardian, student) -> list[str]:
+    """The mailing address: the guardian's household, else the student's."""
+    household = getattr(guardian, "household", None) or getattr(student, "household", None)
+    return _lines_of(household.addresses.filter(end_date__isnull=True).first() if household else None)
+
+
+@dataclass
+class LetterBatch:
+    """What a batch of letters (mailings.run) reads once, before its write transactions, instead of once
+    a letter: the active templates of its key by language, each student's school on `as_of`, the students'
+    guardian links, the households' current addresses and the absences counted for all (absences_for).
+    letter_create(batch=...) takes from it what it would otherwise read; the letter is the same."""
+
+    as_of: datetime.date
+    template_key: str
+    templates: dict = field(default_factory=dict)   # language -> the active LetterTemplate
+    schools: dict = field(default_factory=dict)     # student pk -> School on as_of (None: not enrolled)
+    links: dict = field(default_factory=dict)       # student pk -> [StudentGuardian], by contact order
+    addresses: dict = field(default_factory=dict)   # household pk -> its current HouseholdAddress
+    absences: dict = field(default_factory=dict)    # absences_for: {(student pk, school pk): figures}
+
+    def current_address(self, household_id):
+        return self.addresses.get(household_id) if household_id else None
+
+    def address_lines(self, guardian, student) -> list[str]:
+        """_address_lines from the prefetched addresses."""
+        household_id = (guardian.household_id if guardian is not None else None) or student.household_id
+        return _lines_of(self.current_address(household_id))
+
+
+def letter_batch(*, template_key: str, school, students, links: dict, as_of: datetime.date) -> LetterBatch:
+    """Read a batch's shared and per-student data in a handful of queries. `students`: Student rows;
+    `links`: {student pk: its StudentGuardian rows (guardian selected), by contact order}, as the caller
+    read them through its policy scope."""
+    from casework.students.models import Enrollment, HouseholdAddress
+
+    from .models import LetterTemplate
+
+    ids = [s.pk for s in students]
+    batch = LetterBatch(as_of=as_of, template_key=template_key, links=links)
+    for template in LetterTemplate.objects.active().filter(key=template_key):
+        batch.templates.setdefault(template.language, template)  # as active_template's .first()
+    rows: dict[int, list] = {pk: [] for pk in ids}
+    for e in (Enrollment.objects.filter(student_id__in=ids, entry_date__lte=as_of).select_related("school")
+              .order_by("student_id", *_ENROLLMENT_ORDER)):
+        rows[e.student_id].append(e)
+    batch.schools = {pk: _pick_school(found, as_of) for pk, found in rows.items()}
+    households = {s.household_id for s in students} | {
+        link.guardian.household_id for found in links.values() for link in found}
+    households.discard(None)
+    # At most one current address per household (students_one_current_address).
+    batch.addresses = {a.household_id: a for a in HouseholdAddress.objects.filter(
+        household_id__in=households, end_date__isnull=True)}
+    batch.absences = absences_for(ids, school, as_of) if ids else {}
+    # Those the engine could not count at this school get absences()'s fallback, read here for all of
+    # them. (A student now at another school is counted there by letter_context, as a single letter is.)
+    uncounted = [pk for pk in ids if batch.schools[pk] is not None and batch.schools[pk].pk == school.pk
+                 and (pk, school.pk) not in batch.absences]
+    if uncounted:
+        batch.absences.update(_stored_absences(uncounted, school, as_of))
+    return batch
+
+
 def absences(student, school, as_of: datetime.date) -> tuple[float, float, list[datetime.date]]:
     """(days absent, days unlawfully absent, unlawful dates) for the school year to `as_of`, by the rules
     engine on the stored attendance events; the stored indicator row when the engine cannot run."""
-    from casework.indicators.inputs import IndicatorError, indicators_as_of
+    figures = absences_for([student.pk], school, as_of).get((student.pk, school.pk))
+    if figures is not None:
+        return figures
+    return _stored_absences([student.pk], school, as_of)[(student.pk, school.pk)]
+
+
+def _stored_absences(student_ids, school, as_of: datetime.date) -> dict[tuple[int, int], tuple]:
+    """The latest stored year-to-date indicator row by `as_of` (no dates), or zeros: for students the
+    engine cannot count."""
     from casework.indicators.models import StudentIndicator
 
+    out: dict[tuple[int, int], tuple] = {(pk, school.pk): (0.0, 0.0, []) for pk in student_ids}
+    seen: set[int] = set()
+    for stored in (StudentIndicator.objects.filter(student_id__in=list(student_ids), school=school,
+                                                   period_key="year_to_date", as_of__lte=as_of)
+                   .order_by("student_id", "-as_of")):
+        if stored.student_id not in seen:
+            seen.add(stored.student_id)
+            out[(stored.student_id, school.pk)] = (stored.days_absent, stored.days_unlawful, [])
+    return out
+
+
+def absences_for(student_ids, school, as_of: datetime.date) -> dict[tuple[int, int], tuple]:
+    """absences() for many students of one school with ONE run of the rules engine (a batch of letters):
+    {(student pk, school pk): figures}; a student the engine cannot count is left out."""
+    from casework.indicators.inputs import IndicatorError, indicators_as_of
+
     try:
-        _, rows = indicators_as_of(as_of=as_of, school_ids=[school.pk], student_ids=[student.pk])
+        _, rows = indicators_as_of(as_of=as_of, school_ids=[school.pk], student_ids=list(student_ids))
     except IndicatorError:
-        rows = []
-    rows = [r for r in rows if r.student_pk == student.pk]
-    if rows:
-        ytd = rows[0].result.year_to_date
-        dates = [d.day for d in rows[0].result.days if d.unlawful > 0 and d.day <= as_of]
-        return ytd.days_absent, ytd.days_unlawful, dates
-    stored = (StudentIndicator.objects.filter(student=student, school=school, period_key="year_to_date",
-                                              as_of__lte=as_of).order_by("-as_of").first())
-    if stored is None:
-        return 0.0, 0.0, []
-    return stored.days_absent, stored.days_unlawful, []
+        return {}
+    out: dict[tuple[int, int], tuple] = {}
+    for row in rows:
+        if row.school_pk != school.pk or (row.student_pk, school.pk) in out:
+            continue
+        ytd = row.result.year_to_date
+        dates = [d.day for d in row.result.days if d.unlawful > 0 and d.day <= as_of]
+        out[(row.student_pk, school.pk)] = (ytd.days_absent, ytd.days_unlawful, dates)
+    return out
 
 
 def school_year_label(as_of: datetime.date, language: str = "en") -> str:
@@ -138,13 +233,23 @@ def school_year_label(as_of: datetime.date, language: str = "en") -> str:
     return f"lo que va del año escolar {year}" if language == "es" else f"{year} school year to date"
 
 
-def letter_context(case, guardian, *, as_of: datetime.date | None = None, language: str = "en") -> dict[str, str]:
-    """The strings a template may use, for this case's student and this guardian, as of `as_of`."""
+def letter_context(case, guardian, *, as_of: datetime.date | None = None, language: str = "en",
+                   known_absences: dict | None = None, hearing=None, batch: LetterBatch | None = None
+                   ) -> dict[str, str]:
+    """The strings a template may use, for this case's student and this guardian, as of `as_of`.
+    `known_absences`: a batch's figures from absences_for, {(student pk, school pk): figures}.
+    `batch`: the school, address and absences read for a whole batch (letter_batch) instead of here."""
     as_of = as_of or timezone.localdate()
     student = case.student
-    school = _school_for(student, as_of)
-    lines = _address_lines(guardian, student) + ["", "", ""]
-    absent, unlawful, dates = absences(student, school, as_of) if school else (0.0, 0.0, [])
+    if batch is not None:
+        school = batch.schools[student.pk] if student.pk in batch.schools else _school_for(student, as_of)
+        lines = batch.address_lines(guardian, student) + ["", "", ""]
+        known_absences = known_absences or batch.absences
+    else:
+        school = _school_for(student, as_of)
+        lines = _address_lines(guardian, student) + ["", "", ""]
+    known = (known_absences or {}).get((student.pk, school.pk)) if school else None
+    absent, unlawful, dates = known or (absences(student, school, as_of) if school else (0.0, 0.0, []))
     owner = case.owner
     school_address = ""
     if school is not None and school.city:
@@ -171,6 +276,7 @@ def letter_context(case, guardian, *, as_of: datetime.date | None = None, langua
         "ppw_name": (owner.get_full_name() or owner.username) if owner else "",
         "ppw_phone": (getattr(owner, "phone", "") if owner else "") or (school.phone if school else ""),
         "case_number": case.number,
+        **meeting_context(hearing, language),  # fill-in lines without a hearing
     }
 
 

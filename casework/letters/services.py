@@ -18,11 +18,17 @@ from casework.students.models import Guardian, StudentGuardian
 
 from .choices import LANGUAGE_NAMES, MailMethod
 from .models import Letter, LetterTemplate
-from .render import _school_for, letter_context, render_text, template_problems
+from .render import LetterBatch, _school_for, letter_context, render_text, template_problems
 
 VERIFY_ADDRESS = "verify_address"
 VERIFY_ADDRESS_TITLE = "Verify the family's address (returned mail)"
 VERIFY_ADDRESS_DAYS = 5
+# Called as hook(actor=, letter=) inside letter_mark_mailed's transaction: other apps keep what they derive
+# from a mailing in step (hearings copy their notice letter's mailing), without letters importing them.
+MAILED_HOOKS: list = []
+# Called as hook(actor=, letter=) inside letter_return's transaction: returned mail gave no notice (hearings
+# clear the notice of record their notice letter gave).
+RETURNED_HOOKS: list = []
 
 
 def language_code(preferred: str | None) -> str:
@@ -39,11 +45,15 @@ def language_code(preferred: str | None) -> str:
     return LANGUAGE_NAMES.get(first, "en")
 
 
-def default_guardian(student) -> Guardian | None:
+def default_guardian(student, links: list | None = None) -> Guardian | None:
     """The first guardian by contact order who has custody or lives with the student, may be contacted and
-    receives school mail; failing that the first contactable one."""
-    links = list(StudentGuardian.objects.filter(student=student, no_contact=False).select_related("guardian")
-                 .order_by("contact_order", "id"))
+    receives school mail; failing that the first contactable one. `links`: the student's StudentGuardian
+    rows by contact order, already read (a batch)."""
+    if links is None:
+        links = list(StudentGuardian.objects.filter(student=student, no_contact=False).select_related("guardian")
+                     .order_by("contact_order", "id"))
+    else:
+        links = [link for link in links if not link.no_contact]
     for link in links:
         if (link.has_custody or link.lives_with) and link.receives_mail:
             return link.guardian
@@ -54,9 +64,13 @@ def active_template(key: str, language: str) -> LetterTemplate | None:
     return LetterTemplate.objects.active().filter(key=key, language=language).first()
 
 
-def choose_template(key: str, language: str) -> LetterTemplate:
-    """The active template in `language`, falling back to English when the district has none in it."""
-    template = active_template(key, language) or active_template(key, "en")
+def choose_template(key: str, language: str, batch: LetterBatch | None = None) -> LetterTemplate:
+    """The active template in `language`, falling back to English when the district has none in it.
+    `batch`: its templates were read once (letter_batch) for its key."""
+    if batch is not None and batch.template_key == key:
+        template = batch.templates.get(language) or batch.templates.get("en")
+    else:
+        template = active_template(key, language) or active_template(key, "en")
     if template is None:
         raise ValidationError({"template_key": f"There is no active letter template “{key}”."})
     return template
@@ -74,30 +88,54 @@ def _to_the_family(language: str) -> str:
     return "A los padres o tutores de " if language == "es" else "To the parent or guardian of "
 
 
+def _guardian_links(student, guardian, batch: LetterBatch | None) -> tuple[bool, bool]:
+    """(is one of the student's guardians, a no-contact order applies), from the batch's links if read."""
+    if batch is not None and student.pk in batch.links:
+        own = [link for link in batch.links[student.pk] if link.guardian_id == guardian.pk]
+        return bool(own), any(link.no_contact for link in own)
+    own = StudentGuardian.objects.filter(student=student, guardian=guardian)
+    is_own = own.exists()
+    return is_own, is_own and own.filter(no_contact=True).exists()
+
+
 @transaction.atomic
 def letter_create(*, actor, case: Case, template_key: str, guardian=None, language: str | None = None, mailing=None,
-                  as_of: datetime.date | None = None) -> Letter:
-    """Render the letter now and keep its text. `language` None means the guardian's preferred language."""
+                  as_of: datetime.date | None = None, known_absences: dict | None = None, hearing=None,
+                  batch: LetterBatch | None = None) -> Letter:
+    """Render the letter now and keep its text. `language` None means the guardian's preferred language.
+    `known_absences`: a batch's figures computed once (render.absences_for), instead of per letter.
+    `hearing` (of this case) fills the meeting placeholders (date, time, place, contract terms).
+    `batch` (render.letter_batch): templates, school, guardian links, address and absences read once for
+    a whole mailing, so the letter's own transaction does little more than write."""
     student = case.student
+    if batch is not None and as_of is not None and as_of != batch.as_of:
+        raise ValueError("A batch's letters are all dated the batch's day.")
+    if hearing is not None and hearing.case_id != case.pk:
+        raise ValidationError({"hearing": "That hearing belongs to another case."})
     if guardian is None:
-        guardian = default_guardian(student)
-    elif not StudentGuardian.objects.filter(student=student, guardian=guardian).exists():
-        raise ValidationError({"guardian": "Choose one of this student's own guardians."})
-    if guardian is not None and StudentGuardian.objects.filter(student=student, guardian=guardian,
-                                                               no_contact=True).exists():
-        raise ValidationError({"guardian": "A court order or custody arrangement forbids contact with this "
-                                           "guardian. Choose another."})
+        guardian = default_guardian(student, batch.links.get(student.pk) if batch is not None else None)
+    else:
+        is_own, no_contact = _guardian_links(student, guardian, batch)
+        if not is_own:
+            raise ValidationError({"guardian": "Choose one of this student's own guardians."})
+        if no_contact:
+            raise ValidationError({"guardian": "A court order or custody arrangement forbids contact with this "
+                                               "guardian. Choose another."})
     wanted = language_code(language if (language or "").strip() else
                            (guardian.preferred_language if guardian else ""))
-    template = choose_template(template_key, wanted)
-    as_of = as_of or timezone.localdate()
-    context = letter_context(case, guardian, as_of=as_of, language=template.language)
+    template = choose_template(template_key, wanted, batch)
+    as_of = as_of or (batch.as_of if batch is not None else timezone.localdate())
+    context = letter_context(case, guardian, as_of=as_of, language=template.language,
+                             known_absences=known_absences, hearing=hearing, batch=batch)
     address = [context[k] for k in ("address_line1", "address_line2", "address_line3") if context[k]]
+    school = (batch.schools[student.pk] if batch is not None and student.pk in batch.schools
+              else _school_for(student, as_of))
     letter = create_audited(
         Letter, actor=actor, case=case, template=template, template_key=template.key, language=template.language,
         title=template.title, guardian=guardian,
         recipient_name=context["guardian_name"] or _to_the_family(template.language) + context["student_name"],
-        address_lines=address, return_lines=return_lines(_school_for(student, as_of)),
+        address_lines=address,
+        return_lines=return_lines(school),
         body_text=render_text(template, context), generated_at=timezone.now(), generated_by=_actor(actor),
         mailing=mailing)
     language_note = "" if template.language == "en" else f", {template.language_label}"
@@ -128,6 +166,8 @@ def letter_mark_mailed(*, actor, letter: Letter, mailed_on: datetime.date, metho
     when = at_start_of(mailed_on) + datetime.timedelta(hours=12)
     contact_log(actor=actor, case=letter.case, contact_type=ContactType.LETTER, reached=True, guardians=guardians,
                 occurred_at=min(when, timezone.now()), summary=f"{letter.title} mailed ({method_label})")
+    for hook in MAILED_HOOKS:
+        hook(actor=actor, letter=letter)
     return letter
 
 
@@ -151,6 +191,8 @@ def letter_return(*, actor, letter: Letter, returned_on: datetime.date, reason: 
     if letter.returned_on is not None:
         raise ValidationError(f"This letter was already recorded as returned on {letter.returned_on:%m/%d/%Y}.")
     letter = update_audited(letter, actor=actor, returned_on=returned_on, return_reason=reason[:200])
+    for hook in RETURNED_HOOKS:
+        hook(actor=actor, letter=letter)
     timeline_record(case=letter.case, kind=EventKind.LETTER, actor=actor,
                     summary=f"Letter returned: {letter.title} ({reason[:100]})", source=letter)
     task_create(actor=actor, case=letter.case, title=VERIFY_ADDRESS_TITLE, automatic=VERIFY_ADDRESS,

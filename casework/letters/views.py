@@ -54,7 +54,8 @@ class CaseLettersView(PolicyView):
                 letter = services.letter_create(actor=request.user, case=case,
                                                 template_key=form.cleaned_data["template_key"],
                                                 guardian=link.guardian if link else None,
-                                                language=form.cleaned_data["language"] or None)
+                                                language=form.cleaned_data["language"] or None,
+                                                hearing=form.cleaned_data.get("hearing"))
             except ValidationError as exc:
                 for message in _errors(exc):
                     form.add_error(None, message)
@@ -66,7 +67,12 @@ class CaseLettersView(PolicyView):
 
     @staticmethod
     def form(request, case, data=None):
-        return GenerateForm(data, guardians=guardian_choices(case, request.user), user=request.user)
+        from casework.hearings.models import Hearing  # hearings link back to letters by id only
+
+        hearings = (Hearing.objects.for_user(request.user, "case.work").filter(case=case)
+                    .exclude(status="cancelled").order_by("-scheduled_at", "-id"))
+        return GenerateForm(data, guardians=guardian_choices(case, request.user), user=request.user,
+                            hearings=hearings)
 
     def render(self, request, case, context, form, status=200):
         letters = (Letter.objects.for_user(request.user, "case.work").filter(case=case)

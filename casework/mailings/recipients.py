@@ -49,14 +49,26 @@ def recipients(user, school: School, criteria: dict) -> QuerySet[Student]:
     return students.order_by("last_name", "first_name", "pk")
 
 
-def letter_guardian(user, student: Student):
+def guardian_links(user, student_ids) -> dict[int, list[StudentGuardian]]:
+    """Each student's guardian links in contact order, read once for a whole batch."""
+    found: dict[int, list[StudentGuardian]] = {pk: [] for pk in student_ids}
+    for link in (StudentGuardian.objects.for_user(user, ACTION).filter(student_id__in=list(found))
+                 .select_related("guardian__household").order_by("student_id", "contact_order", "id")):
+        found[link.student_id].append(link)
+    return found
+
+
+def letter_guardian(user, student: Student, batch=None):
     """(guardian, None) for the guardian the letter goes to, or (None, why no letter can be mailed).
 
     The same choice as letters.services.default_guardian (custody or lives with, may be contacted,
     receives school mail, by contact order), but a batch skips a student rather than print an envelope
-    with no address on it."""
-    links = list(StudentGuardian.objects.for_user(user, ACTION).filter(student=student)
-                 .select_related("guardian__household").order_by("contact_order", "id"))
+    with no address on it. `batch` (letters.render.LetterBatch): the links and addresses read for all."""
+    if batch is not None:
+        links = batch.links.get(student.pk, [])
+    else:
+        links = list(StudentGuardian.objects.for_user(user, ACTION).filter(student=student)
+                     .select_related("guardian__household").order_by("contact_order", "id"))
     if not links:
         return None, NO_GUARDIAN
     mailable = [link for link in links if link.receives_mail and not link.no_contact]
@@ -64,7 +76,11 @@ def letter_guardian(user, student: Student):
         return None, NO_MAIL
     mailable.sort(key=lambda link: not (link.has_custody or link.lives_with))  # stable: contact order kept
     for link in mailable:
-        household = link.guardian.household or student.household
-        if household is not None and household.current_address is not None:
+        if batch is not None:
+            reachable = batch.current_address(link.guardian.household_id or student.household_id) is not None
+        else:
+            household = link.guardian.household or student.household
+            reachable = household is not None and household.current_address is not None
+        if reachable:
             return link.guardian, None
     return None, NO_ADDRESS

@@ -51,7 +51,8 @@ class PlanInterventionSerializer(ModelSerializer):
 
     class Meta:
         model = PlanIntervention
-        fields = ["id", "intervention", "name", "tier", "frequency", "responsible", "start_on", "end_on"]
+        fields = ["id", "intervention", "name", "tier", "frequency", "responsible", "start_on", "end_on",
+                  "family_response", "family_response_on", "family_response_note"]
 
 
 class PlanRevisionSerializer(ModelSerializer):

@@ -44,3 +44,16 @@ class Comparator(models.TextChoices):
 class PointSource(models.TextChoices):
     MANUAL = "manual", "Entered by hand"
     INDICATORS = "indicators", "Attendance record"
+
+
+class FamilyResponse(models.TextChoices):
+    """The family's answer to a service on the plan (blank: none recorded yet). A court asks whether
+    services were offered and refused, so a refusal or a drop-out carries the family's reason."""
+
+    ACCEPTED = "accepted", "Accepted"
+    REFUSED = "refused", "Refused"
+    STOPPED = "stopped", "Accepted, then stopped"
+
+
+# Answers that need a reason or note (what the family said, who said it).
+RESPONSES_NEEDING_REASON = frozenset({FamilyResponse.REFUSED, FamilyResponse.STOPPED})

@@ -26,6 +26,27 @@ REASONS = (
 )
 
 
+REFUSALS = ("Mother declined: says the family can manage mornings on their own.",
+            "Father declined the referral by phone; does not want an outside agency involved.",
+            "Grandmother declined: no transport to the after-school sessions.")
+
+
+def _answer_some(plan, actor) -> None:
+    """The family's answer to some services. Its own generator (from the plan's id), so the shared one
+    gives the rest of the demo the same district as before."""
+    rng = random.Random(plan.pk)
+    for item in plan.interventions.select_related("intervention"):
+        roll = rng.random()
+        if roll < 0.5:
+            continue
+        answered_on = item.start_on + datetime.timedelta(days=rng.randint(1, 6))
+        if roll < 0.75:
+            services.intervention_respond(actor=actor, item=item, response="accepted", answered_on=answered_on)
+        else:
+            services.intervention_respond(actor=actor, item=item, response="refused", answered_on=answered_on,
+                                          note=rng.choice(REFUSALS))
+
+
 def demo_seed(*, rng: random.Random, today: datetime.date) -> None:
     cases = [c for c in Case.objects.open().filter(case_type=CaseType.ATTENDANCE, owner__isnull=False)
              .select_related("owner").order_by("pk") if rng.random() < 0.5]
@@ -53,6 +74,7 @@ def demo_seed(*, rng: random.Random, today: datetime.date) -> None:
         plan = services.plan_create(actor=case.owner, case=case, title=rng.choice(TITLES), start_on=start,
                                     review_on=today + datetime.timedelta(days=rng.randint(-3, 21)),
                                     goals=goals, interventions=interventions)
+        _answer_some(plan, case.owner)
         try:
             services.progress_pull(actor=case.owner, plan=plan, through=today)
         except ValidationError:

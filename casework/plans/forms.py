@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from .choices import Comparator, Metric, PlanStatus, Tier
+from .choices import RESPONSES_NEEDING_REASON, Comparator, FamilyResponse, Metric, PlanStatus, Tier
 from .dates import plan_date_problem
 from .models import Goal, Intervention, Plan
 from .services import GoalSpec, InterventionSpec
@@ -189,3 +189,34 @@ class InterventionLibraryForm(forms.Form):
 
 class InterventionEditForm(InterventionLibraryForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FamilyResponseForm(forms.Form):
+    """The family's answer to one service on the plan; `version` is the service row's as shown."""
+
+    response = forms.ChoiceField(label="Family's answer",
+                                 choices=[("", "No answer recorded"), *FamilyResponse.choices], required=False,
+                                 help_text="“No answer recorded” clears a mistaken answer (say why in the note)")
+    answered_on = forms.DateField(label="Date of the answer", widget=DATE, required=False)
+    note = forms.CharField(label="Reason or note", required=False, max_length=300,
+                           help_text="Required for a refusal: who said what, e.g. “mother declined the "
+                                     "counseling referral”")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        # Each row's form has its own ids (several on one page).
+        self.auto_id = f"id_answer{item.pk}_%s" if item is not None else "id_%s"
+        if not self.is_bound and item is not None:
+            self.initial = {"response": item.family_response, "note": item.family_response_note,
+                            "answered_on": item.family_response_on or timezone.localdate(),
+                            "version": item.version}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("response") in RESPONSES_NEEDING_REASON and not (data.get("note") or "").strip():
+            self.add_error("note", "Give the family's reason: the review board and court packets list it.")
+        if data.get("response") and not data.get("answered_on") and "answered_on" not in self.errors:
+            self.add_error("answered_on", "Give the date the family answered.")
+        return data

@@ -14,7 +14,7 @@ from casework.cases.models import CaseRecordQuerySet
 from casework.core.models import AuditedModel
 from casework.core.querysets import ScopedQuerySet
 
-from .choices import METRIC_UNITS, Comparator, Metric, PlanStatus, PointSource, Tier
+from .choices import METRIC_UNITS, Comparator, FamilyResponse, Metric, PlanStatus, PointSource, Tier
 
 
 def fmt_value(value: Decimal | float | None) -> str:
@@ -145,8 +145,12 @@ class PlanIntervention(AuditedModel):
     tier = models.PositiveSmallIntegerField(choices=Tier.choices)
     frequency = models.CharField(max_length=120, blank=True, help_text='e.g. "daily, first period"')
     responsible = models.CharField(max_length=120, blank=True, help_text="Who does it (a role or a name of staff)")
-    start_on = models.DateField()
+    start_on = models.DateField(help_text="When the service was offered to the family")
     end_on = models.DateField(null=True, blank=True)
+    # The family's answer to the offer (plans.services.intervention_respond): evidence for the packet.
+    family_response = models.CharField("family's answer", max_length=10, choices=FamilyResponse.choices, blank=True)
+    family_response_on = models.DateField("answered on", null=True, blank=True)
+    family_response_note = models.CharField("reason or note", max_length=300, blank=True)
 
     objects = _PlanPartQuerySet.as_manager()
 
@@ -155,10 +159,26 @@ class PlanIntervention(AuditedModel):
         constraints = [
             models.CheckConstraint(condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
                                    name="plans_intervention_dates_ordered"),
+            # An answer has its date, and no date without an answer.
+            models.CheckConstraint(condition=Q(family_response="", family_response_on__isnull=True)
+                                   | (~Q(family_response="") & Q(family_response_on__gte=models.F("start_on"))),
+                                   name="plans_intervention_answer_dated"),
+            # A refusal (or a drop-out) is only evidence with the family's reason.
+            models.CheckConstraint(condition=~Q(family_response__in=["refused", "stopped"])
+                                   | ~Q(family_response_note=""),
+                                   name="plans_intervention_refusal_reason"),
         ]
 
     def __str__(self) -> str:
         return f"{self.intervention.name} (tier {self.tier})"
+
+    @property
+    def response_words(self) -> str:
+        """"Refused 10/20/2025: mother declined counseling", or "" when no answer is recorded."""
+        if not self.family_response:
+            return ""
+        words = f"{self.get_family_response_display()} {self.family_response_on:%m/%d/%Y}"
+        return f"{words}: {self.family_response_note}" if self.family_response_note else words
 
 
 class PlanRevision(models.Model):

@@ -15,14 +15,23 @@ from django.utils import timezone
 from casework.audit import services as audit
 from casework.cases.choices import EventKind
 from casework.cases.models import Case
-from casework.cases.timeline import timeline_record
+from casework.cases.timeline import at_start_of, timeline_record
 from casework.core.errors import ConflictError
 from casework.core.services import create_audited, delete_audited, update_audited
 from casework.indicators.inputs import IndicatorError
 from casework.tasks.choices import TaskStatus
 from casework.tasks.services import task_cancel, task_create, task_update
 
-from .choices import PULLED_METRICS, Comparator, Metric, PlanStatus, PointSource, Tier
+from .choices import (
+    PULLED_METRICS,
+    RESPONSES_NEEDING_REASON,
+    Comparator,
+    FamilyResponse,
+    Metric,
+    PlanStatus,
+    PointSource,
+    Tier,
+)
 from .dates import plan_date_problem
 from .models import Goal, Intervention, Plan, PlanIntervention, PlanRevision, ProgressPoint, fmt_value
 from .progress import monday_of, weekly_attendance
@@ -154,7 +163,8 @@ def plan_snapshot(plan: Plan) -> dict:
                   for g in plan.goals.current()],
         "interventions": [{"id": i.pk, "name": i.intervention.name, "tier": i.tier, "frequency": i.frequency,
                            "responsible": i.responsible, "start_on": i.start_on.isoformat(),
-                           "end_on": i.end_on.isoformat() if i.end_on else None}
+                           "end_on": i.end_on.isoformat() if i.end_on else None,
+                           "family_response": i.response_words}
                           for i in plan.interventions.select_related("intervention")],
     }
 
@@ -290,6 +300,7 @@ def _revise_interventions(*, actor, plan: Plan, specs: Sequence[InterventionSpec
             what.add(f"Intervention added: {_intervention_words(spec)}")
             continue
         row = existing[spec.id]
+        _check_answer_kept(row, spec)
         old_words = _intervention_words(row)
         old = (row.intervention_id, row.tier, row.frequency, row.responsible, row.start_on, row.end_on)
         row = update_audited(row, actor=actor, **spec.fields())
@@ -297,8 +308,27 @@ def _revise_interventions(*, actor, plan: Plan, specs: Sequence[InterventionSpec
             what.add(f"Intervention changed: {old_words} \u2192 {_intervention_words(row)}")
     for pk, row in existing.items():
         if pk not in kept:
+            if row.family_response:
+                raise ValidationError({"interventions": f"{row.intervention.name}: the family's answer "
+                                                        f"({row.response_words}) is evidence for the review board "
+                                                        "and court packets, so it stays on the plan. Give it an "
+                                                        "end date instead of removing it."})
             what.add(f"Intervention removed: {_intervention_words(row)}")
             delete_audited(row, actor=actor)
+
+
+def _check_answer_kept(row: PlanIntervention, spec: InterventionSpec) -> None:
+    """A service the family answered stays the service they answered, offered before they answered."""
+    if not row.family_response:
+        return
+    if spec.intervention.pk != row.intervention_id:
+        raise ValidationError({"interventions": f"{row.intervention.name}: the family's answer is on record for "
+                                                "this service, so it cannot become another one. Give it an end "
+                                                "date and add the new service as a new row."})
+    if spec.start_on > row.family_response_on:
+        raise ValidationError({"start_on": f"{row.intervention.name}: the family answered on "
+                                           f"{row.family_response_on:%m/%d/%Y}, so it was offered on or before "
+                                           "that day."})
 
 
 def _follow_review_task(*, actor, plan: Plan) -> Plan:
@@ -319,6 +349,62 @@ def _follow_review_task(*, actor, plan: Plan) -> Plan:
         # date was set.
         return update_audited(plan, actor=actor, review_task=_add_review_task(actor=actor, plan=plan))
     return plan
+
+
+# --- the family's answer to a service -------------------------------------------------------------------
+
+
+_RESPONSE_TIMELINE = {FamilyResponse.ACCEPTED: "Service accepted", FamilyResponse.REFUSED: "Service refused",
+                      FamilyResponse.STOPPED: "Service stopped by the family"}
+
+
+@transaction.atomic
+def intervention_respond(*, actor, item: PlanIntervention, response: str, answered_on: datetime.date | None,
+                         note: str = "", expected_version: int | None = None) -> PlanIntervention:
+    """Record the family's answer to a service offered on a plan (accepted, refused, or accepted and then
+    stopped), or clear a mistaken one with response="". A refusal or a stop needs the family's reason: the
+    review board and court packets list it. `expected_version` is the intervention row's version as the
+    form showed it (ConflictError if someone answered or revised it since)."""
+    note = note.strip()
+    if response and response not in FamilyResponse.values:
+        raise ValidationError({"response": f"Unknown answer {response!r}."})
+    current = PlanIntervention.objects.select_for_update().select_related("intervention", "plan__case").filter(
+        pk=item.pk).first()
+    if current is None:
+        raise ValidationError("That service is no longer on this plan (removed in a revision); reload the plan.")
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError("service", current.pk, expected_version, current.version)
+    name = current.intervention.name
+    if not response:
+        if not current.family_response:
+            raise ValidationError("No answer is recorded for this service, so there is nothing to clear.")
+        if not note:
+            raise ValidationError({"note": "Say why the recorded answer is being cleared (it stays in the history)."})
+        changes = {"family_response": "", "family_response_on": None, "family_response_note": ""}
+        summary = f"Family's answer cleared: {name} (was {current.response_words}). {note}"
+        occurred_at = None
+    else:
+        if answered_on is None:
+            raise ValidationError({"answered_on": "Give the date the family answered."})
+        if answered_on > timezone.localdate():
+            raise ValidationError({"answered_on": "The date the family answered cannot be in the future."})
+        if answered_on < current.start_on:
+            raise ValidationError({"answered_on": f"The service was offered on {current.start_on:%m/%d/%Y}; the "
+                                                  "family cannot have answered before that."})
+        if response in RESPONSES_NEEDING_REASON and not note:
+            raise ValidationError({"note": "Give the family's reason (e.g. \u201cmother declined the counseling "
+                                           "referral\u201d): the review board and court packets list it."})
+        changes = {"family_response": response, "family_response_on": answered_on, "family_response_note": note}
+        summary = f"{_RESPONSE_TIMELINE[FamilyResponse(response)]}: {name}" + (f" ({note})" if note else "")
+        # Placed on the day it happened, like a contact; today's answer at the moment it is recorded.
+        occurred_at = None if answered_on == timezone.localdate() else at_start_of(answered_on)
+    before = (current.family_response, current.family_response_on, current.family_response_note)
+    if before == tuple(changes.values()):
+        return current
+    updated = update_audited(current, actor=actor, **changes)
+    timeline_record(case=current.plan.case, kind=EventKind.PLAN, actor=actor, source=updated, summary=summary,
+                    occurred_at=occurred_at)
+    return updated
 
 
 # --- progress ---------------------------------------------------------------------------------------------
@@ -439,6 +525,6 @@ def progress_pull(*, actor, plan: Plan, through: datetime.date | None = None) ->
     return result
 
 
-__all__ = ["GoalSpec", "InterventionSpec", "PullResult", "Tier", "intervention_create", "intervention_update",
-           "plan_create", "plan_revise", "plan_snapshot", "progress_pull", "progress_record",
+__all__ = ["GoalSpec", "InterventionSpec", "PullResult", "Tier", "intervention_create", "intervention_respond",
+           "intervention_update", "plan_create", "plan_revise", "plan_snapshot", "progress_pull", "progress_record",
            "WeekAlreadyRecorded"]

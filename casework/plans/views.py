@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from casework.cases.selectors import case_for, case_page
 from casework.core.errors import ConflictError
-from casework.core.views import PolicyView
+from casework.core.views import PolicyView, scoped_or_404
 
 from . import services
 from .charts import goal_chart
 from .choices import PULLED_METRICS
 from .forms import (
+    FamilyResponseForm,
     InterventionEditForm,
     InterventionLibraryForm,
     PlanEditForm,
@@ -29,7 +30,7 @@ from .forms import (
     kept_forms,
     owner_choices,
 )
-from .models import Intervention, Plan
+from .models import Intervention, Plan, PlanIntervention
 from .progress import goal_progress
 
 CONFLICT = ("This plan was changed by someone else since you opened it. Your changes are below, not saved; "
@@ -166,14 +167,20 @@ class PlanEditView(PolicyView):
             "current_interventions": list(plan.interventions.select_related("intervention"))}, status=status)
 
 
-def detail_context(request, plan: Plan, ctx: dict, progress_form: ProgressForm | None = None) -> dict:
+def detail_context(request, plan: Plan, ctx: dict, progress_form: ProgressForm | None = None,
+                   answer_form: FamilyResponseForm | None = None) -> dict:
     goals = list(plan.goals.prefetch_related("points"))
     current = [g for g in goals if g.dropped_in is None]
+    interventions = list(plan.interventions.select_related("intervention"))
+    # One small answer form per service; the one just posted with errors keeps what was typed.
+    for item in interventions:
+        item.answer_form = (answer_form if answer_form is not None and answer_form.item.pk == item.pk
+                            else FamilyResponseForm(item=item))
     return ctx | {
         "plan": plan,
         "goal_rows": _goal_rows(plan, current),
         "dropped_rows": _goal_rows(plan, [g for g in goals if g.dropped_in is not None]),
-        "interventions": list(plan.interventions.select_related("intervention")),
+        "interventions": interventions,
         "revisions": list(plan.revisions.select_related("revised_by").order_by("-number")),
         "progress_form": progress_form or ProgressForm(goals=current),
         "can_pull": any(g.metric in PULLED_METRICS for g in current),
@@ -220,6 +227,49 @@ class ProgressRecordView(PolicyView):
                 return redirect("plans:detail", pk=plan.pk)
         _case, ctx = case_page(request, plan.case_id, tab="plans", action=self.action)
         return render(request, "plans/plan_detail.html", detail_context(request, plan, ctx, form), status=400)
+
+
+class FamilyResponseView(PolicyView):
+    """The family's answer to one service on the plan: accepted, refused (with the reason), or stopped."""
+
+    action = "case.work"
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int, item_pk: int):
+        plan = _plan(request, pk)
+        item = (PlanIntervention.objects.for_user(request.user, self.action).select_related("intervention")
+                .filter(pk=item_pk, plan=plan).first())
+        if item is None:
+            raise Http404
+        form = FamilyResponseForm(request.POST, item=item)
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                item = services.intervention_respond(actor=request.user, item=item, response=d["response"],
+                                                     answered_on=d["answered_on"], note=d["note"],
+                                                     expected_version=d["version"])
+            except ConflictError:
+                item.refresh_from_db()
+                data = request.POST.copy()
+                data["version"] = item.version  # saving again, having looked, applies the answer
+                form = FamilyResponseForm(data, item=item)
+                form.is_valid()
+                form.add_error(None, "Someone else recorded an answer for this service since you opened the plan "
+                                     f"(now: {item.response_words or 'no answer'}). Nothing was saved; save again "
+                                     "to replace it with yours.")
+                status = 409
+            except ValidationError as exc:
+                for message in _errors(exc):
+                    form.add_error(None, message)
+            else:
+                # No service name or reason in the flash message: it travels in a readable cookie.
+                messages.success(request, "Family's answer saved." if item.family_response
+                                 else "Family's answer cleared.")
+                return redirect("plans:detail", pk=plan.pk)
+        _case, ctx = case_page(request, plan.case_id, tab="plans", action=self.action)
+        return render(request, "plans/plan_detail.html", detail_context(request, plan, ctx, answer_form=form),
+                      status=status)
 
 
 def _replacing(post, replaces: str):
@@ -283,10 +333,7 @@ class InterventionEditView(PolicyView):
     action = "intervention.manage"
 
     def _get(self, request, pk: int) -> Intervention:
-        item = Intervention.objects.for_user(request.user, self.action).filter(pk=pk).first()
-        if item is None:
-            raise Http404
-        return item
+        return scoped_or_404(Intervention, request.user, self.action, pk)
 
     def get(self, request, pk: int):
         item = self._get(request, pk)

@@ -171,7 +171,7 @@ class TaskReopenView(PolicyView):
         version = _version(request)
         if version is None:
             messages.warning(request, MISSING_VERSION)
-            return redirect(_tab_url(case_pk))
+            return redirect(_next(request, case_pk))
         try:
             services.task_reopen(actor=request.user, task=task, expected_version=version)
         except ConflictError:
@@ -180,7 +180,7 @@ class TaskReopenView(PolicyView):
             messages.warning(request, " ".join(_errors(exc)))
         else:
             messages.success(request, f"Reopened: {task.title}.")
-        return redirect(_tab_url(case_pk))
+        return redirect(_next(request, case_pk))
 
 
 class TaskCancelView(PolicyView):

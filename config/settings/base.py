@@ -151,6 +151,9 @@ CACHES = {
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages can name a task, a student or a family's reason: keep them server-side, not in a cookie
+# (Django's default stores them in a signed but readable cookie).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -237,6 +240,9 @@ CASEWORK_IMPORTS_INLINE = env_bool("CASEWORK_IMPORTS_INLINE")
 CASEWORK_JOBS_INLINE = env_bool("CASEWORK_JOBS_INLINE", default=DEMO_MODE)
 # The daily reminder digest is queued once a day from this hour (local time); links in it use BASE_URL.
 CASEWORK_DIGEST_HOUR = int(os.environ.get("CASEWORK_DIGEST_HOUR", "6"))
+# The escalation ladder is evaluated (steps made due, with tasks) once a day from this hour (local time):
+# after the night's attendance import and recompute, before the digest.
+CASEWORK_LADDER_HOUR = int(os.environ.get("CASEWORK_LADDER_HOUR", "5"))
 CASEWORK_BASE_URL = os.environ.get("CASEWORK_BASE_URL", "http://127.0.0.1:8000")
 
 # Case documents: stored outside any web root (default DATA_DIR/documents), served only through the

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
 from casework.core.testing import factories as f  # noqa: E402
 from casework.students import services as st  # noqa: E402
@@ -42,6 +44,8 @@ SCREENSHOTS = Path(os.environ.get("CASEWORK_SCREENSHOT_DIR") or Path(__file__).r
 TIMEOUT_MS = 5_000
 # Every axe rule, best practices included; no rule is switched off.
 AXE_OPTIONS = {"resultTypes": ["violations"]}
+# What Chromium says when a script runs while the page is being replaced by the next one.
+_NAVIGATING = re.compile(r"documentElement|context was destroyed|navigat", re.IGNORECASE)
 
 
 def _no_browser(reason: str):
@@ -166,15 +170,29 @@ class AxeAudit:
         self.checked = 0
 
     def check(self, page: Page, what: str) -> None:
-        if not page.evaluate("typeof window.axe === 'object'"):
-            page.evaluate(self.axe.axe_script)
-        # Only the violations cross back to Python: the full result (passes, inapplicable) is large and slow.
-        response = page.evaluate("options => axe.run(document, options).then(r => ({violations: r.violations}))",
-                                 AXE_OPTIONS)
+        # A click that navigates returns before the new document exists; auditing then races the swap
+        # ("reading 'documentElement' of null", "execution context was destroyed"). Wait it out and retry:
+        # the audit is meant for the page the user lands on.
+        for attempt in range(3):
+            page.wait_for_load_state("load")
+            try:
+                response = self._run(page)
+                break
+            except PlaywrightError as exc:
+                if attempt == 2 or not _NAVIGATING.search(str(exc)):
+                    raise
+                page.wait_for_timeout(200)
         results = AxeResults(response)
         self.checked += 1
         if results.violations_count:
             self.reports.append(f"--- {what} ({page.url}):\n{results.generate_report()}")
+
+    def _run(self, page: Page) -> dict:
+        if not page.evaluate("typeof window.axe === 'object'"):
+            page.evaluate(self.axe.axe_script)
+        # Only the violations cross back to Python: the full result (passes, inapplicable) is large and slow.
+        return page.evaluate("options => axe.run(document, options).then(r => ({violations: r.violations}))",
+                             AXE_OPTIONS)
 
     def assert_clean(self) -> None:
         assert self.checked, "nothing was checked"

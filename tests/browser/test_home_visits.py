@@ -64,8 +64,11 @@ def test_home_visit_notes_survive_no_signal(district, page_as, axe):
 
     # Signal back: the draft goes by itself, once.
     again.unroute("**/home-visits/new/**")
-    again.context.set_offline(True)
-    again.context.set_offline(False)
+    # Sent, the page goes on to the visit page (checked in still): wait for that navigation, or reading
+    # localStorage below races it ("execution context was destroyed").
+    with again.expect_navigation():
+        again.context.set_offline(True)
+        again.context.set_offline(False)
     expect(again.get_by_text("Home visit notes saved.")).to_be_visible()
     contact = Contact.objects.get()
     assert (contact.contact_type, contact.reached) == ("home_visit", False)

@@ -82,6 +82,7 @@ def test_director_previews_and_saves_new_wording(district, templates, page_as, a
     assert LetterTemplate.objects.get(key="tier1_letter", language="es", is_active=True).version == 2
     audit.check(page, "template editor, version 2")
     page.get_by_role("link", name="Version 1").click()
+    expect(page.get_by_role("heading", name="Version 1 (no longer in use)")).to_be_visible()
     audit.check(page, "template editor, an old version")
     page.get_by_role("button", name="Use this wording again (saves version 3)").click()
     expect(page.get_by_role("status")).to_contain_text("Saved as version 3")

@@ -4,6 +4,7 @@ by hand, revises the plan, and sees the revision on the chart. Targets are at le
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -57,6 +58,7 @@ def test_ppw_writes_a_plan_enters_progress_and_revises_it(district, library, pag
     expect(page.locator(".pl-status").first).to_contain_text("1 of 4 consecutive weeks")
 
     page.get_by_role("link", name="Revise plan").click()
+    expect(page).to_have_url(re.compile(r"/plans/\d+/edit/$"))  # the click navigates: audit the new page
     audit.check(page, "revise form")
     page.get_by_label("Change takes effect").fill("2025-10-20")
     page.get_by_role("group", name="Intervention 2").get_by_label("Intervention", exact=True).select_option(
@@ -79,6 +81,7 @@ def test_library_page_is_accessible(district, library, page_as, axe):
     page.goto("/interventions/")
     audit.check(page, "intervention library")
     page.get_by_role("link", name="Wake-up call").click()
+    expect(page).to_have_url(re.compile(r"/interventions/\d+/edit/$"))  # the click navigates: audit the new page
     audit.check(page, "edit intervention")
     assert small_targets(page) == []
     audit.assert_clean()

@@ -3,6 +3,8 @@ accepts, the teacher sees the status. Targets are at least 44px."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -21,10 +23,12 @@ def test_teacher_refers_ppw_accepts_teacher_sees_the_status(district, page_as, s
     page = page_as(teacher)
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My referrals").click()
+    expect(page).to_have_url(re.compile(r"/referrals/mine/$"))
     audit.check(page, "my referrals, empty")
     page.get_by_role("link", name="Refer a student").click()
     page.get_by_role("searchbox", name="Student name or ID").fill("garcia")
     page.get_by_role("button", name="Find").click()
+    expect(page.get_by_role("link", name="Refer García, Pepe")).to_be_visible()
     audit.check(page, "student picker with results")
     page.get_by_role("link", name="Refer García, Pepe").click()
     page.get_by_role("button", name="Send the referral").click()  # empty: every required fact is asked for
@@ -45,8 +49,10 @@ def test_teacher_refers_ppw_accepts_teacher_sees_the_status(district, page_as, s
     switch_user(page, district.ppw1)
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Referrals", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/referrals/triage/$"))
     audit.check(page, "triage queue")
     page.get_by_role("link", name=referral.number).click()
+    expect(page).to_have_url(re.compile(rf"/referrals/{referral.pk}/$"))
     audit.check(page, "referral detail with the decision forms")
     assert small_targets(page) == []
     page.screenshot(path=SCREENSHOTS / "referral-triage-detail.png", full_page=True)

@@ -105,3 +105,31 @@ def test_referrals_slot_renders_when_given(world):
     assert "New referrals" in html and "3 waiting" in html and "García, José" in html
     assert "Routine · waiting 2 days" in html and "and 2 more" in html
     assert reverse("referrals:detail", kwargs={"pk": 7}) in html and "R-000007" in html
+
+
+def test_a_task_marked_done_by_mistake_is_undone_from_my_day(client, world, case_a):
+    """Done is one tap on a phone: My day lists today's done tasks with Undo, which reopens the task and
+    comes back to My day (another PPW's done task is not listed)."""
+    today = timezone.localdate()
+    mine = task_create(actor=None, case=case_a, title="Call grandmother", due_on=today)
+    task_create(actor=None, case=case_a, title="Earlier", due_on=today - datetime.timedelta(3))
+    theirs = task_create(actor=None, case=case_a, title="The director's", due_on=today,
+                         assignee=world.user("director"))
+    task_complete(actor=None, task=theirs)
+    client.force_login(world.user("ppw"))
+    client.post(reverse("tasks:task_complete", args=[case_a.pk, mine.pk]),
+                {"version": mine.version, "next": reverse("caseloads:my_day")})
+    mine.refresh_from_db()
+    assert mine.status == "done"
+    day = my_day(world.user("ppw"))
+    assert [t.title for t in day.done_today] == ["Call grandmother"]
+    assert case_a.student_id in day.student_ids()
+    page = client.get(reverse("caseloads:my_day")).content.decode()
+    assert "Done today" in page and "Undo done: " in page
+    response = client.post(reverse("tasks:task_reopen", args=[case_a.pk, mine.pk]),
+                           {"version": mine.version, "next": reverse("caseloads:my_day")}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("caseloads:my_day")
+    assert "Reopened: Call grandmother." in response.content.decode()
+    mine.refresh_from_db()
+    assert (mine.status, mine.completed_on) == ("open", None)
+    assert my_day(world.user("ppw")).done_today == []

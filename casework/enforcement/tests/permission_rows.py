@@ -20,6 +20,15 @@ def _step(objs):
     return {"pk": LadderStep.objects.filter(ladder__is_default=True).order_by("order").first().pk}
 
 
+def _copy(objs):
+    from casework.enforcement.models import Ladder
+    from casework.enforcement.services import ladder_copy
+
+    ladder = lazy(objs, "ladder_copy", lambda: ladder_copy(actor=None, source=Ladder.objects.get(is_default=True),
+                                                           name="District", effective_from=datetime.date(2026, 7, 1)))
+    return {"pk": ladder.pk}
+
+
 def _case(school):
     return lambda o: {"case_pk": case_in(o, school).pk}
 
@@ -44,6 +53,9 @@ ROWS = {
     "enforcement:run": Rule(get=DIRECTOR_POST_ONLY),
     # A ladder step is district configuration: no school, so "another school's" step is the same one.
     "enforcement:step_edit": Rule(get=DIRECTOR, kwargs=_step, get_out=DIRECTOR, kwargs_out=_step),
+    "enforcement:step_add": Rule(get=DIRECTOR, kwargs=_copy, get_out=DIRECTOR, kwargs_out=_copy),
+    "enforcement:step_arrange": Rule(get=DIRECTOR_POST_ONLY, kwargs=_step, get_out=DIRECTOR_POST_ONLY,
+                                     kwargs_out=_step),
     "enforcement:report": Rule(get=REPORT),
     "enforcement:report_csv": Rule(get=REPORT),
     "api:ladder-step-list": Rule(api=True, get=API_WORKERS),

@@ -149,3 +149,29 @@ def test_max_students_caps_the_run(world):
         indicator(kid, world.school_a, unlawful=3)
     assert ladder_evaluate(as_of=MON, max_students=2).cases_opened == 2
     assert ladder_evaluate(as_of=MON).cases_opened == 1  # the rest on the next (uncapped) run
+
+
+def test_the_worker_evaluates_the_ladder_each_morning(world, settings):
+    """The worker's round at 5:30 on Monday 10/06 queues and runs enforcement.evaluate as of that day; the
+    round at 7:30 queues nothing more (one evaluation a day)."""
+    from django.utils import timezone
+
+    from casework.jobs import runner
+    from casework.jobs.models import Job
+
+    settings.CASEWORK_LADDER_HOUR, settings.CASEWORK_DIGEST_HOUR = 5, 23
+    indicator(world.student_a, world.school_a, unlawful=3)
+    indicator(world.student_b, world.school_b, unlawful=9, truant=True)
+    at = timezone.make_aware(datetime.datetime.combine(MON, datetime.time(4, 30)))
+    runner.tick("w1", now=at)
+    assert not Job.objects.exists() and not Task.objects.exists()
+    runner.tick("w1", now=at + datetime.timedelta(hours=1))
+    job = Job.objects.get()
+    assert (job.kind, job.args, job.status) == ("enforcement.evaluate", {"as_of": "2025-10-06"}, "done")
+    assert sorted(Task.objects.values_list("case__student__district_id", "automatic", "due_on")) == [
+        ("100001", "ladder:tier1_letter", datetime.date(2025, 10, 13)),
+        ("200002", "ladder:ppw_referral", MON),
+        ("200002", "ladder:tier1_letter", datetime.date(2025, 10, 13)),
+    ]
+    runner.tick("w1", now=at + datetime.timedelta(hours=3))
+    assert Job.objects.count() == 1 and Task.objects.count() == 3

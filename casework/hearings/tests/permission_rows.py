@@ -29,6 +29,8 @@ ROWS = {
                           get_out=WORKERS_OUT, kwargs_out=lambda o: {"pk": _hearing(o, "b").pk}),
     "hearings:outcome": Rule(get=WORKERS, kwargs=lambda o: {"pk": _hearing(o, "a").pk},
                              get_out=WORKERS_OUT, kwargs_out=lambda o: {"pk": _hearing(o, "b").pk}),
+    "hearings:letter": Rule(get=POST_ONLY, kwargs=lambda o: {"pk": _hearing(o, "a").pk, "which": "notice"},
+                            get_out=POST_ONLY, kwargs_out=lambda o: {"pk": _hearing(o, "b").pk, "which": "notice"}),
     "api:hearing-list": Rule(api=True, get=API),
     "api:hearing-detail": Rule(api=True, get=API, kwargs=lambda o: {"pk": _hearing(o, "a").pk},
                                get_out=API_OUT, kwargs_out=lambda o: {"pk": _hearing(o, "b").pk}),

@@ -4,7 +4,8 @@ School A100: every weekday 9/1-9/26 instructional. José García enters Wed 9/3;
 9/8 (full days) and 9/10 (left after 150 minutes: a half day); excused 9/9 (reason B).
   Through 9/15 (the last day with attendance recorded): 9 days enrolled (9/3-9/15), absent 3 + 1 + 0.5 = 4.5,
   unlawful 3.5. Born 5/17/2014: 11 on 9/26/2025, so the court packet takes the parent route of §7-301(e).
-The case's record, by date: contact 9/5, letter 9/8, contact 9/12, letter 9/17, contact 9/22 (not reached),
+The case's record, by date: contact 9/5, letter 9/8, contact 9/12, two services offered 9/15 (mentoring and
+counseling), counseling accepted 9/16, letter 9/17, mentoring refused 9/19, contact 9/22 (not reached),
 hearing 9/24 (family refused)."""
 
 import datetime
@@ -70,11 +71,17 @@ def record(db):
             Letter.objects.filter(pk=letter.pk).update(generated_at=at(day, 8))  # made "on" that day
             letters.append(letter)
     mentoring = plans.intervention_create(actor=None, name="SERVICE-MENTOR check-in/check-out", tier=2)
+    counseling = plans.intervention_create(actor=None, name="SERVICE-COUNSEL family counseling", tier=3)
     plan = plans.plan_create(actor=ppw, case=case, title="Attendance plan", start_on=D(2025, 9, 15),
                              review_on=D(2025, 10, 15),
                              goals=[plans.GoalSpec(metric="other", other_metric="Homework turned in", target=3,
                                                    weeks=2)],
-                             interventions=[plans.InterventionSpec(intervention=mentoring, start_on=D(2025, 9, 15))])
+                             interventions=[plans.InterventionSpec(intervention=mentoring, start_on=D(2025, 9, 15)),
+                                            plans.InterventionSpec(intervention=counseling, start_on=D(2025, 9, 15))])
+    offered = {pi.intervention_id: pi for pi in plan.interventions.all()}
+    plans.intervention_respond(actor=ppw, item=offered[counseling.pk], response="accepted", answered_on=D(2025, 9, 16))
+    plans.intervention_respond(actor=ppw, item=offered[mentoring.pk], response="refused", answered_on=D(2025, 9, 19),
+                               note="REFUSAL-REASON grandmother declined the mentor")
     goal = plan.goals.get()
     plans.progress_record(actor=ppw, plan=plan, goal=goal, week_of=D(2025, 9, 15), value=Decimal("2"))
     plans.progress_record(actor=ppw, plan=plan, goal=goal, week_of=D(2025, 9, 22), value=Decimal("4"))
@@ -141,7 +148,32 @@ def test_history_lists_every_contact_and_hearing_in_date_order(record):
     history = text_of(pdf).split("Intervention history (date order)")[1]
     spots = _positions(history, ["CONTACT-ONE", "CONTACT-TWO", "SERVICE-MENTOR", "CONTACT-THREE", "HEARING-REFUSED"])
     assert spots == sorted(spots)
-    assert "NOT reached" in history and "family refused to attend" in history
+    assert "NOT reached" in history
+    assert re.search(r"09/24/2025\s*Hearing refused by\s*family\s*Attendance hearing held without the family:\s*"
+                     r"FAMILY REFUSED TO ATTEND", history)
+
+
+@pytest.mark.skipif(not letters_link.available(), reason="casework.letters.models.Letter is not importable yet")
+def test_history_lists_services_offered_and_refused_at_their_dates_among_letters_and_contacts(record):
+    _, pdf = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
+                                      today=TODAY)
+    text = text_of(pdf)
+    history = text.split("Intervention history (date order)")[1]
+    tier1, notice = record["letters"][1].title, record["letters"][0].title
+    spots = _positions(history, ["CONTACT-ONE", tier1, "CONTACT-TWO", "Service offered", "Service accepted", notice,
+                                 "Service refused", "REFUSAL-REASON", "CONTACT-THREE", "Hearing refused"])
+    assert spots == sorted(spots)
+    # Each at its own date: both offers on 9/15, the answers on the days the family gave them.
+    assert len(re.findall(r"09/15/2025\s*Service offered", history)) == 2
+    assert re.search(r"09/16/2025\s*Service accepted\s*SERVICE-COUNSEL family counseling \(tier 3\), offered "
+                     r"09/15/2025", history)
+    assert re.search(r"09/19/2025\s*Service refused\s*SERVICE-MENTOR check-in/check-out \(tier 2\), offered "
+                     r"09/15/2025: REFUSAL-REASON grandmother declined\s*the mentor", history)
+    # The summary page counts them: 2 offered, 1 refused, 1 accepted; the one hearing held was refused.
+    summary = text.split("Attendance record")[0]
+    for label, n in (("Services offered", "2"), ("Refused by the family", "1"), ("Accepted, then stopped", "0"),
+                     ("Accepted", "1"), ("No answer recorded", "0"), ("Hearings refused", "1 \\(of 1 held\\)")):
+        assert re.search(rf"{label}\s*{n}(?!\d)", summary), label
 
 
 @pytest.mark.skipif(not letters_link.available(), reason="casework.letters.models.Letter is not importable yet")

@@ -127,14 +127,85 @@ def test_out_of_school_suspension_gets_reason_h(world, tmp_path):
     assert AttendanceEvent.objects.get().reason_code == "H"
 
 
-def test_bulk_path_crosses_batches(world, tmp_path, monkeypatch):
-    from casework.imports.importers import AttendanceImporter
-    monkeypatch.setattr(AttendanceImporter, "batch_size", 7)
+MIXED = (HEADER
+         + "100001,A100,2025-09-02,unexcused,,,,,\n"          # 2 good
+         + "999999,A100,2025-09-02,unexcused,,,,,\n"          # 3 unknown student
+         + " 200002 ,B200,2025-09-02,tardy,,,,,\n"            # 4 good: ids are trimmed
+         + "100001,A100,2025-09-02,unexcused,,,,,\n"          # 5 duplicate of line 2
+         + "100001,A100,2025-08-01,unexcused,,,,,\n"          # 6 before the enrollment
+         + "100001,A100,2025-09-03,sleepy,,,,,\n"             # 7 unknown category
+         + ",,,,,,,,\n"                                       # 8 blank: skipped
+         + "200002,B200,2025-09-04,tardy,,,,10:00,09:00\n")   # 9 departure before arrival
+MIXED_REJECTS = [(3, "student_id", "999999", "Unknown student 999999: import the students file first."),
+                 (5, "date", "2025-09-02", "Duplicate event: the same student, school, date and category are "
+                                           "already on line 2."),
+                 (6, "date", "2025-08-01", "The date is outside the student's enrollment at this school."),
+                 (7, "category", "sleepy", "Unknown attendance category 'sleepy'; use one of present, excused, "
+                                           "unexcused, tardy, early_departure, partial, in_school_suspension, "
+                                           "out_of_school_suspension."),
+                 (9, "departure_time", "09:00", "The departure time is before the arrival time.")]
+
+
+def report(run_):
+    return [(r.line, r.field, r.value, r.reason) for r in run_.rejected_rows.order_by("line")]
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["staged-by-bulk-path", "staged-row-by-row"])
+def test_rejects_mixed_in_are_reported_line_by_line(world, tmp_path, monkeypatch, bulk):
+    """The same report whether the file is loaded whole (COPY / executemany) or row by row."""
+    from casework.imports.attendance_bulk import AttendanceLoad
+    if not bulk:
+        monkeypatch.setattr(AttendanceLoad, "load_csv", lambda self, f, report: False)
+    path = write(tmp_path, MIXED)
+    refused = run(path)
+    assert (refused.status, refused.rejected) == (ImportRun.Status.REFUSED, 5)
+    assert report(refused) == MIXED_REJECTS
+    assert AttendanceEvent.objects.count() == 0
+    partial = run(path, partial=True)
+    assert (partial.created, partial.updated, partial.unchanged, partial.rejected) == (2, 0, 0, 5)
+    assert report(partial) == MIXED_REJECTS
+    assert sorted(AttendanceEvent.objects.values_list("student__district_id", "category")) == [
+        ("100001", "unexcused"), ("200002", "tardy")]
+    again = run(path, partial=True)
+    assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 2, 5)
+
+
+def test_line_numbers_after_a_file_the_bulk_path_could_not_take(world, tmp_path):
+    """a.csv cannot be staged whole (a row with an extra value) and stages nothing; b.csv's lines
+    still count from its own header."""
+    a = write(tmp_path, HEADER + "100001,A100,2025-09-02,unexcused,,,,,,extra\n", "a.csv")
+    b = write(tmp_path, HEADER + "100001,A100,2025-09-03,unexcused,,,,,\n999,A100,2025-09-02,tardy,,,,,\n", "b.csv")
+    r = import_run(actor=None, kind="attendance", paths=[a, b], partial=True)
+    assert r.created == 1
+    assert [(x.file, x.line, x.field) for x in r.rejected_rows.order_by("file")] == [("a.csv", 2, ""),
+                                                                                   ("b.csv", 3, "student_id")]
+
+
+def test_large_load_rebuilds_indexes_and_still_catches_duplicates(world, tmp_path, monkeypatch):
+    """A load large against the table drops the secondary indexes and builds them again; a duplicate
+    key (found when the unique key is rebuilt, or by the unique index) is still reported by line."""
+    from django.db import connection
+
+    from casework.imports import attendance_bulk
+    monkeypatch.setattr(attendance_bulk, "REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(attendance_bulk, "REBUILD_SHARE", 0)
+    table = AttendanceEvent._meta.db_table
+
+    def indexes():
+        with connection.cursor() as c:
+            return sorted(connection.introspection.get_constraints(c, table))
+
+    before = indexes()
     days = [datetime.date(2025, 9, 1) + datetime.timedelta(days=i) for i in range(30)]
     path = write(tmp_path, HEADER + "".join(f"100001,A100,{d},unexcused,,,,,\n" for d in days))
     assert run(path).created == 30
+    assert indexes() == before
+    dup = write(tmp_path, HEADER + "200002,B200,2025-09-02,tardy,,,,,\n" * 2, "dup.csv")
+    r = run(dup)
+    assert report(r) == [(3, "date", "2025-09-02", "Duplicate event: the same student, school, date and category "
+                                                   "are already on line 2.")]
+    assert AttendanceEvent.objects.count() == 30 and indexes() == before
     assert run(path).unchanged == 30
-    assert AttendanceEvent.objects.count() == 30
 
 
 # Reading the file ---------------------------------------------------------------------------------

@@ -27,18 +27,29 @@ def test_full_recompute_stores_every_period(district):  # noqa: F811
     # 3 student x school pairs, one stored row each; the grading periods are nested in the row.
     assert (done.pairs, done.rows) == (3, 3)
     ytd = StudentIndicator.objects.get(student=one, school=lsch, as_of=AS_OF, period_key=YEAR_TO_DATE)
-    assert (ytd.values["days_enrolled"], ytd.values["days_present"], ytd.values["days_unlawful"]) == (20, 14.5, 3.5)
-    assert ytd.values["habitual_truant"]["raised"] is True  # the student-level flag
+    assert (ytd.days_enrolled, ytd.days_absent, ytd.days_unlawful, ytd.habitual_truant) == (20, 5.5, 3.5, True)
     assert ytd.calendar_method == "dates_listed" and ytd.rule_set.rule_version == "2026.1"
     # L100 has Q1, Q2 and S1 (ordered by begin, then end); Q1 holds all 3.5 unlawful days of 10: habitual.
     periods = {p["name"]: p for p in ytd.values["periods"]}
     assert sorted(periods) == ["Q1", "Q2", "S1"]
-    assert periods["Q1"]["kind"] == "quarter" and periods["Q1"]["habitual_truant"]["raised"] is True
-    assert periods["Q2"]["habitual_truant"] == {"raised": False}  # period flags carry no text in the store
-    assert ytd.values["habitual_truant"]["periods"] == ["Q1"]  # the student-level flag explains itself
-    assert "Q1 (2025-09-01 to 2025-09-12)" in ytd.values["habitual_truant"]["explanation"]
-    # Recomputing replaces, never duplicates.
-    assert indicators_recompute(as_of=AS_OF).rows == 3
+    # Q1: 5.5 of 10 days absent (chronic, under 90% present), 3.5 unlawful (habitual), the 9/8 suspension.
+    assert periods["Q1"]["kind"] == "quarter" and periods["Q1"]["flags"] == [
+        "chronic_absent", "habitual_truant", "abc_attendance", "abc_behavior"]
+    assert periods["Q2"]["flags"] == []  # the period's raised flags, by name
+    # The raised student-level flags, with the periods that raised them.
+    assert ytd.values["raised"] == {"chronic_absent": ["Year to date"], "habitual_truant": ["Q1"],
+                                    "abc_attendance": ["Year to date"], "abc_behavior": ["Year to date"]}
+    # The text is the engine's, on the crossing the flag opened (and live on the student's attendance tab).
+    crossing = FlagCrossing.objects.get(student=one, school=lsch, flag="habitual_truant")
+    assert "Q1 (2025-09-01 to 2025-09-12)" in crossing.explanation
+    # Recomputing replaces, never duplicates; the full write drops the table's indexes and keys and
+    # builds them again (rebuild.py): all back, under their names.
+    table = StudentIndicator._meta.db_table
+    with connection.cursor() as c:
+        before = connection.introspection.get_constraints(c, table)
+        assert indicators_recompute(as_of=AS_OF).rows == 3
+        after = connection.introspection.get_constraints(c, table)
+    assert after == before and len([k for k, v in before.items() if not v["primary_key"]]) >= 6
     assert StudentIndicator.objects.count() == 3
 
 
@@ -50,7 +61,7 @@ def test_recompute_only_given_students(district):  # noqa: F811
     done = indicators_recompute(as_of=AS_OF, student_ids=[one.pk])
     assert (done.pairs, done.rows) == (1, 1)
     ytd = StudentIndicator.objects.get(student=one, school=lsch, as_of=AS_OF, period_key=YEAR_TO_DATE)
-    assert ytd.values["days_unlawful"] == 4.5  # 3.5 + the new unlawful day
+    assert ytd.days_unlawful == 4.5  # 3.5 + the new unlawful day
     assert {r.pk for r in StudentIndicator.objects.filter(student=two)} == before_two  # untouched
     assert StudentIndicator.objects.count() == 3
 
@@ -78,7 +89,7 @@ def test_columns_mirror_the_year_to_date_values(district):  # noqa: F811
     assert (ytd.abc_attendance, ytd.abc_behavior, ytd.suspensions) == (True, True, 1)
     # Q2 (9/15-9/26) has no unlawful day for this student: its habitual flag is down.
     q2 = next(p for p in ytd.values["periods"] if p["name"] == "Q2")
-    assert q2["days_unlawful"] == 0 and q2["habitual_truant"]["raised"] is False
+    assert q2["days_unlawful"] == 0 and "habitual_truant" not in q2["flags"]
 
 
 def test_one_snapshot_per_pair(district):  # noqa: F811
@@ -136,28 +147,14 @@ def test_recompute_command(district, capsys):  # noqa: F811
         call_command("recompute", "--as-of", "26/09/2025", stdout=out)
 
 
-def test_batches_of_schools_give_the_same_rows(district, monkeypatch):  # noqa: F811
-    from casework.indicators import services
-
-    indicators_recompute(as_of=AS_OF)
-    whole = sorted(StudentIndicator.objects.values_list("student_id", "school_id", "days_enrolled", "days_absent",
-                                                        "days_unlawful", "chronic_absent", "habitual_truant"))
-    monkeypatch.setattr(services, "_SCHOOLS_PER_BATCH", 1)  # one school per batch: L100, then P200
-    done = indicators_recompute(as_of=AS_OF)
-    assert (done.pairs, done.rows, done.crossed, done.cleared) == (3, 3, 0, 0)
-    assert sorted(StudentIndicator.objects.values_list("student_id", "school_id", "days_enrolled", "days_absent",
-                                                       "days_unlawful", "chronic_absent", "habitual_truant")) == whole
-
-
-def test_students_in_batches_give_the_same_rows(district, monkeypatch):  # noqa: F811
-    from casework.indicators import services
-
+def test_students_given_give_the_same_rows(district):  # noqa: F811
     lsch, psch, one, two = district
     indicators_recompute(as_of=AS_OF)
-    whole = sorted(StudentIndicator.objects.values_list("student_id", "school_id", "days_enrolled", "days_absent",
-                                                        "days_unlawful", "habitual_truant"))
-    monkeypatch.setattr(services, "_STUDENTS_PER_BATCH", 1)  # one student per IN list
+    fields = ("student_id", "school_id", "days_enrolled", "days_absent", "days_unlawful", "habitual_truant", "values")
+    whole = sorted(StudentIndicator.objects.values_list(*fields))
     done = indicators_recompute(as_of=AS_OF, student_ids=[two.pk, one.pk])
-    assert (done.pairs, done.rows) == (3, 3)  # 100001 at L100; 100002 at L100 and at P200
-    assert sorted(StudentIndicator.objects.values_list("student_id", "school_id", "days_enrolled", "days_absent",
-                                                       "days_unlawful", "habitual_truant")) == whole
+    assert (done.pairs, done.rows, done.crossed, done.cleared) == (3, 3, 0, 0)  # 100002 at L100 and at P200
+    assert sorted(StudentIndicator.objects.values_list(*fields)) == whole
+    done = indicators_recompute(as_of=AS_OF, school_ids=[psch.pk])  # one school: only its pair is replaced
+    assert (done.pairs, done.rows) == (1, 1)
+    assert sorted(StudentIndicator.objects.values_list(*fields)) == whole

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.jobs import runner
+from casework.jobs import registry, runner
 from casework.jobs.models import Job, JobStatus
 from casework.jobs.registry import JobError, job_handler
 from casework.jobs.services import job_claim_next, job_enqueue, job_requeue_stale, job_run, job_run_next, retry_delay
@@ -126,20 +126,38 @@ def _local(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 30)))
 
 
-def test_daily_digest_is_scheduled_once_per_day_after_the_hour(settings):
-    settings.CASEWORK_DIGEST_HOUR = 6
+def test_daily_jobs_are_queued_once_per_day_from_their_hour(settings):
+    settings.CASEWORK_DIGEST_HOUR, settings.CASEWORK_LADDER_HOUR = 6, 5
+    assert {d.kind for d in registry.daily_jobs()} >= {"reminders.daily_digest", "enforcement.evaluate"}
     day = datetime.date(2026, 11, 24)
-    assert runner.schedule_daily(_local(day, 5)) is None
-    job = runner.schedule_daily(_local(day, 6))
-    assert (job.kind, job.unique_key, job.args) == ("reminders.daily_digest", "digest:2026-11-24",
-                                                    {"date": "2026-11-24"})
-    job_run_next("w1")
-    assert Job.objects.get(pk=job.pk).status == JobStatus.DONE
-    assert runner.schedule_daily(_local(day, 7)) is None  # done today: not again
-    assert runner.schedule_daily(_local(day, 23)) is None
-    tomorrow = runner.schedule_daily(_local(day + datetime.timedelta(days=1), 6))
-    assert tomorrow.unique_key == "digest:2026-11-25"
-    assert Job.objects.filter(kind="reminders.daily_digest").count() == 2
+
+    def queued_by_tick(local_day, hour):
+        before = set(Job.objects.values_list("pk", flat=True))
+        runner.tick("w1", now=_local(local_day, hour))  # also runs what it queued
+        return sorted(Job.objects.exclude(pk__in=before).values_list("kind", "unique_key", "args", "status"))
+
+    assert queued_by_tick(day, 4) == []
+    assert queued_by_tick(day, 5) == [("enforcement.evaluate", "enforcement.evaluate:2026-11-24",
+                                       {"as_of": "2026-11-24"}, JobStatus.DONE)]
+    assert queued_by_tick(day, 6) == [("reminders.daily_digest", "digest:2026-11-24", {"date": "2026-11-24"},
+                                       JobStatus.DONE)]
+    assert queued_by_tick(day, 7) == [] and queued_by_tick(day, 23) == []  # done today: not again
+    tomorrow = day + datetime.timedelta(days=1)
+    assert [k for k, *_ in queued_by_tick(tomorrow, 6)] == ["enforcement.evaluate", "reminders.daily_digest"]
+    assert Job.objects.count() == 4
+
+
+def test_a_daily_job_waiting_or_failed_today_is_not_queued_again(settings):
+    settings.CASEWORK_DIGEST_HOUR, settings.CASEWORK_LADDER_HOUR = 6, 23
+    day = datetime.date(2026, 11, 24)
+    [job] = runner.schedule_daily(_local(day, 6))
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
+    assert runner.schedule_daily(_local(day, 8)) == []
+    assert registry.daily("tests.echo", "CASEWORK_TESTS_HOUR", 7).hour() == 7  # the default when unset
+    try:
+        assert [j.kind for j in runner.schedule_daily(_local(day, 8))] == ["tests.echo"]
+    finally:
+        registry._daily.pop("tests.echo")
 
 
 def test_worker_once_drains_the_queue(capsys):

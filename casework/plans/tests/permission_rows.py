@@ -32,6 +32,11 @@ def _plan(school):
     return lambda o: {"pk": plan_in(o, school).pk}
 
 
+def _answer(school):
+    """The family's-answer form of the plan's one service (Mentoring)."""
+    return lambda o: {"pk": plan_in(o, school).pk, "item_pk": plan_in(o, school).interventions.get().pk}
+
+
 def _case(school):
     return lambda o: {"case_pk": case_in(o, school).pk}
 
@@ -50,6 +55,8 @@ ROWS = {
     # Entering a value and pulling from attendance are POSTs: a GET answers 405 to those who work cases.
     **{name: Rule(get=POST_ONLY, kwargs=_plan("a"), get_out=POST_ONLY, kwargs_out=_plan("b"))
        for name in ("plans:progress", "plans:pull")},
+    # Recording the family's answer to a service is a POST too (another school's PPW: tests/test_views.py).
+    "plans:answer": Rule(get=POST_ONLY, kwargs=_answer("a"), get_out=POST_ONLY, kwargs_out=_answer("b")),
     # The library is district configuration: the PPS office keeps it (no school scope, so "out" is the same).
     "plans:interventions": Rule(get=LEADERS),
     "plans:intervention_edit": Rule(get=LEADERS, kwargs=_intervention, get_out=LEADERS, kwargs_out=_intervention),

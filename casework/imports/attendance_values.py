@@ -1,0 +1,79 @@
+"""The per-value checks of an attendance row (everything but the student, school, date, enrolment and
+duplicate checks, which the set-based load does in SQL). The load runs them once per distinct
+combination of values, not once per row: a district's file of millions of events has a few thousand."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from casework.attendance.choices import AttendanceCategory, LawfulReason
+
+from .parsing import RowError, parse_decimal, parse_int, parse_time
+
+CATEGORIES = frozenset(AttendanceCategory.values)
+REASON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
+_REASON_LABELS = {label.casefold(): code for code, label in LawfulReason.choices}
+_CODE_FIRST = re.compile(r"^([A-Z]|PP-[A-Z]+)[.:)]\s")
+
+# The columns these checks read, in the order the checks read them.
+SHAPE_COLUMNS = ("category", "descriptor", "reason_code", "reason_text", "minutes_present", "minutes_scheduled",
+                 "event_duration", "arrival_time", "departure_time")
+
+
+def reason_in_text(text: str) -> str | None:
+    """A lawful-reason code carried in the reason text, as SIS exports often do (Ed-Fi's
+    AttendanceEventReason is free text): a known reason's label, or text led by its code, "B. Illness"."""
+    if not text:
+        return None
+    if code := _REASON_LABELS.get(text.strip().casefold()):
+        return code
+    match = _CODE_FIRST.match(text.strip())
+    return match.group(1) if match else None
+
+
+def event_values(row: dict[str, str], resolve) -> tuple[str, dict[str, Any]]:
+    """(category, {stored field: value}) of a row holding the present SHAPE_COLUMNS (stripped); only
+    the fields of present columns are in the dict (an absent column leaves the stored value alone),
+    plus reason_code when a code is implied. Raises RowError with the column, value and reason."""
+    values: dict[str, Any] = {}
+    implied_reason = None
+    if row.get("category"):
+        category = row["category"].strip().lower().replace(" ", "_").replace("-", "_")
+        if category not in CATEGORIES:
+            raise RowError("category", row["category"], f"Unknown attendance category {row['category']!r}; "
+                                                        f"use one of {', '.join(AttendanceCategory.values)}.")
+    elif row.get("descriptor"):
+        resolved = resolve(row["descriptor"])
+        if resolved is None:
+            raise RowError("descriptor", row["descriptor"], f"Descriptor {row['descriptor']!r} is not mapped to a "
+                                                            "category; add it to the descriptor mappings.")
+        category, implied_reason = resolved
+    else:
+        raise RowError("category", "", "Give a category or a descriptor.")
+    if "descriptor" in row:
+        values["descriptor"] = row["descriptor"][:306]
+    code = row.get("reason_code", "").upper() or implied_reason or reason_in_text(row.get("reason_text", ""))
+    if code is None and category == AttendanceCategory.OUT_OF_SCHOOL_SUSPENSION:
+        code = LawfulReason.H.value
+    if code is not None and not REASON_CODE.match(code):
+        raise RowError("reason_code", row.get("reason_code", ""), "A reason code is a capital letter or a code "
+                                                                  "such as PP-CHILD.")
+    if "reason_code" in row or code is not None:
+        values["reason_code"] = code
+    if "reason_text" in row:
+        values["reason_text"] = row["reason_text"][:255]
+    for column, low in (("minutes_present", 0), ("minutes_scheduled", 1)):
+        if column in row:
+            values[column] = parse_int(row, column, low=low, high=1440)
+    if "event_duration" in row:
+        values["event_duration"] = parse_decimal(row, "event_duration", places="0.01", low=Decimal(0),
+                                                 high=Decimal(1))
+    for column in ("arrival_time", "departure_time"):
+        if column in row:
+            values[column] = parse_time(row, column)
+    if values.get("arrival_time") and values.get("departure_time") \
+            and values["departure_time"] < values["arrival_time"]:
+        raise RowError("departure_time", row["departure_time"], "The departure time is before the arrival time.")
+    return category, values
