@@ -29,8 +29,15 @@ class AttendanceEvent(AuditedModel):
     """One thing the school recorded about one student on one day. SIS exports are by exception: a day
     with no event is a day present."""
 
-    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="attendance_events")
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="attendance_events")
+    # No database-level foreign keys (Django still cascades and protects): every writer resolves the
+    # student and school first, the bulk import in the very statement that writes the rows (known student
+    # and school, enrolled there on the date), and a district's year is millions of rows, whose row-by-row
+    # key checks took a load from 25 s to 58 s and lock every student row they touch (FOR KEY SHARE).
+    # Dropping and re-adding the keys for a load would lock the students table instead.
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="attendance_events",
+                                db_constraint=False)
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="attendance_events",
+                               db_constraint=False)
     date = models.DateField()
     category = models.CharField(max_length=30, choices=AttendanceCategory.choices)
     reason_code = models.CharField(max_length=20, null=True, blank=True, validators=[reason_code_validator],

@@ -55,12 +55,19 @@ class StudentIndicator(AuditedModel):
     `values` holds everything, with each flag's explanation. On the year-to-date row the flag columns
     are the student-level flags (habitual truancy in any period, 7-302.2 in any quarter/semester/year)."""
 
-    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="indicators")
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="student_indicators")
+    # No database-level foreign keys (Django still cascades and protects): the table is derived, every
+    # row written by a recompute from enrollments that hold the keys, and a full recompute writes 160,000
+    # rows at once, whose row-by-row key checks cost a quarter of its time and lock every student row
+    # they touch (FOR KEY SHARE). Dropping and re-adding the keys instead locks the students table.
+    student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="indicators",
+                                db_constraint=False)
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="student_indicators",
+                               db_constraint=False)
     as_of = models.DateField()
     period_key = models.CharField(max_length=80, help_text='"year_to_date" or the grading period\'s name')
     period_kind = models.CharField(max_length=20, help_text="quarter, marking_period, semester or year")
-    rule_set = models.ForeignKey("rules.RuleSet", on_delete=models.PROTECT, related_name="indicators")
+    rule_set = models.ForeignKey("rules.RuleSet", on_delete=models.PROTECT, related_name="indicators",
+                                 db_constraint=False)
     calendar_method = models.CharField(max_length=30)
     days_enrolled = models.PositiveSmallIntegerField(default=0)
     days_absent = models.FloatField(default=0)

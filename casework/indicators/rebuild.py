@@ -4,11 +4,11 @@ for each of 160,000 rows.
 
 Inside the recompute's transaction. On PostgreSQL DROP INDEX takes the table's exclusive lock until the
 commit: a reader of the snapshot waits for the recompute's write (a few seconds) rather than seeing it
-half-written or without indexes; dropping a foreign key also locks the table it references (students,
-schools, rule sets) until the commit, which would stall every page that reads a student: so KINDS keeps
-the foreign keys, locks only this table, and pays their row-by-row checks (3-4 s at district scale).
-On SQLite the other connections read the last committed snapshot, with its indexes, throughout. An error
-rolls the drops back with everything else."""
+half-written or without indexes. The snapshot has no database foreign keys (models.StudentIndicator says
+why), so nothing here touches the students or schools tables; were a key added, KINDS leaves it alone,
+because dropping one would lock the table it references until the commit. On SQLite the other
+connections read the last committed snapshot, with its indexes, throughout. An error rolls the drops
+back with everything else."""
 
 from __future__ import annotations
 
@@ -20,8 +20,7 @@ def _q(name: str) -> str:
 
 
 class WithoutIndexes:
-    # PostgreSQL constraints dropped and added back: the unique key only. Not the foreign keys: dropping
-    # one takes an exclusive lock on the referenced students/schools tables until the commit.
+    # PostgreSQL constraints dropped and added back: the unique key only, never a foreign key (above).
     KINDS = ("u",)
 
     def __init__(self, cursor, table: str):
@@ -45,8 +44,8 @@ class WithoutIndexes:
                       [self.table])
             self.indexes = c.fetchall()
             c.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            # Dropping a foreign key alters the referenced table, which PostgreSQL refuses while checks
-            # deferred to the commit are pending: run them now, then defer again as Django's keys are.
+            # ALTER TABLE refuses a table with key checks deferred to the commit still pending (rows
+            # this transaction wrote earlier): run them now, then defer again as Django's keys are.
             c.execute("SET CONSTRAINTS ALL IMMEDIATE")
             c.execute("SET CONSTRAINTS ALL DEFERRED")
             for name, _definition in self.constraints:
