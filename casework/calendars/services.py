@@ -54,7 +54,8 @@ def calendar_set_dates(*, actor, school: School, days: Mapping[datetime.date, st
                        descriptors: Mapping[datetime.date, str] | None = None,
                        notes: Mapping[datetime.date, str] | None = None) -> SetDatesResult:
     """List (or re-list) days of a school's calendar: {date: DayKind}. Idempotent: a date already
-    listed with the same kind is left alone and counted unchanged; dates not given are not touched."""
+    listed with the same kind is left alone and counted unchanged; dates not given are not touched.
+    `descriptors` and `notes` hold what a file gave: a date missing from them keeps its stored value."""
     valid = set(DayKind.values)
     unknown = sorted({k for k in days.values() if k not in valid})
     if unknown:
@@ -65,8 +66,16 @@ def calendar_set_dates(*, actor, school: School, days: Mapping[datetime.date, st
     existing = {c.date: c for c in CalendarDate.objects.select_for_update().filter(school=school, date__in=list(days))}
     created = updated = unchanged = 0
     for day in sorted(days):
-        wanted = {"kind": days[day], "descriptor": descriptors.get(day, ""), "note": notes.get(day, "")}
         row = existing.get(day)
+        wanted = {"kind": days[day]}
+        # A descriptor or note not given for a date keeps the stored one (a file without those columns
+        # erases nothing); but a descriptor describes its kind, so a changed kind without one drops it.
+        if day in descriptors:
+            wanted["descriptor"] = descriptors[day]
+        elif row is not None and row.kind != days[day]:
+            wanted["descriptor"] = ""
+        if day in notes:
+            wanted["note"] = notes[day]
         if row is None:
             create_audited(CalendarDate, actor=actor, school=school, date=day, **wanted)
             created += 1

@@ -253,8 +253,11 @@ class CalendarImporter(Importer):
             raise RowError("date", row["date"], f"Duplicate: this school's date is already on line {self.seen[key]}.")
         self.seen[key] = line
         self.days[school_pk][day] = kind
-        self.descriptors[school_pk][day] = row.get("descriptor", "")
-        self.notes[school_pk][day] = row.get("note", "")[:200]
+        # Only columns the file has: a file without a descriptor or note column keeps the stored ones.
+        if "descriptor" in row:
+            self.descriptors[school_pk][day] = row["descriptor"] or ""
+        if "note" in row:
+            self.notes[school_pk][day] = (row["note"] or "")[:200]
 
     def finish(self):
         for school in School.objects.filter(pk__in=list(self.days)):

@@ -99,6 +99,28 @@ def test_calendar(world, tmp_path):
     assert import_run(actor=None, kind="calendar", paths=[path]).unchanged == 3
 
 
+def test_calendar_without_descriptor_or_note_columns_keeps_them(world, tmp_path):
+    labor_day, monday = datetime.date(2025, 9, 1), datetime.date(2025, 9, 8)
+    import_run(actor=None, kind="calendar", paths=[write(
+        tmp_path, "school_id,date,descriptor,note\n"
+                  "A100,2025-09-01,uri://ed-fi.org/CalendarEventDescriptor#Holiday,Labor Day\n"
+                  "A100,2025-09-08,uri://ed-fi.org/CalendarEventDescriptor#Instructional day,Picture day\n")])
+    # The same days from a plain file with kinds only: Labor Day as before, the 8th closed by weather.
+    r = import_run(actor=None, kind="calendar", paths=[write(
+        tmp_path, "school_id,date,kind\nA100,2025-09-01,holiday\nA100,2025-09-08,weather_closure\n", "b.csv")])
+    assert (r.created, r.updated, r.unchanged) == (0, 1, 1)
+    kept = CalendarDate.objects.get(school=world.school_a, date=labor_day)
+    assert (kept.kind, kept.descriptor, kept.note) == (
+        "holiday", "uri://ed-fi.org/CalendarEventDescriptor#Holiday", "Labor Day")
+    # A changed kind drops the descriptor that described the old one; the note is the school's own.
+    changed = CalendarDate.objects.get(school=world.school_a, date=monday)
+    assert (changed.kind, changed.descriptor, changed.note) == ("weather_closure", "", "Picture day")
+    # An empty cell in a column the file has does clear it.
+    import_run(actor=None, kind="calendar", paths=[write(
+        tmp_path, "school_id,date,kind,note\nA100,2025-09-01,holiday,\n", "c.csv")])
+    assert CalendarDate.objects.get(school=world.school_a, date=labor_day).note == ""
+
+
 def test_calendar_rejects(world, tmp_path):
     r = import_run(actor=None, kind="calendar", paths=[write(
         tmp_path, "school_id,date,kind\nA100,2025-09-02,instructional\nA100,2025-09-02,holiday\n"
