@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from casework.core.context import Source, audit_context
 
+from . import uploads
 from .models import ImportRun
 from .services import import_bundle, import_run
 
@@ -73,6 +74,8 @@ def start_in_background(run_pk: int, *, fmt: str, kind: str, paths: Sequence[Pat
                 status=ImportRun.Status.REFUSED, finished_at=timezone.now(),
                 message=f"The import stopped unexpectedly ({type(exc).__name__}); nothing was written.")
             raise
+        finally:
+            uploads.discard(run_pk)  # the raw files go with the run's end (uploads.py)
 
     _run(job, f"import-{run_pk}")
 

@@ -23,7 +23,7 @@ from casework.audit.models import AccessLog
 from casework.core.views import PolicyView
 from casework.students.models import Student
 
-from . import background
+from . import background, uploads
 from .forms import ImportForm, SizeLimitUploadHandler
 from .importers import IMPORTERS
 from .models import ImportRun, RejectedRow
@@ -34,14 +34,9 @@ RUNS_PER_PAGE = 25
 REJECTS_PER_PAGE = 50
 
 
-def upload_root() -> Path:
-    """Uploads live in the data directory, next to the database: never under a static or media root."""
-    return Path(settings.DATA_DIR) / "imports"
-
-
 def _store(run: ImportRun, form: ImportForm) -> list[Path]:
     """Move the uploaded files into DATA_DIR/imports/<run id>/ (owner-only permissions)."""
-    root = upload_root()
+    root = uploads.upload_root()
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder = root / str(run.pk)
     folder.mkdir(mode=0o700)
@@ -107,7 +102,7 @@ class RunsView(PolicyView):
             paths = _store(run, form)
         except OSError:
             log.exception("import run %s: could not store the upload", run.pk)
-            shutil.rmtree(upload_root() / str(run.pk), ignore_errors=True)
+            uploads.discard(run.pk)
             run.delete()  # nothing was imported: no run to show
             form.add_error(None, "The files could not be saved on the server (is its disk full?). Nothing was "
                                  "imported; tell your system administrator.")

@@ -230,7 +230,9 @@ LOGGING = {
 SCOPE_RECENT_EXIT_DAYS = int(os.environ.get("CASEWORK_SCOPE_RECENT_EXIT_DAYS", "365"))
 
 # Import page: the largest upload accepted (all files of one import together), checked while the
-# upload streams in; uploads are kept under DATA_DIR/imports/<run id>/, outside any web root.
+# upload streams in; uploads are held under DATA_DIR/imports/<run id>/, outside any web root, only
+# until their run ends (imports/uploads.py); a daily sweep at this hour removes any a dead run left.
+CASEWORK_UPLOAD_SWEEP_HOUR = int(os.environ.get("CASEWORK_UPLOAD_SWEEP_HOUR", "3"))
 CASEWORK_IMPORT_MAX_BYTES = int(os.environ.get("CASEWORK_IMPORT_MAX_BYTES", str(2 * 1024**3)))
 # Run imports and recomputes in the request instead of a background thread (tests: in-memory SQLite
 # is not shared across threads).

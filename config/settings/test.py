@@ -1,6 +1,7 @@
 """Tests: SQLite in memory unless DATABASE_URL points at PostgreSQL; fast hashing; memory cache."""
 
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import DATABASES
@@ -16,5 +17,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Files the app writes (import uploads, mailing PDFs) go to a throwaway directory, never ./var: the
+# daily upload sweep a test runs must not touch a developer's data.
+DATA_DIR = Path(tempfile.mkdtemp(prefix="casework-test-data-"))
 # Uploaded case documents go to a throwaway directory, never ./var.
 CASEWORK_DOCUMENTS_DIR = tempfile.mkdtemp(prefix="casework-test-documents-")

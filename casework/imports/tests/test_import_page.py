@@ -16,11 +16,11 @@ from django.test import Client
 from django.urls import reverse
 
 from casework.audit.models import AccessLog
-from casework.imports import background
+from casework.imports import background, uploads
 from casework.imports.forms import SizeLimitUploadHandler
 from casework.imports.models import ImportRun, RejectedRow
 from casework.imports.services import progress_key, start_run
-from casework.imports.views import upload_root
+from casework.imports.uploads import upload_root
 from casework.students.models import Student
 
 STUDENTS = ("student_id,first_name,last_name,birth_date,grade,sex,state_id\n"
@@ -39,6 +39,24 @@ def data_dir(settings, tmp_path):
     cache.clear()
     yield settings.DATA_DIR
     cache.clear()
+
+
+@pytest.fixture
+def seen_uploads(monkeypatch):
+    """What each run's upload folder held when the run ended (the run then deletes it): {run id: {name:
+    (bytes, mode)}, plus "folder_mode"}."""
+    seen: dict[int, dict] = {}
+    real = uploads.discard
+
+    def snapshot_then_discard(run_pk):
+        folder = upload_root() / str(run_pk)
+        if folder.is_dir():
+            seen[run_pk] = {p.name: (p.read_bytes(), stat.S_IMODE(p.stat().st_mode)) for p in folder.iterdir()}
+            seen[run_pk]["folder_mode"] = stat.S_IMODE(folder.stat().st_mode)
+        real(run_pk)
+
+    monkeypatch.setattr(uploads, "discard", snapshot_then_discard)
+    return seen
 
 
 @pytest.fixture
@@ -61,7 +79,7 @@ def page_text(response) -> str:
     return response.content.decode()
 
 
-def test_upload_commits_and_shows_the_counts(world, steward, data_dir):
+def test_upload_commits_and_shows_the_counts(world, steward, data_dir, seen_uploads):
     response = upload(steward, STUDENTS)
     run = ImportRun.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/imports/{run.pk}/"
@@ -76,24 +94,23 @@ def test_upload_commits_and_shows_the_counts(world, steward, data_dir):
         assert f"<dt>{label}</dt><dd>{value}</dd>" in page
     assert "hx-trigger" not in page  # finished: nothing polls
 
-    # The file is kept under DATA_DIR/imports/<run id>/, readable by the server's account only.
-    folder = data_dir / "imports" / str(run.pk)
-    assert (folder / "students.csv").read_text(encoding="utf-8") == STUDENTS
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert stat.S_IMODE((folder / "students.csv").stat().st_mode) == 0o600
+    # The run read the file from DATA_DIR/imports/<run id>/, readable by the server's account only,
+    # and deleted it when it ended: the raw upload is not kept.
+    assert seen_uploads[run.pk] == {"students.csv": (STUDENTS.encode(), 0o600), "folder_mode": 0o700}
+    assert not (data_dir / "imports" / str(run.pk)).exists()
 
     runs = page_text(steward.get(reverse("imports:runs")))
     assert f'href="/imports/{run.pk}/"' in runs and "t-steward" in runs and "students.csv" in runs
 
 
-def test_large_file_streamed_to_disk_is_moved_into_the_run_folder(world, steward, settings, data_dir):
+def test_large_file_streamed_to_disk_is_moved_into_the_run_folder(world, steward, settings, data_dir,
+                                                                   seen_uploads):
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10  # every upload goes through a temporary file
     assert upload(steward, STUDENTS).status_code == 302
     run = ImportRun.objects.get()
     assert (run.status, run.created, run.unchanged) == ("committed", 1, 1)
-    stored = data_dir / "imports" / str(run.pk) / "students.csv"
-    assert stored.read_text(encoding="utf-8") == STUDENTS
-    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert seen_uploads[run.pk]["students.csv"] == (STUDENTS.encode(), 0o600)
+    assert not (data_dir / "imports" / str(run.pk)).exists()
 
 
 def test_reimport_says_nothing_changed(world, steward):
@@ -206,14 +223,14 @@ def test_size_limit_is_checked_while_streaming():
     assert handler.too_large
 
 
-def test_duplicate_and_unsafe_file_names_are_sanitized(world, steward, data_dir):
+def test_duplicate_and_unsafe_file_names_are_sanitized(world, steward, data_dir, seen_uploads):
     files = [SimpleUploadedFile(n, STUDENTS.encode(), "text/csv")
              for n in ("my students.csv", "my students.csv", "../../etc/passwd.csv")]
     response = steward.post(reverse("imports:runs"), {"format": "csv", "kind": "students", "files": files})
     assert response.status_code == 302
     run = ImportRun.objects.get()
     assert run.source_files == ["my_students.csv", "my_students-2.csv", "passwd.csv"]
-    assert sorted(p.name for p in (data_dir / "imports" / str(run.pk)).iterdir()) == sorted(run.source_files)
+    assert sorted(seen_uploads[run.pk].keys() - {"folder_mode"}) == sorted(run.source_files)
 
 
 def test_csrf_is_checked_on_upload(world):
