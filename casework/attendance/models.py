@@ -33,11 +33,13 @@ class AttendanceEvent(AuditedModel):
     # student and school first, the bulk import in the very statement that writes the rows (known student
     # and school, enrolled there on the date), and a district's year is millions of rows, whose row-by-row
     # key checks took a load from 25 s to 58 s and lock every student row they touch (FOR KEY SHARE).
-    # Dropping and re-adding the keys for a load would lock the students table instead.
+    # Dropping and re-adding the keys for a load would lock the students table instead. No index of their
+    # own either: the unique key and the (student, date) index lead with the student, (school, date) with
+    # the school, and each extra index cost a district load about a second to build.
     student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="attendance_events",
-                                db_constraint=False)
+                                db_constraint=False, db_index=False)
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="attendance_events",
-                               db_constraint=False)
+                               db_constraint=False, db_index=False)
     date = models.DateField()
     category = models.CharField(max_length=30, choices=AttendanceCategory.choices)
     reason_code = models.CharField(max_length=20, null=True, blank=True, validators=[reason_code_validator],

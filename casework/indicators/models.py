@@ -59,10 +59,11 @@ class StudentIndicator(AuditedModel):
     # row written by a recompute from enrollments that hold the keys, and a full recompute writes 160,000
     # rows at once, whose row-by-row key checks cost a quarter of its time and lock every student row
     # they touch (FOR KEY SHARE). Dropping and re-adding the keys instead locks the students table.
+    # No single-column indexes: the unique key leads with the student, (school, as_of) with the school.
     student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="indicators",
-                                db_constraint=False)
+                                db_constraint=False, db_index=False)
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="student_indicators",
-                               db_constraint=False)
+                               db_constraint=False, db_index=False)
     as_of = models.DateField()
     period_key = models.CharField(max_length=80, help_text='"year_to_date" or the grading period\'s name')
     period_kind = models.CharField(max_length=20, help_text="quarter, marking_period, semester or year")
