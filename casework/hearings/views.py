@@ -199,7 +199,7 @@ class HearingLetterView(_OneHearing):
         except ValidationError as exc:
             messages.error(request, "No letter made: " + " ".join(exc.messages))
         else:
-            # No names in flash messages: they travel in a cookie. The page below shows the addressee.
+            # No names in the flash message: the page below shows the addressee.
             messages.success(request, f"{letter.title} made ({letter.language_label}). "
                                       "Download and print it below; record the mailing on the Letters tab.")
         return redirect(_tab_url(case.pk) + f"#hearing-{hearing.pk}")

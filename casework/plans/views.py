@@ -263,7 +263,7 @@ class FamilyResponseView(PolicyView):
                 for message in _errors(exc):
                     form.add_error(None, message)
             else:
-                # No service name or reason in the flash message: it travels in a readable cookie.
+                # No service name or reason in the flash message: the page below shows them.
                 messages.success(request, "Family's answer saved." if item.family_response
                                  else "Family's answer cleared.")
                 return redirect("plans:detail", pk=plan.pk)
