@@ -1,4 +1,5 @@
-"""Fast row inserts for bulk loads: the seed and the indicator recompute.
+"""Fast row inserts for bulk loads (the seed and the indicator recompute), and writing a large share of
+a table without its indexes (`WithoutIndexes`, at the end).
 
 `QuerySet.bulk_create` compiles every value of every row through the field machinery: measured here at
 about 0.3 ms a row on SQLite, so the million rows of a district-scale seed would take many minutes
@@ -107,3 +108,71 @@ class BulkTable:
         objs = [self.model(**fixed, **dict(zip(self.columns, row, strict=True))) for row in rows]
         self.model._default_manager.bulk_create(objs, batch_size=1000)
         return [o.pk for o in objs]
+
+
+class WithoutIndexes:
+    """Write a large share of a table without maintaining its secondary indexes row by row: drop them
+    (on PostgreSQL also the unique key) on entry, build each once on a clean exit. The full indicator
+    recompute and the large attendance load use it.
+
+    Inside the caller's transaction. On PostgreSQL DROP INDEX takes the table's exclusive lock until the
+    commit, so a reader waits for the write rather than seeing the table half-written or without
+    indexes, and no other writer can slip a row in while the unique key is away. Never a foreign key:
+    dropping one would lock the table it references (students, schools) against every page until the
+    commit. On SQLite the other connections read the last committed state, with its indexes,
+    throughout. An error rolls the drops back with everything else.
+
+    `keep_led_by` (SQLite): keep the indexes whose first column it names, for a caller that inserts in
+    that column's order, so those indexes grow at their end (cheaper than a build). SQLite's unique key
+    is part of the table's definition (an automatic index) and always stays."""
+
+    def __init__(self, cursor, table: str, *, keep_led_by: str | None = None, work_mem: str = "256MB"):
+        self.c, self.table, self.keep_led_by, self.work_mem = cursor, table, keep_led_by, work_mem
+        self.pg = connection.vendor == "postgresql"
+        self.constraints: list[tuple[str, str]] = []
+        self.indexes: list[tuple[str, str]] = []
+
+    def __enter__(self):
+        c, q = self.c, connection.ops.quote_name
+        if self.pg:
+            c.execute("""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+                         WHERE conrelid = %s::regclass AND contype = 'u' ORDER BY conname""", [q(self.table)])
+            self.constraints = c.fetchall()
+            c.execute("""SELECT i.indexname, i.indexdef FROM pg_indexes i
+                         WHERE i.tablename = %s AND i.schemaname = current_schema() AND NOT EXISTS (
+                           SELECT 1 FROM pg_constraint k WHERE k.conindid =
+                             (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)""",
+                      [self.table])
+            self.indexes = c.fetchall()
+            c.execute(f"SET LOCAL maintenance_work_mem = '{self.work_mem}'")
+            # ALTER TABLE refuses a table with key checks deferred to the commit still pending (rows
+            # this transaction wrote earlier): run them now, then defer again as Django's keys are.
+            c.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            c.execute("SET CONSTRAINTS ALL DEFERRED")
+            for name, _definition in self.constraints:
+                c.execute(f"ALTER TABLE {q(self.table)} DROP CONSTRAINT {q(name)}")
+        else:
+            c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                      "AND sql IS NOT NULL", [self.table])
+            self.indexes = [(name, sql) for name, sql in c.fetchall() if not self._kept(name)]
+        for name, _sql in self.indexes:
+            c.execute(f"DROP INDEX {q(name)}")
+        return self
+
+    def _kept(self, index: str) -> bool:
+        if self.keep_led_by is None:
+            return False
+        self.c.execute(f"PRAGMA index_info({connection.ops.quote_name(index)})")
+        return [row[2] for row in self.c.fetchall()][:1] == [self.keep_led_by]
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is None:
+            if self.pg:  # CREATE INDEX refuses a table with deferred key checks pending
+                self.c.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                self.c.execute("SET CONSTRAINTS ALL DEFERRED")
+            for _name, sql in self.indexes:
+                self.c.execute(sql)
+            for name, definition in self.constraints:
+                self.c.execute(f"ALTER TABLE {connection.ops.quote_name(self.table)} ADD CONSTRAINT "
+                               f"{connection.ops.quote_name(name)} {definition}")
+        return False

@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from casework.attendance.models import AttendanceEvent
 from casework.attendance.selectors import descriptor_resolver
+from casework.core.bulk import WithoutIndexes
 from casework.schools.models import School
 from casework.students.models import Enrollment, Student
 
@@ -366,7 +367,7 @@ class AttendanceLoad:
                               "e.school_id = sc.id AND e.entry_date <= d.day AND (e.exit_date IS NULL OR "
                               "e.exit_date >= d.day))")
         # SQLite: rows go in in key order, so the unique key and the indexes led by the student are
-        # filled at their end, page after page (kept during the load; see _IndexRebuild).
+        # filled at their end, page after page (kept during the load: WithoutIndexes' keep_led_by).
         order = "" if self.pg else " ORDER BY st.id, sc.id, d.day, h.category"
         now = timezone.now()
         stamp = f"'{now.isoformat()}'::timestamptz" if self.pg else \
@@ -619,12 +620,12 @@ class AttendanceLoad:
         return c.rowcount
 
     def _without_indexes(self, c, rebuild: bool):
-        """Drop the secondary indexes for a load that is large against the table, build them again
-        after. Inside the run's transaction: on PostgreSQL DROP INDEX holds the table's exclusive lock
-        until the commit, so a reader waits for the import rather than seeing the table without its
-        indexes (or half-loaded); on SQLite the other connections read the last committed state, with
-        its indexes, throughout. A failure rolls the drop back with everything else."""
-        return _IndexRebuild(c, AttendanceEvent._meta.db_table, self.pg) if rebuild else _Nothing()
+        """For a load that is large against the table: its indexes dropped, then built once after
+        (core.bulk.WithoutIndexes says what that locks and when)."""
+        if not rebuild:
+            return contextlib.nullcontext()
+        # SQLite: rows go in sorted by student, so the indexes it leads grow at their end and stay.
+        return WithoutIndexes(c, AttendanceEvent._meta.db_table, keep_led_by="student_id", work_mem="512MB")
 
 
 def _driver_integrity_errors() -> tuple[type[Exception], ...]:
@@ -639,70 +640,3 @@ def _driver_integrity_errors() -> tuple[type[Exception], ...]:
 def drop_temp_tables(c) -> None:
     for table in TEMP_TABLES:
         c.execute(f"DROP TABLE IF EXISTS {table}")
-
-
-class _Nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-class _IndexRebuild:
-    """On PostgreSQL also the unique key, added back and checked by one statement over the table. Not the
-    foreign keys, though their row-by-row checks are slow: dropping one takes an exclusive lock on the
-    referenced students and schools tables until the commit, which would stall every page that reads a
-    student for the whole load. The attendance table's exclusive lock is held from the drop to the
-    commit, so no other writer can slip a row in while the indexes are away."""
-
-    def __init__(self, c, table: str, pg: bool):
-        self.c, self.table, self.pg = c, table, pg
-        self.constraints: list[tuple[str, str]] = []
-
-    def __enter__(self):
-        c = self.c
-        if self.pg:
-            c.execute("""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-                         WHERE conrelid = %s::regclass AND contype = 'u' ORDER BY conname""",
-                      [_q(self.table)])
-            self.constraints = c.fetchall()
-            c.execute("""SELECT i.indexname, i.indexdef FROM pg_indexes i
-                         WHERE i.tablename = %s AND i.schemaname = current_schema() AND NOT EXISTS (
-                           SELECT 1 FROM pg_constraint k WHERE k.conindid =
-                             (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)""",
-                      [self.table])
-        else:  # the unique key is part of the table's definition (an automatic index, no SQL)
-            c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                      "AND sql IS NOT NULL", [self.table])
-        self.indexes = c.fetchall()
-        if not self.pg:  # rows go in sorted by student: its indexes grow at their end (cheaper than a build)
-            self.indexes = [(name, sql) for name, sql in self.indexes if not self._led_by_student(name)]
-        if self.pg:
-            c.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            # PostgreSQL refuses to alter a table while checks deferred to the commit are pending on it
-            # (rows written earlier in the same run): run those checks now, then defer again as
-            # Django's foreign keys are.
-            c.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            c.execute("SET CONSTRAINTS ALL DEFERRED")
-            for name, _definition in self.constraints:
-                c.execute(f"ALTER TABLE {_q(self.table)} DROP CONSTRAINT {_q(name)}")
-        for name, _sql in self.indexes:
-            c.execute(f"DROP INDEX {_q(name)}")
-        return self
-
-    def _led_by_student(self, index: str) -> bool:
-        self.c.execute(f"PRAGMA index_info({_q(index)})")
-        columns = [row[2] for row in self.c.fetchall()]
-        return columns[:1] == ["student_id"]
-
-    def __exit__(self, exc_type, *exc):
-        if exc_type is None:
-            if self.pg:  # the new rows' foreign-key checks first: no index is built with them pending
-                self.c.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                self.c.execute("SET CONSTRAINTS ALL DEFERRED")
-            for _name, sql in self.indexes:
-                self.c.execute(sql)
-            for name, definition in self.constraints:  # unique first: it is the index the others use
-                self.c.execute(f"ALTER TABLE {_q(self.table)} ADD CONSTRAINT {_q(name)} {definition}")
-        return False

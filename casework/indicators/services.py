@@ -17,12 +17,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from casework.attendance.models import AttendanceEvent
+from casework.core.bulk import WithoutIndexes
 from casework.schools.models import School
 
 from . import setbased
 from .inputs import indicators_as_of
 from .models import FlagCrossing, Flags, StudentIndicator
-from .rebuild import WithoutIndexes
 
 _FLAGS = tuple(Flags.values)  # computed once: TextChoices.values builds a new list on every access
 
@@ -81,7 +81,7 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
         if isinstance(previous, str):
             previous = date.fromisoformat(previous)
         if everything:
-            # The whole table: written without its indexes and keys, built once after (rebuild.py), the
+            # The whole table: written without its indexes and unique key, built once after (core.bulk), the
             # old rows truncated instead of deleted row by row (SQLite truncates a DELETE without WHERE).
             with WithoutIndexes(cursor, table):
                 cursor.execute(f"TRUNCATE {table}" if pg else f"DELETE FROM {table}")  # noqa: S608 - our names

@@ -43,7 +43,7 @@ def test_full_recompute_stores_every_period(district):  # noqa: F811
     crossing = FlagCrossing.objects.get(student=one, school=lsch, flag="habitual_truant")
     assert "Q1 (2025-09-01 to 2025-09-12)" in crossing.explanation
     # Recomputing replaces, never duplicates; the full write drops the table's indexes and keys and
-    # builds them again (rebuild.py): all back, under their names.
+    # builds them again (core.bulk.WithoutIndexes): all back, under their names.
     table = StudentIndicator._meta.db_table
     with connection.cursor() as c:
         before = connection.introspection.get_constraints(c, table)
