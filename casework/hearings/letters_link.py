@@ -41,6 +41,13 @@ def mailing(letter_id: int | None) -> tuple | None:
     return tuple(row) if row else None
 
 
+def default_guardian(student, links):
+    """letters.services.default_guardian over these StudentGuardian rows (contact order kept)."""
+    from casework.letters.services import default_guardian as choose
+
+    return choose(student, links=links)
+
+
 def generate(*, actor, case, template_key: str, hearing, guardian=None):
     from casework.letters.services import letter_create
 

@@ -261,15 +261,12 @@ def contract_refusal(hearing: Hearing) -> str:
 
 
 def _addressee(hearing: Hearing):
-    """The invited guardian the letter goes to, in the letters app's order of preference
-    (letters.services.default_guardian): by contact order, the first who has custody or lives with the
-    student, else the first other; only those who may be contacted and receive school mail. None (no
-    such guardian invited): letter_create's default guardian."""
+    """The invited guardian the letter goes to: the letters app's choice (default_guardian: by contact
+    order, custody or living with the student first, never one with a no-contact order) among the
+    invited who receive school mail. None (no such guardian invited): letter_create's default guardian."""
     invited = [link for link in hearing.guardians.select_related("guardian").order_by("contact_order", "id")
-               if not link.no_contact and link.receives_mail]
-    preferred = [link for link in invited if link.has_custody or link.lives_with]
-    chosen = (preferred or invited or [None])[0]
-    return chosen.guardian if chosen else None
+               if link.receives_mail]
+    return letters_link.default_guardian(hearing.case.student, invited) if invited else None
 
 
 @transaction.atomic
