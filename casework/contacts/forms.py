@@ -8,6 +8,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 
+from casework.core.forms import ServiceErrorsMixin
 from casework.tasks.duedates import due_date_problem
 
 from . import selectors
@@ -45,7 +46,7 @@ def format_agency_people(people: list[dict]) -> str:
     return "\n".join(f"{p['name']}, {p['agency']}" if p.get("agency") else p["name"] for p in people)
 
 
-class ContactForm(forms.Form):
+class ContactForm(ServiceErrorsMixin, forms.Form):
     contact_type = forms.ChoiceField(label="Type of contact", choices=[("", "Choose…"), *ContactType.choices])
     date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
@@ -113,13 +114,6 @@ class ContactForm(forms.Form):
 
     # Service errors name model fields; show them beside the input they are about.
     FIELD_FOR = {"occurred_at": "date", "client_key": None}
-
-    def add_service_errors(self, error) -> None:
-        for field, messages in getattr(error, "message_dict", {"__all__": error.messages}).items():
-            target = self.FIELD_FOR.get(field, field)
-            target = target if target in self.fields else None
-            for message in messages:
-                self.add_error(target, message)
 
 
 class ContactEditForm(ContactForm):

@@ -29,10 +29,6 @@ CONFLICT = ("This step was changed by someone else since you opened it. Nothing 
             "record below, then save again if it still needs doing.")
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    return [m for msgs in (exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]) for m in msgs]
-
-
 EVIDENCE_KINDS = (EventKind.CONTACT, EventKind.LETTER, EventKind.MEETING, EventKind.DOCUMENT)
 
 
@@ -78,7 +74,7 @@ class CaseLadderView(PolicyView):
             except ConflictError:
                 form.add_error(None, CONFLICT)
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 return redirect(_tab_url(case.pk))
@@ -163,7 +159,7 @@ class OverrideView(PolicyView):
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, "Override recorded: the review board referral and petition may proceed.")
@@ -198,7 +194,7 @@ class SettingsView(PolicyView):
             try:
                 ladder = services.ladder_copy(actor=request.user, source=source, **form.cleaned_data)
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, f"New version created: {ladder}. Edit its steps below.")
@@ -253,7 +249,7 @@ class StepEditView(PolicyView):
                 form.data = data
                 status = 409
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, f"Saved: {changes['name']}.")
@@ -286,7 +282,7 @@ class StepAddView(PolicyView):
                 step = services.ladder_step_add(actor=request.user, ladder=ladder, after=after, key=data["key"],
                                                 **{f: data[f] for f in services.EDITABLE})
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, f"Added: {step}.")
@@ -323,7 +319,7 @@ class StepArrangeView(PolicyView):
             messages.error(request, "This step was changed by someone else since you opened the page. Nothing "
                                     "was changed: check the ladder below and try again.")
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in exc.messages:
                 messages.error(request, message)
         return redirect("enforcement:settings")
 

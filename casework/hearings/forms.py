@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from casework.contacts import selectors as contact_choices
 from casework.contacts.forms import GuardianChoice, StaffChoice
+from casework.core.forms import ServiceErrorsMixin
 
 from . import letters_link
 from .choices import FamilyAttendance, HearingKind, HearingStatus, NoticeMethod
@@ -16,7 +17,7 @@ from .choices import FamilyAttendance, HearingKind, HearingStatus, NoticeMethod
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class HearingForm(forms.Form):
+class HearingForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of hearing", choices=HearingKind.choices)
     date = forms.DateField(label="Date", widget=DATE)
     time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
@@ -67,12 +68,6 @@ class HearingForm(forms.Form):
 
     FIELD_FOR = {"scheduled_at": "date"}
 
-    def add_service_errors(self, error) -> None:
-        for name, messages in getattr(error, "message_dict", {"__all__": error.messages}).items():
-            target = self.FIELD_FOR.get(name, name)
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
-
 
 class HearingEditForm(HearingForm):
     status = forms.ChoiceField(label="Status", choices=[(s.value, s.label) for s in HearingStatus
@@ -98,7 +93,7 @@ class HearingEditForm(HearingForm):
         return kwargs
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(ServiceErrorsMixin, forms.Form):
     family_attendance = forms.ChoiceField(label="Did the family attend?", choices=FamilyAttendance.choices,
                                           widget=forms.RadioSelect)
     attended = forms.CharField(label="Who attended", required=False, max_length=2000,
@@ -111,7 +106,3 @@ class OutcomeForm(forms.Form):
                                    help_text="Adds a follow-up task to the case owner's list, due that day.")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def add_service_errors(self, error) -> None:
-        for name, messages in getattr(error, "message_dict", {"__all__": error.messages}).items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)

@@ -30,12 +30,6 @@ def _tab_url(case_pk: int) -> str:
     return reverse("letters:case_letters", kwargs={"case_pk": case_pk})
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "message_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
-
-
 class CaseLettersView(PolicyView):
     """The case's letters, newest first, and the form that generates one."""
 
@@ -57,7 +51,7 @@ class CaseLettersView(PolicyView):
                                                 language=form.cleaned_data["language"] or None,
                                                 hearing=form.cleaned_data.get("hearing"))
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, f"Generated: {letter.title} ({letter.language_label}). "
@@ -124,7 +118,7 @@ class LetterMailedView(PolicyView):
             services.letter_mark_mailed(actor=request.user, letter=letter, mailed_on=form.cleaned_data["mailed_on"],
                                         method=form.cleaned_data["method"])
         except ValidationError as exc:
-            messages.error(request, "Not recorded: " + " ".join(_errors(exc)))
+            messages.error(request, "Not recorded: " + " ".join(exc.messages))
         else:
             messages.success(request, "Recorded as mailed, and logged as a contact on the case.")
         return redirect(_tab_url(letter.case_id) + f"#letter-{letter.pk}")
@@ -143,7 +137,7 @@ class LetterReturnedView(PolicyView):
             services.letter_return(actor=request.user, letter=letter, returned_on=form.cleaned_data["returned_on"],
                                    reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            messages.error(request, "Not recorded: " + " ".join(_errors(exc)))
+            messages.error(request, "Not recorded: " + " ".join(exc.messages))
         else:
             messages.success(request, "Returned mail recorded. A task to verify the family's address was added.")
         return redirect(_tab_url(letter.case_id) + f"#letter-{letter.pk}")
@@ -172,7 +166,7 @@ class TemplateListView(PolicyView):
                 template = services.letter_template_add_language(actor=request.user, key=form.cleaned_data["key"],
                                                                  language=form.cleaned_data["language"])
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, f"Added {template.language_label}: the English wording was copied. "

@@ -37,10 +37,6 @@ CONFLICT = ("This plan was changed by someone else since you opened it. Your cha
             "check the plan as it is now, then save again.")
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
-
-
 def _plan(request, pk: int) -> Plan:
     plan = (Plan.objects.for_user(request.user, "case.work").select_related("case", "owner", "review_task")
             .filter(pk=pk).first())
@@ -104,7 +100,7 @@ class PlanCreateView(PolicyView):
                 actor=request.user, case=case, goals=[g.spec() for g in kept_forms(goals)],
                 interventions=[i.spec(fields["start_on"]) for i in kept_forms(interventions)], **fields)
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in exc.messages:
                 form.add_error(None, message)
             return self.show(request, ctx, form, goals, interventions, status=400)
         messages.success(request, f"Plan saved. A “Plan review due” task is set for {plan.review_on:%m/%d/%Y}.")
@@ -154,7 +150,7 @@ class PlanEditView(PolicyView):
             form.add_error(None, CONFLICT)
             return self.show(request, ctx, plan, form, goals, interventions, status=409)
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in exc.messages:
                 form.add_error(None, message)
             return self.show(request, ctx, plan, form, goals, interventions, status=400)
         messages.success(request, f"Plan revised: now revision {plan.revision}.")
@@ -220,7 +216,7 @@ class ProgressRecordView(PolicyView):
                                      "was saved. Check it below and save again to replace it.")
                 form.data = _replacing(request.POST, "")
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, "Progress saved.")
@@ -260,7 +256,7 @@ class FamilyResponseView(PolicyView):
                                      "to replace it with yours.")
                 status = 409
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 # No service name or reason in the flash message: the page below shows them.
@@ -290,7 +286,7 @@ class ProgressPullView(PolicyView):
         try:
             result = services.progress_pull(actor=request.user, plan=plan)
         except ValidationError as exc:
-            messages.error(request, " ".join(_errors(exc)))
+            messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, str(result))
         return redirect("plans:detail", pk=plan.pk)
@@ -317,7 +313,7 @@ class InterventionListView(PolicyView):
                 try:
                     i = services.intervention_create(actor=request.user, **d)
                 except ValidationError as exc:
-                    for message in _errors(exc):
+                    for message in exc.messages:
                         form.add_error(None, message)
                 else:
                     messages.success(request, f"“{i.name}” added to the library.")
@@ -366,7 +362,7 @@ class InterventionEditView(PolicyView):
                                          "Your changes are below, not saved; check it, then save again.")
                     status = 409
                 except ValidationError as exc:
-                    for message in _errors(exc):
+                    for message in exc.messages:
                         form.add_error(None, message)
                 else:
                     messages.success(request, f"“{item.name}” saved.")

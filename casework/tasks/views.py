@@ -28,11 +28,6 @@ CONFLICT = ("This task was changed by someone else since you opened it. Nothing 
 FIELDS = ("kind", "title", "due_on", "starts_at", "location", "assignee", "details")
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    return [m for messages_ in (exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages])
-            for m in messages_]
-
-
 def _task(user, case_pk: int, pk: int) -> Task:
     task = (Task.objects.for_user(user, "case.work").select_related("case", "assignee")
             .filter(pk=pk, case_id=case_pk).first())
@@ -65,7 +60,7 @@ class CaseTasksView(PolicyView):
                 task = services.task_create(actor=request.user, case=case, kind=form.cleaned_data["kind"],
                                             **form.service_fields())
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, f"{task.get_kind_display()} added: {task.title}, due "
@@ -119,7 +114,7 @@ class TaskEditView(PolicyView):
                 data["version"] = current.version
                 form.data = data
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, f"Saved: {form.cleaned_data['title']}.")
@@ -156,7 +151,7 @@ class TaskCompleteView(PolicyView):
             messages.warning(request, "This task was changed by someone else since you opened it; nothing was "
                                       "saved. Check it below and mark it done again if it still is.")
         except ValidationError as exc:
-            messages.warning(request, " ".join(_errors(exc)))
+            messages.warning(request, " ".join(exc.messages))
         else:
             messages.success(request, f"Done: {task.title}. It is on the case timeline.")
         return redirect(_next(request, case_pk))
@@ -177,7 +172,7 @@ class TaskReopenView(PolicyView):
         except ConflictError:
             messages.warning(request, "This task was changed by someone else since you opened it; nothing was saved.")
         except ValidationError as exc:
-            messages.warning(request, " ".join(_errors(exc)))
+            messages.warning(request, " ".join(exc.messages))
         else:
             messages.success(request, f"Reopened: {task.title}.")
         return redirect(_next(request, case_pk))
@@ -208,7 +203,7 @@ class TaskCancelView(PolicyView):
                 form.data = data
                 task = _task(request.user, case.pk, pk)
             except ValidationError as exc:
-                for message in _errors(exc):
+                for message in exc.messages:
                     form.add_error(None, message)
             else:
                 messages.success(request, f"Cancelled: {task.title}.")
