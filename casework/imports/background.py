@@ -1,24 +1,24 @@
 """Running an import (or a full indicators recompute) started from the import page, off the request.
 
-There is no job worker yet: a daemon thread does the work and closes its own database connection at
-the end. `CASEWORK_IMPORTS_INLINE` runs it in the request instead (tests: an in-memory SQLite
-database is not shared across threads). A process that dies mid-run leaves the run "running"; the page
-shows it as such with its start time rather than guessing what happened."""
+Both go on the job queue (`imports.run`, `imports.recompute`; handlers in jobs.py), so the worker
+process (`casework worker`) runs them, not a thread of the web server that a restart or a recycled
+worker would kill mid-run; in demo mode the queue runs in a thread of the serving process
+(jobs/runner.py). Neither is retried: a refused run is final and its uploads are gone with it, and a
+worker that dies mid-run leaves the run "running", shown as such with its start time.
+`CASEWORK_IMPORTS_INLINE` runs them in the request instead (tests: one in-memory SQLite database)."""
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
 from casework.core.context import Source, audit_context
+from casework.jobs.services import job_enqueue
 
 from . import uploads
 from .models import ImportRun
@@ -33,51 +33,52 @@ RECOMPUTE_TTL = 7 * 24 * 3600
 RECOMPUTE_RUNNING_TTL = 6 * 3600
 
 
-def _run(job: Callable[[], None], name: str) -> None:
-    """Inline or in a daemon thread; either way a failure is logged (ids only), never raised at the page."""
+IMPORT_JOB = "imports.run"
+RECOMPUTE_JOB = "imports.recompute"
 
-    def guarded() -> None:
-        try:
-            job()
-        except Exception:
-            log.exception("background %s failed", name)
-        finally:
-            if not settings.CASEWORK_IMPORTS_INLINE:
-                connection.close()  # the thread's own connection; the request's is not touched
 
-    if settings.CASEWORK_IMPORTS_INLINE:
-        guarded()
-    else:
-        threading.Thread(target=guarded, name=f"casework-{name}", daemon=True).start()
+def _inline(job: Callable[[], None], name: str) -> None:
+    """In the request (CASEWORK_IMPORTS_INLINE): a failure is logged (ids only), never raised at the page."""
+    try:
+        job()
+    except Exception:
+        log.exception("%s failed", name)
 
 
 def _actor(actor_pk: int | None):
     return get_user_model().objects.filter(pk=actor_pk).first() if actor_pk else None
 
 
-def start_in_background(run_pk: int, *, fmt: str, kind: str, paths: Sequence[Path | str], partial: bool,
-                        actor_pk: int | None) -> None:
-    """Import the stored files into the already created run `run_pk`."""
+def start_in_background(run_pk: int, *, fmt: str, kind: str, partial: bool, actor_pk: int | None) -> None:
+    """Import the files stored for the already created run `run_pk` (uploads.stored_paths)."""
+    if settings.CASEWORK_IMPORTS_INLINE:
+        _inline(lambda: import_stored(run_pk, fmt=fmt, kind=kind, partial=partial, actor=_actor(actor_pk)),
+                f"import run {run_pk}")
+        return
+    job_enqueue(kind=IMPORT_JOB, args={"run": run_pk, "format": fmt, "kind": kind, "partial": partial},
+                actor=_actor(actor_pk), max_attempts=1)
 
-    def job() -> None:
-        run = ImportRun.objects.get(pk=run_pk)
-        actor = _actor(actor_pk)
-        try:
-            if fmt == "csv":
-                import_run(actor=actor, kind=kind, paths=paths, partial=partial, fmt=fmt, run=run)
-            else:
-                import_bundle(actor=actor, fmt=fmt, paths=paths, partial=partial, run=run)
-        except Exception as exc:
-            # The services refuse the run themselves for failures inside its transaction; anything
-            # before that (a reader that failed to load) would otherwise leave it "running" for ever.
-            ImportRun.objects.filter(pk=run_pk, status=ImportRun.Status.RUNNING).update(
-                status=ImportRun.Status.REFUSED, finished_at=timezone.now(),
-                message=f"The import stopped unexpectedly ({type(exc).__name__}); nothing was written.")
-            raise
-        finally:
-            uploads.discard(run_pk)  # the raw files go with the run's end (uploads.py)
 
-    _run(job, f"import-{run_pk}")
+def import_stored(run_pk: int, *, fmt: str, kind: str, partial: bool, actor) -> ImportRun:
+    """The import itself, wherever it runs; its uploads are deleted when it ends, whatever the outcome."""
+    run = ImportRun.objects.get(pk=run_pk)
+    if run.status != ImportRun.Status.RUNNING:  # ended already (a second delivery of the same job)
+        uploads.discard(run_pk)
+        return run
+    paths = uploads.stored_paths(run)
+    try:
+        if fmt == "csv":
+            return import_run(actor=actor, kind=kind, paths=paths, partial=partial, fmt=fmt, run=run)
+        return import_bundle(actor=actor, fmt=fmt, paths=paths, partial=partial, run=run)
+    except Exception as exc:
+        # The services refuse the run themselves for failures inside its transaction; anything
+        # before that (a reader that failed to load) would otherwise leave it "running" for ever.
+        ImportRun.objects.filter(pk=run_pk, status=ImportRun.Status.RUNNING).update(
+            status=ImportRun.Status.REFUSED, finished_at=timezone.now(),
+            message=f"The import stopped unexpectedly ({type(exc).__name__}); nothing was written.")
+        raise
+    finally:
+        uploads.discard(run_pk)  # the raw files go with the run's end (uploads.py)
 
 
 def recompute_status() -> dict | None:
@@ -93,14 +94,18 @@ def start_recompute(*, actor_pk: int | None) -> bool:
     cache.set(RECOMPUTE_KEY, {"state": "running", "started": timezone.now().isoformat(), "by": who},
               RECOMPUTE_RUNNING_TTL)
 
-    def job() -> None:
-        try:
-            _recompute_job(actor)
-        finally:
-            cache.delete(RECOMPUTE_LOCK)
-
-    _run(job, "recompute")
+    if settings.CASEWORK_IMPORTS_INLINE:
+        _inline(lambda: recompute_now(actor), "indicators recompute")
+    else:
+        job_enqueue(kind=RECOMPUTE_JOB, actor=actor, max_attempts=1)
     return True
+
+
+def recompute_now(actor) -> None:
+    try:
+        _recompute_job(actor)
+    finally:
+        cache.delete(RECOMPUTE_LOCK)
 
 
 def _recompute_job(actor) -> None:

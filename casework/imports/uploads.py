@@ -30,6 +30,11 @@ def upload_root() -> Path:
     return Path(settings.DATA_DIR) / "imports"
 
 
+def stored_paths(run: ImportRun) -> list[Path]:
+    """The run's uploaded files, in the order they were given (the view stored them under these names)."""
+    return [upload_root() / str(run.pk) / name for name in run.source_files]
+
+
 def discard(run_pk: int) -> None:
     """Delete one run's uploaded files (nothing when there are none)."""
     shutil.rmtree(upload_root() / str(run_pk), ignore_errors=True)

@@ -99,7 +99,7 @@ class RunsView(PolicyView):
         run = start_run(actor=request.user, fmt=data["format"], kind=kind, source_files=form.stored_names(),
                         partial=data["partial"])
         try:
-            paths = _store(run, form)
+            _store(run, form)
         except OSError:
             log.exception("import run %s: could not store the upload", run.pk)
             uploads.discard(run.pk)
@@ -107,8 +107,8 @@ class RunsView(PolicyView):
             form.add_error(None, "The files could not be saved on the server (is its disk full?). Nothing was "
                                  "imported; tell your system administrator.")
             return self.page(request, form, status=400)
-        background.start_in_background(run.pk, fmt=data["format"], kind=kind, paths=paths,
-                                       partial=data["partial"], actor_pk=request.user.pk)
+        background.start_in_background(run.pk, fmt=data["format"], kind=kind, partial=data["partial"],
+                                       actor_pk=request.user.pk)
         return redirect("imports:run", pk=run.pk)
 
     def page(self, request, form: ImportForm, status: int = 200):

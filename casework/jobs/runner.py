@@ -1,7 +1,7 @@
 """Running jobs without a separate worker: in demo mode (or with CASEWORK_JOBS_INLINE) job_enqueue
 kicks a thread here once its transaction commits, and `start_in_process()` gives `casework demo`
-the worker's daily schedule in a thread. Each thread closes its own database connection when it ends
-(as imports/background.py does): the request's connection is never touched."""
+the worker's daily schedule in a thread. Each thread closes its own database connection when it ends:
+the request's connection is never touched."""
 
 from __future__ import annotations
 

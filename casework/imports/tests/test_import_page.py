@@ -21,6 +21,8 @@ from casework.imports.forms import SizeLimitUploadHandler
 from casework.imports.models import ImportRun, RejectedRow
 from casework.imports.services import progress_key, start_run
 from casework.imports.uploads import upload_root
+from casework.jobs import runner
+from casework.jobs.models import Job
 from casework.students.models import Student
 
 STUDENTS = ("student_id,first_name,last_name,birth_date,grade,sex,state_id\n"
@@ -111,6 +113,68 @@ def test_large_file_streamed_to_disk_is_moved_into_the_run_folder(world, steward
     assert (run.status, run.created, run.unchanged) == ("committed", 1, 1)
     assert seen_uploads[run.pk]["students.csv"] == (STUDENTS.encode(), 0o600)
     assert not (data_dir / "imports" / str(run.pk)).exists()
+
+
+def test_outside_the_tests_an_upload_is_a_job_the_worker_runs(world, steward, settings, data_dir, seen_uploads):
+    # Not a thread of the web server (a restart would cut it off): the page queues an imports.run job
+    # (ids and flags only in its args) and the worker runs it as the steward, never retrying it.
+    settings.CASEWORK_IMPORTS_INLINE = False
+    settings.CASEWORK_JOBS_INLINE = False
+    response = upload(steward, STUDENTS)
+    run = ImportRun.objects.get()
+    assert response["Location"] == f"/imports/{run.pk}/" and run.status == "running"
+    job = Job.objects.get()
+    assert (job.kind, job.args, job.created_by, job.max_attempts) == (
+        "imports.run", {"run": run.pk, "format": "csv", "kind": "students", "partial": False},
+        world.user("data_steward"), 1)
+    assert (data_dir / "imports" / str(run.pk) / "students.csv").read_bytes() == STUDENTS.encode()
+
+    assert runner.drain("test-worker") == 1
+    run.refresh_from_db()
+    job.refresh_from_db()
+    assert (run.status, run.created, run.unchanged, run.actor) == ("committed", 1, 1, world.user("data_steward"))
+    assert (job.status, job.message) == ("done", f"Import run {run.pk}: Committed")
+    assert seen_uploads[run.pk]["students.csv"][0] == STUDENTS.encode()
+    assert not (data_dir / "imports" / str(run.pk)).exists()
+
+
+def test_an_import_job_that_breaks_refuses_its_run_and_is_not_retried(world, steward, settings, data_dir,
+                                                                      monkeypatch):
+    settings.CASEWORK_IMPORTS_INLINE = False
+    settings.CASEWORK_JOBS_INLINE = False
+    upload(steward, STUDENTS)
+
+    def broken(**kwargs):
+        raise RuntimeError("reader failed to load")
+
+    monkeypatch.setattr(background, "import_run", broken)
+    runner.drain("test-worker")
+    run, job = ImportRun.objects.get(), Job.objects.get()
+    assert (run.status, run.message) == ("refused", "The import stopped unexpectedly (RuntimeError); nothing was "
+                                                    "written.")
+    assert (job.status, job.attempts) == ("failed", 1)
+    assert not (data_dir / "imports" / str(run.pk)).exists()
+    assert Student.objects.filter(district_id="300003").count() == 0
+
+
+def test_the_recompute_button_queues_a_job(world, steward, settings, monkeypatch):
+    from casework.indicators import services as indicators
+
+    settings.CASEWORK_IMPORTS_INLINE = False
+    settings.CASEWORK_JOBS_INLINE = False
+    monkeypatch.setattr(indicators, "default_as_of", lambda: datetime.date(2025, 9, 26))
+    monkeypatch.setattr(indicators, "indicators_recompute",
+                        lambda **kw: indicators.Recomputed(pairs=3, rows=11, crossed=2, cleared=1))
+    steward.post(reverse("imports:recompute"))
+    assert background.recompute_status()["state"] == "running"
+    assert Job.objects.get().kind == "imports.recompute"
+    # A second click while it waits starts nothing more.
+    assert "already running" in page_text(steward.post(reverse("imports:recompute"), follow=True))
+    assert Job.objects.count() == 1
+
+    runner.drain("test-worker")
+    assert (background.recompute_status()["state"], Job.objects.get().status) == ("done", "done")
+    assert cache.get(background.RECOMPUTE_LOCK) is None  # the next click may start one again
 
 
 def test_reimport_says_nothing_changed(world, steward):
