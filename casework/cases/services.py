@@ -86,6 +86,15 @@ def _status_entry(case: Case, *, actor, before: str, text: str, occurred_at=None
                     summary=f"{S(before).label} → {case.get_status_display()}" + (f": {text}" if text else ""))
 
 
+def hold_for_case_opening(student_id: int) -> None:
+    """Call inside the transaction, before "find the student's open case, else open one" (batch letters,
+    the nightly ladder). Another transaction doing the same for this student waits here until it commits,
+    then finds the case it opened: two never open one each. PostgreSQL locks the student row FOR NO KEY
+    UPDATE (rows of other tables that point to the student do not wait for it); SQLite already runs one
+    writer at a time."""
+    list(Student.objects.select_for_update(no_key=True).filter(pk=student_id).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def case_open(*, actor, student: Student, case_type: str, owner=None, opened_on: datetime.date | None = None) -> Case:
     if case_type not in CaseType.values:

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from casework.accounts.models import RoleAssignment
 from casework.cases.choices import CaseType, EventKind
 from casework.cases.models import Case
-from casework.cases.services import case_open
+from casework.cases.services import case_open, hold_for_case_opening
 from casework.cases.timeline import timeline_record
 from casework.core import policy
 from casework.core.errors import ConflictError
@@ -226,6 +226,7 @@ def _open_case_ladders() -> dict[int, int]:
 
 @transaction.atomic
 def _evaluate_student(*, actor, student_id: int, met, as_of, summary: EvaluateSummary) -> None:
+    hold_for_case_opening(student_id)  # a letter batch may be opening this student's case right now
     case = open_attendance_case(student_id)
     # Steps reached this school year on any of the student's attendance cases: a case closed as "improved"
     # is not reopened night after night by the same year-to-date count, only by a new step's trigger.

@@ -24,7 +24,7 @@ from django.utils import timezone
 from casework.accounts.models import RoleAssignment
 from casework.cases.choices import CaseType
 from casework.cases.models import Case
-from casework.cases.services import case_open
+from casework.cases.services import case_open, hold_for_case_opening
 from casework.core.roles import Role
 from casework.jobs.registry import JobError, job_handler
 
@@ -61,9 +61,14 @@ def attendance_case(actor, student, owner, found: Case | None = None) -> Case:
     the loop; one look inside the letter's transaction confirms it, since a batch runs for minutes while the
     nightly ladder or a PPW may open or close this student's case: never a second open case, never a letter
     on a closed one."""
-    now_open = (Case.objects.for_user(actor, rc.ACTION).open()
-                .filter(student=student, case_type=CaseType.ATTENDANCE).order_by("opened_on", "pk")
-                .values_list("pk", flat=True).first())
+    def open_now() -> int | None:
+        return (Case.objects.for_user(actor, rc.ACTION).open().filter(student=student, case_type=CaseType.ATTENDANCE)
+                .order_by("opened_on", "pk").values_list("pk", flat=True).first())
+
+    now_open = open_now()
+    if now_open is None:  # about to open one: wait for anyone else opening one, then look again
+        hold_for_case_opening(student.pk)
+        now_open = open_now()
     if found is not None and found.pk == now_open:
         found.student = student  # the row already read (with its household): no lookup a letter
         return found

@@ -24,6 +24,7 @@ CROSSED = datetime.date(2026, 11, 16)
 # per-student transaction is a savepoint here: +2 statements that are BEGIN/COMMIT in production):
 #   the student's transaction                         SAVEPOINT + RELEASE                      2
 #   is the case read before the loop still the open one (mailings.jobs.attendance_case)        1
+#   none is: lock the student (cases.hold_for_case_opening), look again                       2
 #   case_open: its atomic and create_audited's        2 x (SAVEPOINT + RELEASE)                4
 #     full_clean: student and owner exist             2; the two CheckConstraints, each in a
 #                                                     savepoint (SAVEPOINT, SELECT, RELEASE)   8
@@ -31,10 +32,10 @@ CROSSED = datetime.date(2026, 11, 16)
 #   letter_create: its atomic and create_audited's    2 x (SAVEPOINT + RELEASE)                4
 #     full_clean: case, template, guardian, generated_by, mailing exist                        5
 #     INSERT letter, its ChangeRecord, its timeline entry                                      3
-#                                                                                      total  30
+#                                                                                      total  32
 # A student whose open case is reused: 2 + 1 + 4 + 5 + 3 = 15. No reads of the student, guardians, address,
 # school, template or absences (before letter_batch: 8-10 more a letter, and the engine's fallback).
-NEW_CASE_LETTER = 30
+NEW_CASE_LETTER = 32
 OPEN_CASE_LETTER = 15
 
 
