@@ -20,6 +20,10 @@ every check and every write is a handful of SQL statements over the whole run.
    the new rows are at least half as many as the table holds, the table's secondary indexes are
    dropped first and built again after, inside the run's transaction (see `_without_indexes`).
 
+On PostgreSQL a run of one clean plain CSV file, the first of its school year, skips all three: it goes
+straight into the table by one COPY, checked as it streams (attendance_direct.py), or, at the first row
+that is not plainly good, comes back here untouched.
+
 Rejected rows get the same file, line, element, field, value and reason as before; the reasons are
 written in Python from the error code and the row's values, only for the rejected rows.
 """
@@ -44,6 +48,7 @@ from casework.core.bulk import WithoutIndexes
 from casework.schools.models import School
 from casework.students.models import Enrollment, Student
 
+from .attendance_direct import load_direct
 from .attendance_values import SHAPE_COLUMNS, event_values
 from .csvfile import CsvFile, Refused
 from .parsing import RowError, parse_date
@@ -101,9 +106,12 @@ def _trim(expr: str) -> str:
 
 
 class AttendanceLoad:
-    def __init__(self, *, run_pk: int):
+    def __init__(self, *, run_pk: int, single_file: bool = False):
         self.run_pk = run_pk
         self.pg = connection.vendor == "postgresql"
+        # PostgreSQL, a run of one plain CSV file: try the direct load first (attendance_direct.py).
+        self.try_direct = self.pg and single_file
+        self.direct: Outcome | None = None
         self.stages: list[_Stage] = []
         self.extra = 0  # columns of the staging table for a file's unknown columns
         self.staged = 0
@@ -150,6 +158,13 @@ class AttendanceLoad:
 
     def load_csv(self, f: CsvFile, report: Callable[[int, int], None] | None) -> bool:
         """Stage the whole file by the bulk path; False when it must be staged row by row instead."""
+        if self.try_direct and not self.stages:
+            self.try_direct = False
+            done = load_direct(f, run_pk=self.run_pk, without_indexes=self._without_indexes, report=report)
+            if done is not None:
+                self.direct = Outcome(done[0], 0, 0, done[1], [])
+                self.stages.append(_Stage(f.name, 1, True))
+                return True
         first = self._next_seq()
         columns = self._columns_for(f.columns)
         try:
@@ -519,6 +534,11 @@ class AttendanceLoad:
         """Check every staged row, then write the good ones unless a row was rejected in an
         all-or-nothing run (which writes nothing)."""
         step = (lambda n: progress("checking and writing", n, 6)) if progress else (lambda n: None)
+        if self.direct is not None:  # checked and written while it streamed
+            with connection.cursor() as c:
+                drop_temp_tables(c)
+            step(6)
+            return self.direct
         with connection.cursor() as c, self._large_cache(c):
             c.execute(f"ANALYZE {STAGING}")
             self._shapes(c)

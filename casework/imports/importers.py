@@ -356,7 +356,7 @@ class AttendanceImporter(Importer):
                 "arrival_time", "departure_time")
 
     def prepare(self):
-        self.load = AttendanceLoad(run_pk=self.run.pk)
+        self.load = AttendanceLoad(run_pk=self.run.pk, single_file=len(self.run.source_files) == 1)
         self.rejects = []
         self._rows_stage: str | None = None
 
