@@ -135,6 +135,8 @@ def load_direct(f: CsvFile, *, run_pk: int, without_indexes: Callable[[Any, bool
     try:
         with transaction.atomic(), connection.cursor() as c, without_indexes(c, rebuild):
             written, students, first_day, last_day = _stream(c, f, checks, header, run_pk, size, report)
+            if not stored:  # the table held nothing else
+                return written, students
             c.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE date BETWEEN %s AND %s AND "
                       "import_run_id IS DISTINCT FROM %s)", [first_day, last_day, run_pk])
             if c.fetchone()[0]:
