@@ -59,6 +59,15 @@ def start_in_background(run_pk: int, *, fmt: str, kind: str, partial: bool, acto
                 actor=_actor(actor_pk), max_attempts=1)
 
 
+def import_job_state(run_pk: int) -> str | None:
+    """The state of the job running this import ("queued", "running", "failed", "done"); None when it
+    ran in the request. "failed" on a run still marked running: its worker died mid-run."""
+    from casework.jobs.models import Job
+
+    return (Job.objects.filter(kind=IMPORT_JOB, args__run=run_pk).order_by("-pk")
+            .values_list("status", flat=True).first())
+
+
 def import_stored(run_pk: int, *, fmt: str, kind: str, partial: bool, actor) -> ImportRun:
     """The import itself, wherever it runs; its uploads are deleted when it ends, whatever the outcome."""
     run = ImportRun.objects.get(pk=run_pk)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +78,7 @@ def progress_key(run_pk: int) -> str:
 def _publish(run: ImportRun, name: str, done: int, total: int) -> None:
     """Progress goes through the cache, not the run's row: the row is inside the run's transaction,
     invisible to the import page until the commit."""
-    cache.set(progress_key(run.pk), {"name": name, "done": done, "total": total}, 3600)
+    cache.set(progress_key(run.pk), {"name": name, "done": done, "total": total, "at": time.time()}, 3600)
 
 
 def run_progress(run_pk: int) -> dict | None:

@@ -8,6 +8,7 @@ import datetime
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from .services import run_progress, start_run, template
 log = logging.getLogger(__name__)
 RUNS_PER_PAGE = 25
 REJECTS_PER_PAGE = 50
+STOPPED_AFTER = 300  # seconds without a progress report
 
 
 def _store(run: ImportRun, form: ImportForm) -> list[Path]:
@@ -131,11 +133,17 @@ class RunMixin:
 
 
 def _progress_context(run: ImportRun) -> dict:
-    progress = run_progress(run.pk) if run.status == ImportRun.Status.RUNNING else None
+    running = run.status == ImportRun.Status.RUNNING
+    progress = run_progress(run.pk) if running else None
     percent = None
     if progress and progress.get("total"):
         percent = min(100, 100 * progress["done"] // progress["total"])
-    return {"run": run, "progress": progress, "percent": percent}
+    job = background.import_job_state(run.pk) if running else None
+    # The worker died mid-run: its job was given up (no heartbeat: CASEWORK_JOBS_STALE_MINUTES) and the
+    # import has reported no progress for STOPPED_AFTER. Say so and stop polling, rather than "running".
+    stopped = job == "failed" and (progress is None or time.time() - progress.get("at", 0) > STOPPED_AFTER)
+    return {"run": run, "progress": progress, "percent": percent, "waiting": job == "queued", "stopped": stopped,
+            "polling": running and not stopped}
 
 
 class RunView(RunMixin, PolicyView):

@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,31 @@ def test_outside_the_tests_an_upload_is_a_job_the_worker_runs(world, steward, se
     assert (job.status, job.message) == ("done", f"Import run {run.pk}: Committed")
     assert seen_uploads[run.pk]["students.csv"][0] == STUDENTS.encode()
     assert not (data_dir / "imports" / str(run.pk)).exists()
+
+
+def test_the_run_page_says_when_the_worker_has_not_started_or_died(world, steward, settings):
+    from casework.jobs.services import job_claim_next, job_requeue_stale
+
+    settings.CASEWORK_IMPORTS_INLINE = False
+    settings.CASEWORK_JOBS_INLINE = False
+    url = upload(steward, STUDENTS)["Location"]
+    page = page_text(steward.get(url))
+    assert "Waiting for the worker to start it" in page and "hx-trigger" in page
+
+    job_claim_next("doomed-worker")  # claimed, then the worker is killed mid-run
+    assert job_requeue_stale(older_than=datetime.timedelta(seconds=-1)) == 1  # given up: not retried
+    assert ImportRun.objects.get().status == "running"  # nobody wrote its end
+    page = page_text(steward.get(url))
+    assert "This import stopped without finishing" in page
+    assert "hx-trigger" not in page  # nothing left to poll for
+
+    # An import still reporting progress is not called stopped, even with its job given up (one that
+    # runs longer than CASEWORK_JOBS_STALE_MINUTES: its heartbeat is inside its own transaction).
+    run = ImportRun.objects.get()
+    cache.set(progress_key(run.pk), {"name": "students.csv", "done": 10, "total": 100, "at": time.time()})
+    assert "This import stopped without finishing" not in page_text(steward.get(url))
+    cache.set(progress_key(run.pk), {"name": "students.csv", "done": 10, "total": 100, "at": time.time() - 301})
+    assert "This import stopped without finishing" in page_text(steward.get(url))
 
 
 def test_an_import_job_that_breaks_refuses_its_run_and_is_not_retried(world, steward, settings, data_dir,
