@@ -1,22 +1,11 @@
 """The set-based attendance load reads a file as the row-by-row path and every other kind do (review
 findings: COPY's quoting, Unicode padding of ids), on SQLite and PostgreSQL."""
 
-import pytest
 
 from casework.attendance.models import AttendanceEvent
 from casework.imports.models import ImportRun
 
 from .test_csv_attendance import reasons, run, write
-
-
-@pytest.fixture
-def two_schools(db):
-    from casework.core.testing import factories as f
-
-    a = f.school(code="A100")
-    b = f.school(code="B200")
-    f.student(school=a, district_id="100001")
-    f.student(school=b, district_id="200002")
 
 
 def test_nbsp_padded_ids_match_as_other_kinds(two_schools, tmp_path):

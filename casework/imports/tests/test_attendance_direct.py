@@ -26,16 +26,6 @@ CLEAN = (HEADER
 
 
 @pytest.fixture
-def two_schools(db):
-    from casework.core.testing import factories as f
-
-    a = f.school(code="A100")
-    b = f.school(code="B200")
-    f.student(school=a, district_id="100001")
-    f.student(school=b, district_id="200002")
-
-
-@pytest.fixture
 def outcomes(monkeypatch):
     """What each direct attempt returned: (rows, students) or None."""
     seen = []
