@@ -15,8 +15,9 @@
 3. Casework: the attendance table emptied, then `import_run(kind="attendance")` exactly as
    `casework import csv attendance` runs it (every row validated: student and school known, enrolled on
    the date, category or mapped descriptor, duplicates; one transaction; the change record), without the
-   indicator recompute (bench/recompute_bench.py measures that). The set-based load
-   (casework/imports/attendance_bulk.py) takes its first-load path here: an empty table.
+   indicator recompute (bench/recompute_bench.py measures that). An empty table: on PostgreSQL
+   the direct load (casework/imports/attendance_direct.py: checked rows by one COPY into the table), on
+   SQLite the set-based load's first-load path (casework/imports/attendance_bulk.py).
 4. The same file imported again: every row compared with the stored one, nothing written.
 Prints both times, rows per second and the ratio Casework / baseline (the target is at most 2x), and
 the load average (the machine is shared: compare ratios, not seconds).
