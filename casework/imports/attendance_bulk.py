@@ -49,7 +49,7 @@ from casework.schools.models import School
 from casework.students.models import Enrollment, Student
 
 from .attendance_direct import load_direct
-from .attendance_values import SHAPE_COLUMNS, event_values
+from .attendance_values import INSERT_COLUMNS, SHAPE_COLUMNS, event_values
 from .csvfile import CsvFile, Refused
 from .parsing import RowError, parse_date
 
@@ -62,9 +62,6 @@ TEMP_TABLES = (STAGING, SHAPES, DAYS, ROWS, MATCH, "att_spans", "att_dupkeys")
 REBUILD_SHARE = 0.5
 REBUILD_MIN_ROWS = 50_000
 _CHUNK = 1 << 20
-_INSERT_COLUMNS = ("student_id", "school_id", "date", "category", "reason_code", "reason_text", "minutes_present",
-                   "minutes_scheduled", "event_duration", "arrival_time", "departure_time", "descriptor",
-                   "import_run_id", "created_at", "updated_at", "version")
 # The stored fields a row may or may not carry (an absent column leaves the stored value alone).
 _PRESENT = ("reason_code", "descriptor", "reason_text", "minutes_present", "minutes_scheduled", "event_duration",
             "arrival_time", "departure_time")
@@ -415,7 +412,7 @@ class AttendanceLoad:
         return Outcome(written, 0, 0, {s for (s,) in c.fetchall()}, [])
 
     def _insert_select(self, c, table: str, select: str) -> int:
-        c.execute(f"INSERT INTO {table} ({', '.join(_INSERT_COLUMNS)}) {select}")
+        c.execute(f"INSERT INTO {table} ({', '.join(INSERT_COLUMNS)}) {select}")
         return c.rowcount
 
     def _classify(self, c) -> None:
@@ -628,7 +625,7 @@ class AttendanceLoad:
         return matched, changed
 
     def _insert(self, c, table: str, now, stored: bool) -> int:
-        columns = _INSERT_COLUMNS
+        columns = INSERT_COLUMNS
         unmatched = f" AND NOT EXISTS (SELECT 1 FROM {MATCH} m WHERE m.seq = r.seq)" if stored else ""
         order = "" if self.pg else " ORDER BY r.student_pk, r.school_pk, r.day, r.category"  # as in _fast
         c.execute(f"""INSERT INTO {table} ({', '.join(columns)})

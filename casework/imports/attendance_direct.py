@@ -31,13 +31,10 @@ from casework.indicators.inputs import school_year_bounds
 from casework.schools.models import School
 from casework.students.models import Enrollment, Student
 
-from .attendance_values import SHAPE_COLUMNS, event_values
+from .attendance_values import INSERT_COLUMNS, SHAPE_COLUMNS, event_values
 from .csvfile import CsvFile
 from .parsing import RowError, parse_date
 
-COLUMNS = ("student_id", "school_id", "date", "category", "reason_code", "reason_text", "minutes_present",
-           "minutes_scheduled", "event_duration", "arrival_time", "departure_time", "descriptor", "import_run_id",
-           "created_at", "updated_at", "version")
 _BATCH = 20_000
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -158,7 +155,7 @@ def _stream(c, f: CsvFile, checks: _Checks, header: list[str], run_pk: int, size
     seen: set[int] = set()
     written = 0
     with open(f.path, "rb") as raw, c.cursor.copy(f"COPY {connection.ops.quote_name(AttendanceEvent._meta.db_table)} "
-                                                  f"({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                                                  f"({', '.join(INSERT_COLUMNS)}) FROM STDIN") as copy:
         raw.readline()
         while batch := list(itertools.islice(raw, _BATCH)):
             out = []

@@ -17,6 +17,11 @@ REASON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 _REASON_LABELS = {label.casefold(): code for code, label in LawfulReason.choices}
 _CODE_FIRST = re.compile(r"^([A-Z]|PP-[A-Z]+)[.:)]\s")
 
+# The attendance table's columns an import writes a new event with (both bulk paths), in this order.
+INSERT_COLUMNS = ("student_id", "school_id", "date", "category", "reason_code", "reason_text", "minutes_present",
+                  "minutes_scheduled", "event_duration", "arrival_time", "departure_time", "descriptor",
+                  "import_run_id", "created_at", "updated_at", "version")
+
 # The columns these checks read, in the order the checks read them.
 SHAPE_COLUMNS = ("category", "descriptor", "reason_code", "reason_text", "minutes_present", "minutes_scheduled",
                  "event_duration", "arrival_time", "departure_time")
