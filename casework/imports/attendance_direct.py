@@ -62,7 +62,7 @@ class _Checks:
                                               .values_list("student_id", "school_id", "entry_date", "exit_date")):
             self.spans.setdefault((student, school), []).append((entry, exit_))
         self.days: dict[bytes, tuple] = {}
-        self.shapes: dict[tuple, tuple[str, bytes]] = {}
+        self.shapes: dict[tuple, bytes] = {}
         self.resolve = descriptor_resolver()
 
     @staticmethod
@@ -85,8 +85,8 @@ class _Checks:
             found = self.days[raw] = (day, day.isoformat().encode())
         return found
 
-    def shape(self, key: tuple, present: tuple[str, ...]) -> tuple[str, bytes]:
-        """(category, the row's value columns in COPY text from category to descriptor)."""
+    def shape(self, key: tuple, present: tuple[str, ...]) -> bytes:
+        """The row's value columns in COPY text, category to descriptor."""
         found = self.shapes.get(key)
         if found is None:
             try:
@@ -97,7 +97,7 @@ class _Checks:
             fields = (category, values.get("reason_code"), values.get("reason_text", ""), values.get("minutes_present"),
                       values.get("minutes_scheduled"), values.get("event_duration"), values.get("arrival_time"),
                       values.get("departure_time"), values.get("descriptor", ""))
-            found = self.shapes[key] = (category, "\t".join(map(_text, fields)).encode())
+            found = self.shapes[key] = "\t".join(map(_text, fields)).encode()
         return found
 
 
@@ -174,7 +174,7 @@ def _stream(c, f: CsvFile, checks: _Checks, header: list[str], run_pk: int, size
                 if not any(entry <= day and (exit_ is None or day <= exit_)
                            for entry, exit_ in spans.get((student, school), ())):
                     raise _NotClean
-                _, values = checks.shape(shape_of(parts), present)
+                values = checks.shape(shape_of(parts), present)
                 out.append(b"%d\t%d\t%s\t%s%s" % (student, school, iso, values, tail))
                 seen.add(student)
             copy.write(b"".join(out))
