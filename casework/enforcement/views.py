@@ -74,8 +74,7 @@ class CaseLadderView(PolicyView):
             except ConflictError:
                 form.add_error(None, CONFLICT)
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 return redirect(_tab_url(case.pk))
         else:
@@ -159,8 +158,7 @@ class OverrideView(PolicyView):
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, "Override recorded: the review board referral and petition may proceed.")
                 return redirect(_tab_url(case.pk))
@@ -194,8 +192,7 @@ class SettingsView(PolicyView):
             try:
                 ladder = services.ladder_copy(actor=request.user, source=source, **form.cleaned_data)
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, f"New version created: {ladder}. Edit its steps below.")
                 return redirect("enforcement:settings")
@@ -249,8 +246,7 @@ class StepEditView(PolicyView):
                 form.data = data
                 status = 409
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, f"Saved: {changes['name']}.")
                 return redirect("enforcement:settings")
@@ -282,8 +278,7 @@ class StepAddView(PolicyView):
                 step = services.ladder_step_add(actor=request.user, ladder=ladder, after=after, key=data["key"],
                                                 **{f: data[f] for f in services.EDITABLE})
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, f"Added: {step}.")
                 return redirect("enforcement:settings")

@@ -51,8 +51,7 @@ class CaseLettersView(PolicyView):
                                                 language=form.cleaned_data["language"] or None,
                                                 hearing=form.cleaned_data.get("hearing"))
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, f"Generated: {letter.title} ({letter.language_label}). "
                                           "Download it below, and record the date once it is mailed.")
@@ -166,8 +165,7 @@ class TemplateListView(PolicyView):
                 template = services.letter_template_add_language(actor=request.user, key=form.cleaned_data["key"],
                                                                  language=form.cleaned_data["language"])
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, f"Added {template.language_label}: the English wording was copied. "
                                           "Translate it now and save.")

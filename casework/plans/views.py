@@ -100,8 +100,7 @@ class PlanCreateView(PolicyView):
                 actor=request.user, case=case, goals=[g.spec() for g in kept_forms(goals)],
                 interventions=[i.spec(fields["start_on"]) for i in kept_forms(interventions)], **fields)
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form.add_error(None, exc.messages)
             return self.show(request, ctx, form, goals, interventions, status=400)
         messages.success(request, f"Plan saved. A “Plan review due” task is set for {plan.review_on:%m/%d/%Y}.")
         return redirect("plans:detail", pk=plan.pk)
@@ -150,8 +149,7 @@ class PlanEditView(PolicyView):
             form.add_error(None, CONFLICT)
             return self.show(request, ctx, plan, form, goals, interventions, status=409)
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form.add_error(None, exc.messages)
             return self.show(request, ctx, plan, form, goals, interventions, status=400)
         messages.success(request, f"Plan revised: now revision {plan.revision}.")
         return redirect("plans:detail", pk=plan.pk)
@@ -216,8 +214,7 @@ class ProgressRecordView(PolicyView):
                                      "was saved. Check it below and save again to replace it.")
                 form.data = _replacing(request.POST, "")
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, "Progress saved.")
                 return redirect("plans:detail", pk=plan.pk)
@@ -256,8 +253,7 @@ class FamilyResponseView(PolicyView):
                                      "to replace it with yours.")
                 status = 409
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 # No service name or reason in the flash message: the page below shows them.
                 messages.success(request, "Family's answer saved." if item.family_response
@@ -313,8 +309,7 @@ class InterventionListView(PolicyView):
                 try:
                     i = services.intervention_create(actor=request.user, **d)
                 except ValidationError as exc:
-                    for message in exc.messages:
-                        form.add_error(None, message)
+                    form.add_error(None, exc.messages)
                 else:
                     messages.success(request, f"“{i.name}” added to the library.")
                     return redirect("plans:interventions")
@@ -362,8 +357,7 @@ class InterventionEditView(PolicyView):
                                          "Your changes are below, not saved; check it, then save again.")
                     status = 409
                 except ValidationError as exc:
-                    for message in exc.messages:
-                        form.add_error(None, message)
+                    form.add_error(None, exc.messages)
                 else:
                     messages.success(request, f"“{item.name}” saved.")
                     return redirect("plans:interventions")

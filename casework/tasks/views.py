@@ -60,8 +60,7 @@ class CaseTasksView(PolicyView):
                 task = services.task_create(actor=request.user, case=case, kind=form.cleaned_data["kind"],
                                             **form.service_fields())
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, f"{task.get_kind_display()} added: {task.title}, due "
                                           f"{task.due_on:%m/%d/%Y}.")
@@ -114,8 +113,7 @@ class TaskEditView(PolicyView):
                 data["version"] = current.version
                 form.data = data
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, f"Saved: {form.cleaned_data['title']}.")
                 return redirect(_tab_url(case.pk))
@@ -203,8 +201,7 @@ class TaskCancelView(PolicyView):
                 form.data = data
                 task = _task(request.user, case.pk, pk)
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, f"Cancelled: {task.title}.")
                 return redirect(_tab_url(case.pk))

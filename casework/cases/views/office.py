@@ -46,8 +46,7 @@ class CaseAssignView(PolicyView):
                 form.add_error(None, CONFLICT)
                 return self.show(request, case, ctx | {"case": case}, form, 409)
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, f"Case {case.number} now belongs to {form.cleaned_data['to_user']}.")
                 return redirect("cases:detail", case_pk=case.pk)
@@ -94,8 +93,7 @@ class BulkReassignView(PolicyView):
         try:
             moved = case_assign_bulk(actor=request.user, cases=cases, to_user=data["to_user"], reason=data["reason"])
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+            form.add_error(None, exc.messages)
             return render(request, "cases/reassign.html", ctx, status=400)
         messages.success(request, f"{len(moved)} case{'s' if len(moved) != 1 else ''} moved from "
                                   f"{data['from_user']} to {data['to_user']}. The history is kept on each case.")
