@@ -34,8 +34,9 @@ class AttendanceEvent(AuditedModel):
     # and school, enrolled there on the date), and a district's year is millions of rows, whose row-by-row
     # key checks took a load from 25 s to 58 s and lock every student row they touch (FOR KEY SHARE).
     # Dropping and re-adding the keys for a load would lock the students table instead. No index of their
-    # own either: the unique key and the (student, date) index lead with the student, (school, date) with
-    # the school, and each extra index cost a district load about a second to build.
+    # own either: the unique key leads with the student (a student's events: a few hundred entries a
+    # year, read through it), (school, date) with the school, and each extra index cost a district load
+    # about a second to build.
     student = models.ForeignKey("students.Student", on_delete=models.CASCADE, related_name="attendance_events",
                                 db_constraint=False, db_index=False)
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="attendance_events",
@@ -68,7 +69,6 @@ class AttendanceEvent(AuditedModel):
         ordering = ["date", "id"]
         indexes = [
             models.Index(fields=["school", "date"], name="attendance_school_date_idx"),
-            models.Index(fields=["student", "date"], name="attendance_student_date_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["student", "school", "date", "category"], name="attendance_event_unique",

@@ -106,8 +106,8 @@ class AttendanceLoad:
     def __init__(self, *, run_pk: int, single_file: bool = False):
         self.run_pk = run_pk
         self.pg = connection.vendor == "postgresql"
-        # PostgreSQL, a run of one plain CSV file: try the direct load first (attendance_direct.py).
-        self.try_direct = self.pg and single_file
+        # A run of one plain CSV file: try the direct load first (attendance_direct.py).
+        self.try_direct = single_file
         self.direct: Outcome | None = None
         self.stages: list[_Stage] = []
         self.extra = 0  # columns of the staging table for a file's unknown columns
@@ -157,7 +157,8 @@ class AttendanceLoad:
         """Stage the whole file by the bulk path; False when it must be staged row by row instead."""
         if self.try_direct and not self.stages:
             self.try_direct = False
-            done = load_direct(f, run_pk=self.run_pk, without_indexes=self._without_indexes, report=report)
+            done = load_direct(f, run_pk=self.run_pk, without_indexes=self._without_indexes,
+                               large_cache=self._large_cache, report=report)
             if done is not None:
                 self.direct = Outcome(done[0], 0, 0, done[1], [])
                 self.stages.append(_Stage(f.name, 1, True))

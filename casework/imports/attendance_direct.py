@@ -1,10 +1,12 @@
 # ruff: noqa: S608 - statements are built from the model's own table and column names; values from files
-# go through COPY.
-"""PostgreSQL, first load of a school year from one plain CSV file: the rows go straight into the
-attendance table by one `COPY`, each checked in Python as it streams (student and school known, the
-date a date, enrolled there on it, category or mapped descriptor and values valid: `event_values` once
-per distinct combination), instead of a staging table and a checking `INSERT ... SELECT` (which writes
-row by row, where `COPY` writes in batches). A district's year goes in in about half the time.
+# go through COPY or bound parameters.
+"""First load of a school year from one plain CSV file: the rows go straight into the attendance
+table, each checked in Python as it streams (student and school known, the date a date, enrolled there
+on it, category or mapped descriptor and values valid: `event_values` once per distinct combination),
+instead of a staging table and a checking `INSERT ... SELECT`. PostgreSQL takes them by one `COPY`
+(the checking insert writes row by row, `COPY` in batches), SQLite by `executemany` in batches (the
+staging pass and the checking insert were two passes over the file's rows). A district's year goes
+in in about half the time.
 
 It only ever takes the clean case and says nothing about a row: the first row that is not plainly good
 (a failed check, padding around an id, a quote, a blank line, a row of another length), a duplicate key
@@ -15,13 +17,13 @@ table that already holds events of the file's school year (the nightly re-import
 
 from __future__ import annotations
 
-import itertools
 import operator
 import os
+import sqlite3
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -35,7 +37,8 @@ from .attendance_values import INSERT_COLUMNS, SHAPE_COLUMNS, event_values
 from .csvfile import CsvFile
 from .parsing import RowError, parse_date
 
-_BATCH = 20_000
+_CHUNK = 1 << 20
+_ROWS, _SHAPES = "att_direct_rows", "att_direct_shapes"  # SQLite's temporary tables
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -48,29 +51,47 @@ def _text(value) -> str:
     return "\\N" if value is None else str(value).translate(_ESCAPES)
 
 
+def _database_errors() -> tuple[type[Exception], ...]:
+    """What the driver raises for a duplicate key or a value the column refuses (the COPY and the
+    executemany run on the driver's cursor, outside Django's error wrapping)."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        return (psycopg.IntegrityError, psycopg.DataError)
+    return (sqlite3.IntegrityError,)
+
+
 class _Checks:
-    """What a row is checked against, read once: ids as the file's bytes, enrolments per pair."""
+    """What a row is checked against, read once: each (student, school) pair enrolled this year, keyed
+    by the file's bytes, with its ids and enrolment spans. A date and a combination of values are
+    turned once into what the database takes: COPY text on PostgreSQL; on SQLite the date as text and
+    the combination as a number (its row in the shapes table)."""
 
     def __init__(self, f: CsvFile, year: tuple):
         codec = "utf-8" if f.encoding.startswith("utf-8") else f.encoding
         self.codec = codec
-        self.students = self._by_bytes(Student.objects.values_list("district_id", "pk"), codec)
-        self.schools = self._by_bytes(School.objects.values_list("code", "pk"), codec)
-        self.spans: dict[tuple[int, int], list] = {}
+        self.pg = connection.vendor == "postgresql"
+        students = self._spelled(Student.objects.values_list("pk", "district_id"), codec)
+        schools = self._spelled(School.objects.values_list("pk", "code"), codec)
+        spans: dict[tuple[int, int], list] = {}
         for student, school, entry, exit_ in (Enrollment.objects.filter(entry_date__lte=year[1])
                                               .exclude(exit_date__lt=year[0])
                                               .values_list("student_id", "school_id", "entry_date", "exit_date")):
-            self.spans.setdefault((student, school), []).append((entry, exit_))
+            spans.setdefault((student, school), []).append((entry, exit_ or date.max))
+        self.pairs: dict[tuple[bytes, bytes], tuple[int, int, tuple]] = {
+            (students[student], schools[school]): (student, school, tuple(found))
+            for (student, school), found in spans.items() if student in students and school in schools}
         self.days: dict[bytes, tuple] = {}
-        self.shapes: dict[tuple, bytes] = {}
+        self.shapes: dict[tuple, Any] = {}
+        self.shape_rows: list[tuple] = []  # SQLite: the shapes table's rows, numbered from 1
         self.resolve = descriptor_resolver()
 
     @staticmethod
-    def _by_bytes(pairs, codec: str) -> dict[bytes, int]:
+    def _spelled(pairs, codec: str) -> dict[int, bytes]:
         out = {}
-        for key, pk in pairs:
+        for pk, key in pairs:
             try:
-                out[key.encode(codec)] = pk
+                out[pk] = key.encode(codec)
             except UnicodeEncodeError:  # an id the file's encoding cannot spell cannot be in the file
                 continue
         return out
@@ -82,27 +103,36 @@ class _Checks:
                 day = parse_date({"date": raw.decode(self.codec).strip()}, "date")
             except (RowError, UnicodeDecodeError):
                 raise _NotClean from None
-            found = self.days[raw] = (day, day.isoformat().encode())
+            found = self.days[raw] = (day, day.isoformat().encode() if self.pg else day.isoformat())
         return found
 
-    def shape(self, key: tuple, present: tuple[str, ...]) -> bytes:
-        """The row's value columns in COPY text, category to descriptor."""
+    def shape(self, key: tuple | bytes, present: tuple[str, ...]):
+        """The row's value columns, category to descriptor: COPY text, or a shape number. The key is
+        the row's value columns, or (when they are all the line holds after the ids) that rest of the line."""
         found = self.shapes.get(key)
         if found is None:
             try:
-                row = {col: raw.decode(self.codec).strip() for col, raw in zip(present, key, strict=True)}
+                raws = key.split(b",") if isinstance(key, bytes) else key
+                row = {col: raw.decode(self.codec).strip() for col, raw in zip(present, raws, strict=True)}
                 category, values = event_values(row, self.resolve)
             except (RowError, UnicodeDecodeError):
                 raise _NotClean from None
             fields = (category, values.get("reason_code"), values.get("reason_text", ""), values.get("minutes_present"),
                       values.get("minutes_scheduled"), values.get("event_duration"), values.get("arrival_time"),
                       values.get("departure_time"), values.get("descriptor", ""))
-            found = self.shapes[key] = "\t".join(map(_text, fields)).encode()
+            if self.pg:
+                found = "\t".join(map(_text, fields)).encode()
+            else:  # as the staging path stores them: the duration and times as text
+                self.shape_rows.append((len(self.shape_rows) + 1, *(
+                    v if v is None or isinstance(v, str | int) else
+                    (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in fields)))
+                found = len(self.shape_rows)
+            self.shapes[key] = found
         return found
 
 
 def load_direct(f: CsvFile, *, run_pk: int, without_indexes: Callable[[Any, bool], object],
-                report: Callable[[int, int], None] | None):
+                large_cache: Callable[[Any], object], report: Callable[[int, int], None] | None):
     """(rows written, their students) when the whole file went in clean; None (nothing written) when
     the staging path must take it."""
     header = f.columns
@@ -130,7 +160,7 @@ def load_direct(f: CsvFile, *, run_pk: int, without_indexes: Callable[[Any, bool
     size = os.path.getsize(f.path)
     rebuild = stored == 0 or size / max(len(first), 1) >= stored / 2
     try:
-        with transaction.atomic(), connection.cursor() as c, without_indexes(c, rebuild):
+        with transaction.atomic(), connection.cursor() as c, large_cache(c), without_indexes(c, rebuild):
             written, students, first_day, last_day = _stream(c, f, checks, header, run_pk, size, report)
             if not stored:  # the table held nothing else
                 return written, students
@@ -138,50 +168,176 @@ def load_direct(f: CsvFile, *, run_pk: int, without_indexes: Callable[[Any, bool
                       "import_run_id IS DISTINCT FROM %s)", [first_day, last_day, run_pk])
             if c.fetchone()[0]:
                 raise _NotClean  # another year's stored events fall in the file's dates
-    except (_NotClean, IntegrityError, psycopg.IntegrityError, psycopg.DataError):
+    except (_NotClean, IntegrityError, *_database_errors()):
         return None
     return written, students
+
+
+class _SqliteWriter:
+    """SQLite. Executing a one-row INSERT into the attendance table opens the table, its unique key and
+    the id sequence again at every row: the inserts alone took twice the bare load's time. So rows go
+    in by statements of 250 rows, each (student, school, date, shape number) joined to a temporary
+    table of the file's combinations of values, each written once.
+
+    While the file comes in student order they go straight into the table, and the unique key (led by
+    the student) grows at its end. From the first row out of that order (a file sorted by date), the
+    rest go into a narrow temporary table and in at the end sorted, one statement: inserted as they
+    came, each would land at a random place in the unique key (four times slower)."""
+
+    ROWS = 250
+
+    def __init__(self, c, table: str, checks: _Checks, tail: tuple):
+        self.c, self.table, self.checks, self.tail = c, table, checks, tail
+        self.db = connection.connection
+        self.pending: list = []
+        self.spilled = False
+        self.shapes_written = 0
+        self.columns = ", ".join(INSERT_COLUMNS)
+        self.values = ", ".join(f"h.{col}" for col in INSERT_COLUMNS[3:])
+
+    def __enter__(self):
+        for name, columns in ((_ROWS, "student_id integer, school_id integer, date text, shape integer"),
+                              (_SHAPES, f"id integer PRIMARY KEY, {', '.join(INSERT_COLUMNS[3:])}")):
+            self.c.execute(f"DROP TABLE IF EXISTS {name}")
+            self.c.execute(f"CREATE TEMP TABLE {name} ({columns})")
+        return self
+
+    def _statement(self, rows: int, into_table: bool) -> str:
+        values = ", ".join(["(?, ?, ?, ?)"] * rows)
+        if not into_table:
+            return f"INSERT INTO {_ROWS} VALUES {values}"
+        return (f"INSERT INTO {self.table} ({self.columns}) SELECT r.column1, r.column2, r.column3, {self.values} "
+                f"FROM (VALUES {values}) r CROSS JOIN {_SHAPES} h WHERE h.id = r.column4")
+
+    def write(self, params: list, in_order: bool) -> None:
+        """params: four a row, flat."""
+        shapes = self.checks.shape_rows
+        if len(shapes) > self.shapes_written:
+            self.db.executemany(f"INSERT INTO {_SHAPES} VALUES ({', '.join('?' * 14)})",
+                                [(*shape, *self.tail) for shape in shapes[self.shapes_written:]])
+            self.shapes_written = len(shapes)
+        if not in_order and not self.spilled:
+            self._flush(everything=True)
+            self.spilled = True
+        self.pending += params
+        self._flush(everything=False)
+
+    def _flush(self, *, everything: bool) -> None:
+        step = 4 * self.ROWS
+        full = self._statement(self.ROWS, not self.spilled)
+        pending, done = self.pending, 0
+        while len(pending) - done >= step:
+            self.db.execute(full, pending[done:done + step])
+            done += step
+        if everything and done < len(pending):
+            self.db.execute(self._statement((len(pending) - done) // 4, not self.spilled), pending[done:])
+            done = len(pending)
+        self.pending = pending[done:]
+
+    def __exit__(self, exc_type, *exc):
+        try:
+            if exc_type is None:
+                self._flush(everything=True)
+                if self.spilled:
+                    self.c.execute(f"INSERT INTO {self.table} ({self.columns}) "
+                                   f"SELECT r.student_id, r.school_id, r.date, {self.values} FROM {_ROWS} r "
+                                   f"CROSS JOIN {_SHAPES} h WHERE h.id = r.shape "
+                                   "ORDER BY r.student_id, r.school_id, r.date, h.category")
+        finally:
+            self.c.execute(f"DROP TABLE IF EXISTS {_ROWS}")
+            self.c.execute(f"DROP TABLE IF EXISTS {_SHAPES}")
+        return False
+
+
+def _lines(raw, size: int, report):
+    """The file's lines (without their line ends) a chunk at a time. Refuses (for the staging path) a
+    quote anywhere (Python's csv reads one differently from a split) and a carriage return that does
+    not end a line (the csv module reads it as a line break)."""
+    rest = b""
+    while True:
+        chunk = raw.read(_CHUNK)
+        data = rest + chunk
+        if chunk:
+            cut = data.rfind(b"\n") + 1
+            data, rest = data[:cut], data[cut:]
+        elif not data:
+            return
+        else:
+            data += b"\n"  # the last line, without a line end
+        if b'"' in data:
+            raise _NotClean
+        if b"\r" in data:
+            if data.count(b"\r") != data.count(b"\r\n"):
+                raise _NotClean
+            data = data.replace(b"\r\n", b"\n")
+        lines = data.split(b"\n")
+        lines.pop()
+        yield lines
+        if report:
+            report(raw.tell(), size)
+        if not chunk:
+            return
 
 
 def _stream(c, f: CsvFile, checks: _Checks, header: list[str], run_pk: int, size: int, report):
     student_at, school_at, date_at = (header.index(k) for k in ("student_id", "school_id", "date"))
     present = tuple(col for col in header if col in SHAPE_COLUMNS)
-    picks = [header.index(col) for col in present]
-    shape_of = operator.itemgetter(*picks) if len(picks) > 1 else (lambda p: (p[picks[0]],))
-    width = len(header)
-    now = timezone.now().isoformat()
-    tail = f"\t{run_pk}\t{now}\t{now}\t1\n".encode()
-    students, schools, spans = checks.students, checks.schools, checks.spans
+    if {student_at, school_at, date_at} == {0, 1, 2}:
+        # The usual layout, ids first: the rest of the line is the value columns' key, one bytes object.
+        splits, shape_of = 3, operator.itemgetter(3)
+    else:
+        picks = [header.index(col) for col in present]
+        splits = -1
+        shape_of = operator.itemgetter(*picks) if len(picks) > 1 else (lambda p: (p[picks[0]],))
+    commas = len(header) - 1
+    pg = checks.pg
+    now = timezone.now()
+    table = connection.ops.quote_name(AttendanceEvent._meta.db_table)
+    if pg:
+        tail = f"\t{run_pk}\t{now.isoformat()}\t{now.isoformat()}\t1\n".encode()
+        writer = c.cursor.copy(f"COPY {table} ({', '.join(INSERT_COLUMNS)}) FROM STDIN")
+    else:
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        writer = _SqliteWriter(c, table, checks, (run_pk, stamp, stamp, 1))
+    pairs, days, shapes = checks.pairs, checks.days, checks.shapes
     seen: set[int] = set()
-    written = 0
-    with open(f.path, "rb") as raw, c.cursor.copy(f"COPY {connection.ops.quote_name(AttendanceEvent._meta.db_table)} "
-                                                  f"({', '.join(INSERT_COLUMNS)}) FROM STDIN") as copy:
+    written = last = 0
+    in_order = True
+    with open(f.path, "rb") as raw, writer as out_to:
         raw.readline()
-        while batch := list(itertools.islice(raw, _BATCH)):
+        for lines in _lines(raw, size, report):
             out = []
-            for line in batch:
-                line = line[:-2] if line.endswith(b"\r\n") else line.rstrip(b"\n")
-                if b'"' in line or b"\r" in line:  # quoting, or a bare CR (a line break to the csv module)
+            for line in lines:
+                if line.count(b",") != commas:  # a row of another length, a blank line
                     raise _NotClean
-                parts = line.split(b",")
-                if len(parts) != width:
+                parts = line.split(b",", splits)
+                pair = pairs.get((parts[student_at], parts[school_at]))
+                if pair is None:  # unknown student or school, or not enrolled there this year
                     raise _NotClean
-                student = students.get(parts[student_at])
-                school = schools.get(parts[school_at])
-                if student is None or school is None:
+                student, school, spans = pair
+                day, iso = days.get(parts[date_at]) or checks.day(parts[date_at])
+                for entry, exit_ in spans:
+                    if entry <= day <= exit_:
+                        break
+                else:
                     raise _NotClean
-                day, iso = checks.day(parts[date_at])
-                if not any(entry <= day and (exit_ is None or day <= exit_)
-                           for entry, exit_ in spans.get((student, school), ())):
-                    raise _NotClean
-                values = checks.shape(shape_of(parts), present)
-                out.append(b"%d\t%d\t%s\t%s%s" % (student, school, iso, values, tail))
+                key = shape_of(parts)
+                values = shapes.get(key) or checks.shape(key, present)
+                if pg:
+                    out.append(b"%d\t%d\t%s\t%s%s" % (student, school, iso, values, tail))
+                else:
+                    out += (student, school, iso, values)
+                    if student < last:
+                        in_order = False
+                    last = student
                 seen.add(student)
-            copy.write(b"".join(out))
-            written += len(out)
-            if report:
-                report(raw.tell(), size)
-    if not written:
-        raise _NotClean  # no rows: nothing to take
-    days = [day for day, _ in checks.days.values()]
-    return written, seen, min(days), max(days)
+            if pg:
+                out_to.write(b"".join(out))
+                written += len(out)
+            else:
+                out_to.write(out, in_order)
+                written += len(out) // 4
+        if not written:
+            raise _NotClean  # no rows: nothing to take
+    days_seen = [day for day, _ in checks.days.values()]
+    return written, seen, min(days_seen), max(days_seen)

@@ -1,6 +1,7 @@
-"""PostgreSQL's direct load of a clean first file of the year (attendance_direct.py): the rows it writes
-are the staging path's, value for value, and anything short of plainly good goes to the staging path,
-which names the rejected rows. Other tests of the attendance import run through it too."""
+"""The direct load of a clean first file of the year (attendance_direct.py), on both databases: the
+rows it writes are the staging path's, value for value and as stored, and anything short of plainly
+good goes to the staging path, which names the rejected rows. Other tests of the attendance import run
+through it too."""
 
 import pytest
 from django.db import connection
@@ -10,8 +11,6 @@ from casework.imports import attendance_bulk, attendance_direct
 from casework.imports.models import ImportRun
 
 from .test_csv_attendance import reasons, run, write
-
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the direct load is PostgreSQL's")
 
 FIELDS = ("student__district_id", "school__code", "date", "category", "reason_code", "reason_text",
           "minutes_present", "minutes_scheduled", "event_duration", "arrival_time", "departure_time", "descriptor")
@@ -43,12 +42,22 @@ def stored():
     return sorted(AttendanceEvent.objects.values_list(*FIELDS), key=lambda r: (r[0], r[2], r[3]))
 
 
+def raw_rows():
+    """The rows as the database holds them (SQLite keeps what it was given: text, a number, NULL)."""
+    columns = ("student_id", "school_id", "date", "category", "reason_code", "reason_text", "minutes_present",
+               "minutes_scheduled", "event_duration", "arrival_time", "departure_time", "descriptor", "version")
+    with connection.cursor() as c:
+        c.execute(f"SELECT {', '.join(columns)}{', typeof(event_duration), typeof(date)' if connection.vendor == 'sqlite' else ''} "  # noqa: S608, E501
+                  f"FROM {AttendanceEvent._meta.db_table} ORDER BY student_id, date, category")
+        return c.fetchall()
+
+
 def test_a_clean_file_goes_in_directly_with_the_staging_paths_values(two_schools, tmp_path, outcomes, monkeypatch):
     path = write(tmp_path, CLEAN)
     direct = run(path)
     assert (direct.status, direct.created, reasons(direct)) == (ImportRun.Status.COMMITTED, 5, [])
     assert outcomes[0] is not None and outcomes[0][0] == 5 and len(outcomes[0][1]) == 2
-    by_direct = stored()
+    by_direct, raw_direct = stored(), raw_rows()
     assert [r[5] for r in by_direct if r[2].day == 3] == ["Dentist\\ visit\tnote", "Illness (B)"]
 
     AttendanceEvent.objects.all().delete()
@@ -56,6 +65,7 @@ def test_a_clean_file_goes_in_directly_with_the_staging_paths_values(two_schools
     staged = run(path)
     assert (staged.status, staged.created) == (ImportRun.Status.COMMITTED, 5)
     assert stored() == by_direct
+    assert raw_rows() == raw_direct
 
     # The same file again: the year's events are stored, so the staging path compares them.
     outcomes.clear()
@@ -83,3 +93,37 @@ def test_a_bad_last_row_undoes_the_direct_load_and_is_named(two_schools, tmp_pat
 
     partial = run(write(tmp_path, CLEAN + last_line, name="again.csv"), partial=True)
     assert (partial.status, partial.created, reasons(partial)) == (ImportRun.Status.PARTIAL, 5, expected)
+
+
+def many_rows(order: str) -> str:
+    """Three students, two events a school day from September to December 2025 (more than one of the
+    SQLite writer's 250-row statements): by student, as SIS exports often are, or by date."""
+    import datetime
+
+    days = [datetime.date(2025, 9, 1) + datetime.timedelta(days=i) for i in range(110)]
+    days = [d for d in days if d.weekday() < 5]
+    rows = [(student, school, day, category, minutes)
+            for student, school in (("100001", "A100"), ("200002", "B200"), ("300003", "A100"))
+            for day in days for category, minutes in (("tardy", "300"), ("excused", ""))]
+    if order == "date":
+        rows.sort(key=lambda r: (r[2], r[1], r[0]))
+    return HEADER + "".join(f"{s},{sc},{d.isoformat()},{c},,,{m},,,,\n" for s, sc, d, c, m in rows)
+
+
+@pytest.mark.parametrize("order", ["student", "date"])
+def test_a_large_file_in_any_order_goes_in_directly_as_the_staging_path_writes_it(two_schools, tmp_path, outcomes,
+                                                                                  monkeypatch, order):
+    from casework.core.testing import factories as f
+    from casework.schools.models import School
+
+    f.student(school=School.objects.get(code="A100"), district_id="300003")
+    path = write(tmp_path, many_rows(order))
+    direct = run(path)
+    assert (direct.status, direct.created) == (ImportRun.Status.COMMITTED, 480)
+    assert outcomes[0] is not None and outcomes[0][0] == 480
+    by_direct = raw_rows()
+
+    AttendanceEvent.objects.all().delete()
+    monkeypatch.setattr(attendance_bulk, "load_direct", lambda *a, **k: None)
+    assert run(path).created == 480
+    assert raw_rows() == by_direct
