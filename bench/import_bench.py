@@ -15,9 +15,10 @@
 3. Casework: the attendance table emptied, then `import_run(kind="attendance")` exactly as
    `casework import csv attendance` runs it (every row validated: student and school known, enrolled on
    the date, category or mapped descriptor, duplicates; one transaction; the change record), without the
-   indicator recompute (bench/recompute_bench.py measures that). An empty table: on PostgreSQL
-   the direct load (casework/imports/attendance_direct.py: checked rows by one COPY into the table), on
-   SQLite the set-based load's first-load path (casework/imports/attendance_bulk.py).
+   indicator recompute (bench/recompute_bench.py measures that). An empty table: the direct load
+   (casework/imports/attendance_direct.py: rows checked in Python, then one COPY into the table on
+   PostgreSQL, 250-row INSERT ... SELECT statements on SQLite). `--csv` takes another file, e.g. the
+   same rows sorted by date, which SQLite's direct load sorts back into the unique key's order.
 4. The same file imported again: every row compared with the stored one, nothing written.
 Prints both times, rows per second and the ratio Casework / baseline (the target is at most 2x), and
 the load average (the machine is shared: compare ratios, not seconds).

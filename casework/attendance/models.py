@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 
 from casework.core.models import AuditedModel
 from casework.core.querysets import ScopedQuerySet
@@ -28,6 +29,11 @@ class AttendanceEventQuerySet(ScopedQuerySet):
 class AttendanceEvent(AuditedModel):
     """One thing the school recorded about one student on one day. SIS exports are by exception: a day
     with no event is a day present."""
+
+    # The database fills in the times of rows a bulk load leaves them out of (the direct load's COPY:
+    # parsing two timestamps a row was a third of its time). Django's own saves still set them.
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     # No database-level foreign keys (Django still cascades and protects): every writer resolves the
     # student and school first, the bulk import in the very statement that writes the rows (known student

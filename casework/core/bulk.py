@@ -112,7 +112,8 @@ class BulkTable:
 
 class WithoutIndexes:
     """Write a large share of a table without maintaining its secondary indexes row by row: drop them
-    (on PostgreSQL also the unique key) on entry, build each once on a clean exit. The full indicator
+    (on PostgreSQL also the unique keys, and the primary key when no foreign key points at it) on entry,
+    build each once on a clean exit. The full indicator
     recompute and the large attendance load use it.
 
     Inside the caller's transaction. On PostgreSQL DROP INDEX takes the table's exclusive lock until the
@@ -135,8 +136,12 @@ class WithoutIndexes:
     def __enter__(self):
         c, q = self.c, connection.ops.quote_name
         if self.pg:
-            c.execute("""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-                         WHERE conrelid = %s::regclass AND contype = 'u' ORDER BY conname""", [q(self.table)])
+            # The primary key too, unless another table's foreign key needs it: its index costs a
+            # load of millions of rows more to maintain row by row than to build after.
+            c.execute("""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint k
+                         WHERE conrelid = %s::regclass AND (contype = 'u' OR contype = 'p' AND NOT EXISTS (
+                           SELECT 1 FROM pg_constraint f WHERE f.confrelid = k.conrelid AND f.contype = 'f'))
+                         ORDER BY contype, conname""", [q(self.table)])
             self.constraints = c.fetchall()
             c.execute("""SELECT i.indexname, i.indexdef FROM pg_indexes i
                          WHERE i.tablename = %s AND i.schemaname = current_schema() AND NOT EXISTS (

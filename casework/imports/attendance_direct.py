@@ -30,8 +30,7 @@ from django.utils import timezone
 from casework.attendance.models import AttendanceEvent
 from casework.attendance.selectors import descriptor_resolver
 from casework.indicators.inputs import school_year_bounds
-from casework.schools.models import School
-from casework.students.models import Enrollment, Student
+from casework.students.models import Enrollment
 
 from .attendance_values import INSERT_COLUMNS, SHAPE_COLUMNS, event_values
 from .csvfile import CsvFile
@@ -62,8 +61,8 @@ def _database_errors() -> tuple[type[Exception], ...]:
 
 
 class _Checks:
-    """What a row is checked against, read once: each (student, school) pair enrolled this year, keyed
-    by the file's bytes, with its ids and enrolment spans. A date and a combination of values are
+    """What a row is checked against, read once (one query): each (student, school) pair enrolled this
+    year, keyed by the file's bytes, with its ids and enrolment spans. A date and a combination of values are
     turned once into what the database takes: COPY text on PostgreSQL; on SQLite the date as text and
     the combination as a number (its row in the shapes table)."""
 
@@ -71,30 +70,26 @@ class _Checks:
         codec = "utf-8" if f.encoding.startswith("utf-8") else f.encoding
         self.codec = codec
         self.pg = connection.vendor == "postgresql"
-        students = self._spelled(Student.objects.values_list("pk", "district_id"), codec)
-        schools = self._spelled(School.objects.values_list("pk", "code"), codec)
-        spans: dict[tuple[int, int], list] = {}
-        for student, school, entry, exit_ in (Enrollment.objects.filter(entry_date__lte=year[1])
-                                              .exclude(exit_date__lt=year[0])
-                                              .values_list("student_id", "school_id", "entry_date", "exit_date")):
-            spans.setdefault((student, school), []).append((entry, exit_ or date.max))
-        self.pairs: dict[tuple[bytes, bytes], tuple[int, int, tuple]] = {
-            (students[student], schools[school]): (student, school, tuple(found))
-            for (student, school), found in spans.items() if student in students and school in schools}
+        spans: dict[tuple[bytes, bytes], list] = {}
+        for district_id, code, student, school, entry, exit_ in (
+                Enrollment.objects.filter(entry_date__lte=year[1]).exclude(exit_date__lt=year[0])
+                .values_list("student__district_id", "school__code", "student_id", "school_id", "entry_date",
+                             "exit_date")):
+            try:  # an id the file's encoding cannot spell cannot be in the file
+                key = (district_id.encode(codec), code.encode(codec))
+            except UnicodeEncodeError:
+                continue
+            found = spans.get(key)
+            if found is None:
+                found = spans[key] = [student, school, [], b"%d\t%d\t" % (student, school)]
+            found[2].append((entry, exit_ or date.max))
+        self.pairs: dict[tuple[bytes, bytes], tuple[int, int, tuple, bytes]] = {
+            key: (student, school, tuple(found), head) for key, (student, school, found, head) in spans.items()}
+        self.tail = b""  # PostgreSQL: the COPY columns after the values, and the line end
         self.days: dict[bytes, tuple] = {}
         self.shapes: dict[tuple, Any] = {}
         self.shape_rows: list[tuple] = []  # SQLite: the shapes table's rows, numbered from 1
         self.resolve = descriptor_resolver()
-
-    @staticmethod
-    def _spelled(pairs, codec: str) -> dict[int, bytes]:
-        out = {}
-        for pk, key in pairs:
-            try:
-                out[pk] = key.encode(codec)
-            except UnicodeEncodeError:  # an id the file's encoding cannot spell cannot be in the file
-                continue
-        return out
 
     def day(self, raw: bytes):
         found = self.days.get(raw)
@@ -103,7 +98,7 @@ class _Checks:
                 day = parse_date({"date": raw.decode(self.codec).strip()}, "date")
             except (RowError, UnicodeDecodeError):
                 raise _NotClean from None
-            found = self.days[raw] = (day, day.isoformat().encode() if self.pg else day.isoformat())
+            found = self.days[raw] = (day, day.isoformat().encode() + b"\t" if self.pg else day.isoformat())
         return found
 
     def shape(self, key: tuple | bytes, present: tuple[str, ...]):
@@ -115,13 +110,13 @@ class _Checks:
                 raws = key.split(b",") if isinstance(key, bytes) else key
                 row = {col: raw.decode(self.codec).strip() for col, raw in zip(present, raws, strict=True)}
                 category, values = event_values(row, self.resolve)
-            except (RowError, UnicodeDecodeError):
+            except (RowError, UnicodeDecodeError, ValueError):  # ValueError: a row of another length
                 raise _NotClean from None
             fields = (category, values.get("reason_code"), values.get("reason_text", ""), values.get("minutes_present"),
                       values.get("minutes_scheduled"), values.get("event_duration"), values.get("arrival_time"),
                       values.get("departure_time"), values.get("descriptor", ""))
             if self.pg:
-                found = "\t".join(map(_text, fields)).encode()
+                found = "\t".join(map(_text, fields)).encode() + self.tail
             else:  # as the staging path stores them: the duration and times as text
                 self.shape_rows.append((len(self.shape_rows) + 1, *(
                     v if v is None or isinstance(v, str | int) else
@@ -289,15 +284,17 @@ def _stream(c, f: CsvFile, checks: _Checks, header: list[str], run_pk: int, size
         picks = [header.index(col) for col in present]
         splits = -1
         shape_of = operator.itemgetter(*picks) if len(picks) > 1 else (lambda p: (p[picks[0]],))
-    commas = len(header) - 1
+    fields = 4 if splits == 3 else len(header)
     pg = checks.pg
-    now = timezone.now()
     table = connection.ops.quote_name(AttendanceEvent._meta.db_table)
     if pg:
-        tail = f"\t{run_pk}\t{now.isoformat()}\t{now.isoformat()}\t1\n".encode()
-        writer = c.cursor.copy(f"COPY {table} ({', '.join(INSERT_COLUMNS)}) FROM STDIN")
+        # created_at and updated_at left to the columns' default (the statement's time): parsing two
+        # timestamps a row took a third of the COPY.
+        checks.tail = f"\t{run_pk}\t1\n".encode()
+        columns = ", ".join(col for col in INSERT_COLUMNS if col not in ("created_at", "updated_at"))
+        writer = c.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
     else:
-        stamp = connection.ops.adapt_datetimefield_value(now)
+        stamp = connection.ops.adapt_datetimefield_value(timezone.now())
         writer = _SqliteWriter(c, table, checks, (run_pk, stamp, stamp, 1))
     pairs, days, shapes = checks.pairs, checks.days, checks.shapes
     seen: set[int] = set()
@@ -306,16 +303,17 @@ def _stream(c, f: CsvFile, checks: _Checks, header: list[str], run_pk: int, size
     with open(f.path, "rb") as raw, writer as out_to:
         raw.readline()
         for lines in _lines(raw, size, report):
-            out = []
+            out: list = []
+            add = out.extend
             for line in lines:
-                if line.count(b",") != commas:  # a row of another length, a blank line
-                    raise _NotClean
                 parts = line.split(b",", splits)
+                if len(parts) != fields:  # a row of another length, a blank line (the rest: in shape())
+                    raise _NotClean
                 pair = pairs.get((parts[student_at], parts[school_at]))
                 if pair is None:  # unknown student or school, or not enrolled there this year
                     raise _NotClean
-                student, school, spans = pair
-                day, iso = days.get(parts[date_at]) or checks.day(parts[date_at])
+                student, school, spans, head = pair
+                day, value = days.get(parts[date_at]) or checks.day(parts[date_at])
                 for entry, exit_ in spans:
                     if entry <= day <= exit_:
                         break
@@ -323,17 +321,17 @@ def _stream(c, f: CsvFile, checks: _Checks, header: list[str], run_pk: int, size
                     raise _NotClean
                 key = shape_of(parts)
                 values = shapes.get(key) or checks.shape(key, present)
-                if pg:
-                    out.append(b"%d\t%d\t%s\t%s%s" % (student, school, iso, values, tail))
+                if pg:  # pieces of the COPY text, joined once a chunk
+                    add((head, value, values))
                 else:
-                    out += (student, school, iso, values)
+                    add((student, school, value, values))
                     if student < last:
                         in_order = False
                     last = student
                 seen.add(student)
             if pg:
                 out_to.write(b"".join(out))
-                written += len(out)
+                written += len(out) // 3
             else:
                 out_to.write(out, in_order)
                 written += len(out) // 4
