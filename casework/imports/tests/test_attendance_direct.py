@@ -53,10 +53,22 @@ def raw_rows():
 
 
 def test_a_clean_file_goes_in_directly_with_the_staging_paths_values(two_schools, tmp_path, outcomes, monkeypatch):
+    from django.utils import timezone
+
     path = write(tmp_path, CLEAN)
+    table = AttendanceEvent._meta.db_table
+    with connection.cursor() as c:
+        keys_before = connection.introspection.get_constraints(c, table)
+    started = timezone.now()
     direct = run(path)
     assert (direct.status, direct.created, reasons(direct)) == (ImportRun.Status.COMMITTED, 5, [])
     assert outcomes[0] is not None and outcomes[0][0] == 5 and len(outcomes[0][1]) == 2
+    # The load drops the indexes and keys (on PostgreSQL the primary key too) and builds them again.
+    with connection.cursor() as c:
+        assert connection.introspection.get_constraints(c, table) == keys_before
+    # The times the COPY leaves to the columns' default (PostgreSQL) or the load sets (SQLite).
+    times = set(AttendanceEvent.objects.values_list("created_at", "updated_at"))
+    assert len(times) == 1 and started <= min(times.pop()) <= timezone.now()
     by_direct, raw_direct = stored(), raw_rows()
     assert [r[5] for r in by_direct if r[2].day == 3] == ["Dentist\\ visit\tnote", "Illness (B)"]
 
