@@ -17,7 +17,7 @@
    the date, category or mapped descriptor, duplicates; one transaction; the change record), without the
    indicator recompute (bench/recompute_bench.py measures that). An empty table: the direct load
    (casework/imports/attendance_direct.py: rows checked in Python, then one COPY into the table on
-   PostgreSQL, 250-row INSERT ... SELECT statements on SQLite). `--csv` takes another file, e.g. the
+   PostgreSQL, 200-row INSERT ... SELECT statements on SQLite). `--csv` takes another file, e.g. the
    same rows sorted by date, which SQLite's direct load sorts back into the unique key's order.
 4. The same file imported again: every row compared with the stored one, nothing written.
 Prints both times, rows per second and the ratio Casework / baseline (the target is at most 2x), and

@@ -186,7 +186,11 @@ class AttendanceLoad:
         newlines = crs = crlfs = 0
         last = b""
         with open(f.path, "rb") as raw, connection.cursor() as c:
-            raw.readline()  # the header (CsvFile.open read it; a BOM goes with it)
+            header = raw.readline()  # the header (CsvFile.open read it; a BOM goes with it)
+            if b"\r" in header.rstrip(b"\r\n"):
+                # Lines ended by a bare carriage return (old Mac files): the "header" read here was the
+                # whole file. The csv module reads them; row by row.
+                raise _Restage
             try:
                 with c.cursor.copy(sql) as copy:
                     while chunk := raw.read(_CHUNK):

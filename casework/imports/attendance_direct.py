@@ -134,8 +134,10 @@ def load_direct(f: CsvFile, *, run_pk: int, without_indexes: Callable[[Any, bool
     if any(c not in (*SHAPE_COLUMNS, "student_id", "school_id", "date") for c in header):
         return None  # unknown columns: the staging path keeps them for its blank-row test
     with open(f.path, "rb") as raw:
-        raw.readline()
+        head = raw.readline()
         first = raw.readline()
+    if b"\r" in head.rstrip(b"\r\n"):
+        return None  # lines ended by a bare carriage return: the staging path reads them with the csv module
     parts = first.rstrip(b"\r\n").split(b",")
     if len(parts) != len(header):
         return None
@@ -171,7 +173,7 @@ def load_direct(f: CsvFile, *, run_pk: int, without_indexes: Callable[[Any, bool
 class _SqliteWriter:
     """SQLite. Executing a one-row INSERT into the attendance table opens the table, its unique key and
     the id sequence again at every row: the inserts alone took twice the bare load's time. So rows go
-    in by statements of 250 rows, each (student, school, date, shape number) joined to a temporary
+    in by statements of 200 rows, each (student, school, date, shape number) joined to a temporary
     table of the file's combinations of values, each written once.
 
     While the file comes in student order they go straight into the table, and the unique key (led by
@@ -179,7 +181,7 @@ class _SqliteWriter:
     rest go into a narrow temporary table and in at the end sorted, one statement: inserted as they
     came, each would land at a random place in the unique key (four times slower)."""
 
-    ROWS = 250
+    ROWS = 200  # 800 parameters: under the 999 that SQLite before 3.32 allows a statement
 
     def __init__(self, c, table: str, checks: _Checks, tail: tuple):
         self.c, self.table, self.checks, self.tail = c, table, checks, tail
@@ -255,6 +257,8 @@ def _lines(raw, size: int, report):
         if chunk:
             cut = data.rfind(b"\n") + 1
             data, rest = data[:cut], data[cut:]
+            if len(rest) > _CHUNK:  # a megabyte without a line feed: not a plain attendance file
+                raise _NotClean
         elif not data:
             return
         else:

@@ -109,7 +109,7 @@ def test_a_bad_last_row_undoes_the_direct_load_and_is_named(two_schools, tmp_pat
 
 def many_rows(order: str) -> str:
     """Three students, two events a school day from September to December 2025 (more than one of the
-    SQLite writer's 250-row statements): by student, as SIS exports often are, or by date."""
+    SQLite writer's 200-row statements): by student, as SIS exports often are, or by date."""
     import datetime
 
     days = [datetime.date(2025, 9, 1) + datetime.timedelta(days=i) for i in range(110)]
@@ -139,3 +139,20 @@ def test_a_large_file_in_any_order_goes_in_directly_as_the_staging_path_writes_i
     monkeypatch.setattr(attendance_bulk, "load_direct", lambda *a, **k: None)
     assert run(path).created == 480
     assert raw_rows() == by_direct
+
+
+@pytest.mark.parametrize("first_line_end", ["\r", "\n"])
+def test_lines_ended_by_carriage_returns_go_to_the_staging_path_whole(two_schools, tmp_path, outcomes,
+                                                                      first_line_end):
+    """Old Mac line ends, from the start or after a first line feed: the direct load hands the file
+    over (it would otherwise read the rest as one line held whole in memory), and the staging path
+    reads every row with the csv module. Before, PostgreSQL's staging COPY skipped the whole file as
+    its "header" and the run committed nothing."""
+    rows = [f"100001,A100,2025-09-{day:02d},unexcused,,,,,,,{'x' * 50_000}" for day in range(2, 30)]
+    text = HEADER.replace("\n", first_line_end) + rows[0] + first_line_end + "\r".join(rows[1:]) + "\r"
+    path = write(tmp_path, text)
+    assert path.stat().st_size > 1 << 20
+    r = run(path)
+    assert outcomes == [None]
+    assert (r.status, r.created, reasons(r)) == (ImportRun.Status.COMMITTED, 28, [])
+    assert {len(d) for d in AttendanceEvent.objects.values_list("descriptor", flat=True)} == {306}
