@@ -236,10 +236,13 @@ class _SqliteWriter:
             if exc_type is None:
                 self._flush(everything=True)
                 if self.spilled:
+                    # The narrow rows sorted, then each joined to its shape: a sort of four columns,
+                    # not of the sixteen the join makes. (LIMIT -1, no limit, keeps SQLite from
+                    # flattening the subquery and dropping its ORDER BY.)
                     self.c.execute(f"INSERT INTO {self.table} ({self.columns}) "
-                                   f"SELECT r.student_id, r.school_id, r.date, {self.values} FROM {_ROWS} r "
-                                   f"CROSS JOIN {_SHAPES} h WHERE h.id = r.shape "
-                                   "ORDER BY r.student_id, r.school_id, r.date, h.category")
+                                   f"SELECT r.student_id, r.school_id, r.date, {self.values} FROM (SELECT * FROM "
+                                   f"{_ROWS} ORDER BY student_id, school_id, date LIMIT -1) r "
+                                   f"CROSS JOIN {_SHAPES} h WHERE h.id = r.shape")
         finally:
             self.c.execute(f"DROP TABLE IF EXISTS {_ROWS}")
             self.c.execute(f"DROP TABLE IF EXISTS {_SHAPES}")
