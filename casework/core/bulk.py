@@ -121,14 +121,12 @@ class WithoutIndexes:
     indexes, and no other writer can slip a row in while the unique key is away. Never a foreign key:
     dropping one would lock the table it references (students, schools) against every page until the
     commit. On SQLite the other connections read the last committed state, with its indexes,
-    throughout. An error rolls the drops back with everything else.
+    throughout. An error rolls the drops back with everything else. SQLite's unique key is part of the
+    table's definition (an automatic index) and always stays: a caller inserting in its order fills it
+    at its end."""
 
-    `keep_led_by` (SQLite): keep the indexes whose first column it names, for a caller that inserts in
-    that column's order, so those indexes grow at their end (cheaper than a build). SQLite's unique key
-    is part of the table's definition (an automatic index) and always stays."""
-
-    def __init__(self, cursor, table: str, *, keep_led_by: str | None = None, work_mem: str = "256MB"):
-        self.c, self.table, self.keep_led_by, self.work_mem = cursor, table, keep_led_by, work_mem
+    def __init__(self, cursor, table: str, *, work_mem: str = "256MB"):
+        self.c, self.table, self.work_mem = cursor, table, work_mem
         self.pg = connection.vendor == "postgresql"
         self.constraints: list[tuple[str, str]] = []
         self.indexes: list[tuple[str, str]] = []
@@ -159,16 +157,10 @@ class WithoutIndexes:
         else:
             c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
                       "AND sql IS NOT NULL", [self.table])
-            self.indexes = [(name, sql) for name, sql in c.fetchall() if not self._kept(name)]
+            self.indexes = c.fetchall()
         for name, _sql in self.indexes:
             c.execute(f"DROP INDEX {q(name)}")
         return self
-
-    def _kept(self, index: str) -> bool:
-        if self.keep_led_by is None:
-            return False
-        self.c.execute(f"PRAGMA index_info({connection.ops.quote_name(index)})")
-        return [row[2] for row in self.c.fetchall()][:1] == [self.keep_led_by]
 
     def __exit__(self, exc_type, *exc):
         if exc_type is None:

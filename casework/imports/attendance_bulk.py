@@ -383,8 +383,8 @@ class AttendanceLoad:
             enrolled_where = (f" AND EXISTS (SELECT 1 FROM {enrollment} e WHERE e.student_id = st.id AND "
                               "e.school_id = sc.id AND e.entry_date <= d.day AND (e.exit_date IS NULL OR "
                               "e.exit_date >= d.day))")
-        # SQLite: rows go in in key order, so the unique key and the indexes led by the student are
-        # filled at their end, page after page (kept during the load: WithoutIndexes' keep_led_by).
+        # SQLite: rows go in in key order, so the unique key (which stays during the load) is filled at
+        # its end, page after page.
         order = "" if self.pg else " ORDER BY st.id, sc.id, d.day, h.category"
         now = timezone.now()
         stamp = f"'{now.isoformat()}'::timestamptz" if self.pg else \
@@ -646,8 +646,7 @@ class AttendanceLoad:
         (core.bulk.WithoutIndexes says what that locks and when)."""
         if not rebuild:
             return contextlib.nullcontext()
-        # SQLite: rows go in sorted by student, so the indexes it leads grow at their end and stay.
-        return WithoutIndexes(c, AttendanceEvent._meta.db_table, keep_led_by="student_id", work_mem="512MB")
+        return WithoutIndexes(c, AttendanceEvent._meta.db_table, work_mem="512MB")
 
 
 def _driver_integrity_errors() -> tuple[type[Exception], ...]:
