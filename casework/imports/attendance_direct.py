@@ -70,7 +70,8 @@ class _Checks:
         codec = "utf-8" if f.encoding.startswith("utf-8") else f.encoding
         self.codec = codec
         self.pg = connection.vendor == "postgresql"
-        spans: dict[tuple[bytes, bytes], list] = {}
+        # (student, school, its enrolment spans, the row's COPY prefix) by the ids as the file spells them
+        self.pairs: dict[tuple[bytes, bytes], tuple[int, int, list, bytes]] = {}
         for district_id, code, student, school, entry, exit_ in (
                 Enrollment.objects.filter(entry_date__lte=year[1]).exclude(exit_date__lt=year[0])
                 .values_list("student__district_id", "school__code", "student_id", "school_id", "entry_date",
@@ -79,12 +80,9 @@ class _Checks:
                 key = (district_id.encode(codec), code.encode(codec))
             except UnicodeEncodeError:
                 continue
-            found = spans.get(key)
-            if found is None:
-                found = spans[key] = [student, school, [], b"%d\t%d\t" % (student, school)]
-            found[2].append((entry, exit_ or date.max))
-        self.pairs: dict[tuple[bytes, bytes], tuple[int, int, tuple, bytes]] = {
-            key: (student, school, tuple(found), head) for key, (student, school, found, head) in spans.items()}
+            if key not in self.pairs:
+                self.pairs[key] = (student, school, [], b"%d\t%d\t" % (student, school))
+            self.pairs[key][2].append((entry, exit_ or date.max))
         self.tail = b""  # PostgreSQL: the COPY columns after the values, and the line end
         self.days: dict[bytes, tuple] = {}
         self.shapes: dict[tuple, Any] = {}
