@@ -49,7 +49,7 @@ from casework.schools.models import School
 from casework.students.models import Enrollment, Student
 
 from .attendance_direct import load_direct
-from .attendance_values import INSERT_COLUMNS, SHAPE_COLUMNS, event_values
+from .attendance_values import INSERT_COLUMNS, SHAPE_COLUMNS, event_values, stored_fields
 from .csvfile import CsvFile, Refused
 from .parsing import RowError, parse_date
 
@@ -305,18 +305,13 @@ class AttendanceLoad:
             except RowError as exc:
                 out.append((shape_id, *keys, None, *([None] * 8), *([False] * 8), exc.field, exc.value, exc.reason))
                 continue
-            duration, arrival, departure = (values.get(k) for k in ("event_duration", "arrival_time",
-                                                                     "departure_time"))
-            out.append((shape_id, *keys, category, values.get("reason_code"), values.get("descriptor", ""),
-                        values.get("reason_text", ""), values.get("minutes_present"), values.get("minutes_scheduled"),
-                        None if duration is None else str(duration),
-                        None if arrival is None else arrival.isoformat(),
-                        None if departure is None else departure.isoformat(),
-                        *(k in values for k in _PRESENT), None, None, None))
+            out.append((shape_id, *keys, *stored_fields(category, values), *(k in values for k in _PRESENT),
+                        None, None, None))
         keys = ", ".join(f"k_{col} text" for col in SHAPE_COLUMNS)
+        # The stored values in stored_fields' order (INSERT_COLUMNS').
         c.execute(f"CREATE TEMP TABLE {SHAPES} (id integer PRIMARY KEY, {keys}, category text, reason_code text, "
-                  f"descriptor text, reason_text text, minutes_present integer, minutes_scheduled integer, "
-                  f"event_duration decimal, arrival_time time, departure_time time, "
+                  f"reason_text text, minutes_present integer, minutes_scheduled integer, "
+                  f"event_duration decimal, arrival_time time, departure_time time, descriptor text, "
                   f"{', '.join(f'p_{k} boolean' for k in _PRESENT)}, err_field text, err_value text, "
                   f"err_reason text){' ON COMMIT DROP' if self.pg else ''}")
         marks = ", ".join(["%s"] * len(out[0])) if out else ""

@@ -32,7 +32,7 @@ from casework.attendance.selectors import descriptor_resolver
 from casework.indicators.inputs import school_year_bounds
 from casework.students.models import Enrollment
 
-from .attendance_values import INSERT_COLUMNS, SHAPE_COLUMNS, event_values
+from .attendance_values import INSERT_COLUMNS, SHAPE_COLUMNS, event_values, stored_fields
 from .csvfile import CsvFile
 from .parsing import RowError, parse_date
 
@@ -110,15 +110,11 @@ class _Checks:
                 category, values = event_values(row, self.resolve)
             except (RowError, UnicodeDecodeError, ValueError):  # ValueError: a row of another length
                 raise _NotClean from None
-            fields = (category, values.get("reason_code"), values.get("reason_text", ""), values.get("minutes_present"),
-                      values.get("minutes_scheduled"), values.get("event_duration"), values.get("arrival_time"),
-                      values.get("departure_time"), values.get("descriptor", ""))
+            fields = stored_fields(category, values)
             if self.pg:
                 found = "\t".join(map(_text, fields)).encode() + self.tail
-            else:  # as the staging path stores them: the duration and times as text
-                self.shape_rows.append((len(self.shape_rows) + 1, *(
-                    v if v is None or isinstance(v, str | int) else
-                    (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in fields)))
+            else:
+                self.shape_rows.append((len(self.shape_rows) + 1, *fields))
                 found = len(self.shape_rows)
             self.shapes[key] = found
         return found

@@ -27,6 +27,16 @@ SHAPE_COLUMNS = ("category", "descriptor", "reason_code", "reason_text", "minute
                  "event_duration", "arrival_time", "departure_time")
 
 
+def stored_fields(category: str, values: dict[str, Any]) -> tuple:
+    """A checked row's values for INSERT_COLUMNS category..descriptor, as both bulk paths write them:
+    the duration and the times as text (a staging table's text columns, SQLite, COPY text)."""
+    duration, arrival, departure = (values.get(k) for k in ("event_duration", "arrival_time", "departure_time"))
+    return (category, values.get("reason_code"), values.get("reason_text", ""), values.get("minutes_present"),
+            values.get("minutes_scheduled"), None if duration is None else str(duration),
+            None if arrival is None else arrival.isoformat(), None if departure is None else departure.isoformat(),
+            values.get("descriptor", ""))
+
+
 def reason_in_text(text: str) -> str | None:
     """A lawful-reason code carried in the reason text, as SIS exports often do (Ed-Fi's
     AttendanceEventReason is free text): a known reason's label, or text led by its code, "B. Illness"."""
