@@ -23,6 +23,7 @@ from casework.cases.services import case_open, hold_for_case_opening
 from casework.cases.timeline import timeline_record
 from casework.core import policy
 from casework.core.errors import ConflictError
+from casework.core.pacing import WriterPacing
 from casework.core.services import create_audited, update_audited
 from casework.indicators.inputs import school_year_bounds
 from casework.indicators.models import YEAR_TO_DATE, StudentIndicator
@@ -196,6 +197,7 @@ def ladder_evaluate(*, as_of: datetime.date, school=None, actor=None, progress=N
     # A case keeps the version it started on: a newer version's steps are not made due on it.
     case_ladder = _open_case_ladders()
     total = len(by_student)
+    pacing = WriterPacing()  # each student is its own transaction: leave sign-ins a way in between
     for n, (student_id, rows) in enumerate(sorted(by_student.items()), start=1):
         summary.students_checked += 1
         met = [(s, r) for s in steps_for(case_ladder.get(student_id, in_force)) for r in rows if trigger_met(s, r)]
@@ -205,6 +207,7 @@ def ladder_evaluate(*, as_of: datetime.date, school=None, actor=None, progress=N
                 break
         if met:
             _evaluate_student(actor=actor, student_id=student_id, met=met, as_of=as_of, summary=summary)
+            pacing.breathe()
         if progress and (n % 50 == 0 or n == total):
             progress(n, total, f"{summary.total_due} step(s) made due")
     return summary

@@ -14,17 +14,16 @@ waiting page gets its turn."""
 
 from __future__ import annotations
 
-import time
-
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from casework.accounts.models import RoleAssignment
 from casework.cases.choices import CaseType
 from casework.cases.models import Case
 from casework.cases.services import case_open, hold_for_case_opening
+from casework.core.pacing import WriterPacing
 from casework.core.roles import Role
 from casework.jobs.registry import JobError, job_handler
 
@@ -34,9 +33,6 @@ from .services import JOB_KIND, letters_of, mailing_set_status
 from .storage import mailing_storage, new_stored_name
 
 COULD_NOT_MAKE = "the letter could not be made"
-# SQLite: seconds the lock stays free after each letter. A page waiting for it polls every 1-25 ms in its
-# first 100 ms (SQLite's busy handler), so a few ms per letter lets it in quickly; 1,000 letters pay ~5 s.
-SQLITE_PAUSE = 0.005
 
 
 def school_ppw(school):
@@ -108,7 +104,7 @@ def run(job, progress) -> str:
         batch = letter_batch(template_key=mailing.template_key, school=mailing.school, students=todo_students,
                              links=rc.guardian_links(actor, todo), as_of=as_of)
         cases = open_cases(actor, todo)
-        pause = SQLITE_PAUSE if connection.vendor == "sqlite" else 0
+        pacing = WriterPacing()  # SQLite: a page waiting to write gets in between letters
         skipped: dict[str, list[int]] = {}
         for i, student in enumerate(students, start=1):
             if student.pk not in done_ids:
@@ -121,8 +117,7 @@ def run(job, progress) -> str:
                                           guardian=guardian, mailing=mailing, batch=batch)
                     except ValidationError:
                         reason = COULD_NOT_MAKE
-                    if pause:
-                        time.sleep(pause)
+                    pacing.breathe()
                 if reason is not None:
                     skipped.setdefault(reason, []).append(student.pk)
             progress(i, total, f"{i} of {total} students")
