@@ -127,11 +127,13 @@ class Interchanges:
 
     def student(self, s: StudentPlan) -> None:
         self.files["student"].write(
-            # Data Standard v5 Student: the name parts and birth facts are direct children, in XSD order.
-            f"<Student>{_el('StudentUniqueId', s.district_id)}{_el('FirstName', s.first_name)}"
+            # Data Standard v5 Student (Ed-Fi-Core.xsd 5.0): the name parts in the Name common type, the
+            # birth facts in BirthData. The preferred name is not in v5's Student; Casework also reads it there.
+            f"<Student>{_el('StudentUniqueId', s.district_id)}<Name>{_el('FirstName', s.first_name)}"
             f"{_el('MiddleName', s.middle_name)}{_el('LastSurname', s.last_name)}"
-            f"{_el('GenerationCodeSuffix', s.suffix)}{_el('BirthDate', s.date_of_birth)}"
-            f"{_el('BirthSex', _SEX_URI.get(s.sex, ''))}{_el('PreferredFirstName', s.preferred_name)}</Student>\n")
+            f"{_el('GenerationCodeSuffix', s.suffix)}{_el('PreferredFirstName', s.preferred_name)}</Name>"
+            f"<BirthData>{_el('BirthDate', s.date_of_birth)}{_el('BirthSex', _SEX_URI.get(s.sex, ''))}</BirthData>"
+            "</Student>\n")
 
     def enrollment(self, s: StudentPlan, e: EnrollmentPlan) -> None:
         exit_ = ""
@@ -148,12 +150,13 @@ class Interchanges:
             "</CalendarReference></StudentSchoolAssociation>\n")
 
     def attendance(self, student_id: str, e: EventPlan, session_name: str) -> None:
-        # The event's own elements are direct children of StudentSchoolAttendanceEvent (no wrapper).
+        # v5 (Ed-Fi-Core.xsd 5.0): the event's date, category, reason and duration in the AttendanceEvent
+        # common type, first; the school's minutes and the times after the references.
         self.files["attendance"].write(
-            f"<StudentSchoolAttendanceEvent>{student_ref(student_id)}{school_ref(e.school)}"
-            f"{session_ref(e.school, session_name)}{_el('EventDate', e.day)}"
+            f"<StudentSchoolAttendanceEvent><AttendanceEvent>{_el('EventDate', e.day)}"
             f"<AttendanceEventCategory>{ATTENDANCE_NS}#{EDFI_CATEGORY[e.category]}</AttendanceEventCategory>"
-            f"{_el('AttendanceEventReason', e.reason_text)}{_el('EventDuration', e.event_duration)}"
+            f"{_el('AttendanceEventReason', e.reason_text)}{_el('EventDuration', e.event_duration)}</AttendanceEvent>"
+            f"{student_ref(student_id)}{school_ref(e.school)}{session_ref(e.school, session_name)}"
             f"{_el('SchoolAttendanceDuration', e.minutes_present)}{_el('ArrivalTime', e.arrival_time)}"
             f"{_el('DepartureTime', e.departure_time)}</StudentSchoolAttendanceEvent>\n")
 

@@ -8,11 +8,14 @@ elsewhere."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element
 
 from casework.calendars.choices import INSTRUCTIONAL_KINDS
+from casework.discipline.choices import ActionKind
 from casework.imports.directory_importers import code_value
-from casework.imports.importers import _calendar_kind
+from casework.imports.importers import _calendar_kind, _discipline_kind
 from casework.imports.parsing import RowError
 
 
@@ -55,6 +58,22 @@ def text(element: Element | None, *names: str) -> str | None:
     return (node.text or "").strip()
 
 
+_ZONED = re.compile(r"(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})")
+
+
+def _zone_free(value: str) -> str:
+    """An xs:date may carry a time zone (`2025-09-11Z`, `2025-09-12-04:00`): the day is the date as
+    written, the zone only qualifies it."""
+    matched = _ZONED.fullmatch(value)
+    return matched.group(1) if matched else value
+
+
+def day(element: Element | None, *names: str) -> str | None:
+    """text() of an xs:date element, without a time zone."""
+    value = text(element, *names)
+    return None if value is None else _zone_free(value)
+
+
 def first(element: Element, *names: str) -> str | None:
     """The first of several alternative child names present (v5 names, then older spellings)."""
     for name in names:
@@ -75,6 +94,18 @@ def ref(element: Element, reference: str, identity: str) -> str | None:
 
 def _opt(value: str | None) -> str:
     return "" if value is None else value
+
+
+def _in(element: Element, wrapper: str) -> Element:
+    """The v5 XSD's common-type wrapper (`<Name>`, `<AttendanceEvent>`) when present, else the element
+    itself: older and hand-made files put the same parts directly under the record."""
+    inner = element.find(wrapper)
+    return element if inner is None else inner
+
+
+def _name_part(element: Element, part: str) -> str | None:
+    value = text(element, "Name", part)
+    return text(element, part) if value is None else value
 
 
 # ---------------------------------------------------------------------------------------------- schools
@@ -103,8 +134,8 @@ def school(element: Element, record: str) -> EdfiRow:
 # --------------------------------------------------------------------------------------------- calendar
 def session(element: Element, record: str) -> EdfiRow:
     values = {"school_id": ref(element, "SchoolReference", "SchoolId"), "school_year": text(element, "SchoolYear"),
-              "name": text(element, "SessionName"), "begin": text(element, "BeginDate"),
-              "end": text(element, "EndDate"), "term": _opt(first(element, "Term", "TermDescriptor")),
+              "name": text(element, "SessionName"), "begin": day(element, "BeginDate"),
+              "end": day(element, "EndDate"), "term": _opt(first(element, "Term", "TermDescriptor")),
               "total_instructional_days": _opt(text(element, "TotalInstructionalDays"))}
     return EdfiRow(record, values, {"school_id": "SchoolReference/SchoolId", "school_year": "SchoolYear",
                                     "name": "SessionName", "begin": "BeginDate", "end": "EndDate"})
@@ -115,7 +146,7 @@ def grading_period(element: Element, record: str) -> EdfiRow:
     values = {"school_id": ref(element, "SchoolReference", "SchoolId"), "school_year": text(element, "SchoolYear"),
               "descriptor": descriptor, "sequence": _opt(text(element, "PeriodSequence")),
               "name": first(element, "GradingPeriodName") or code_value(descriptor or ""),
-              "begin": text(element, "BeginDate"), "end": text(element, "EndDate"),
+              "begin": day(element, "BeginDate"), "end": day(element, "EndDate"),
               "total_instructional_days": _opt(text(element, "TotalInstructionalDays"))}
     return EdfiRow(record, values, {"school_id": "SchoolReference/SchoolId", "school_year": "SchoolYear",
                                     "descriptor": "GradingPeriod", "begin": "BeginDate", "end": "EndDate"})
@@ -128,7 +159,7 @@ def calendar_date(element: Element, record: str) -> EdfiRow:
     chosen = chosen or (events[0] if events else None)
     values = {"school_id": ref(element, "CalendarReference", "SchoolId") or ref(element, "SchoolReference",
                                                                                  "SchoolId"),
-              "date": text(element, "Date"), "descriptor": chosen}
+              "date": day(element, "Date"), "descriptor": chosen}
     return EdfiRow(record, values, {"school_id": "CalendarReference/SchoolId", "date": "Date",
                                     "descriptor": "CalendarEvent"})
 
@@ -151,11 +182,14 @@ def grade(descriptor: str | None) -> str | None:
 def student(element: Element, record: str, grades: dict[str, str]) -> EdfiRow:
     sid = text(element, "StudentUniqueId")
     birth = element.find(".//BirthDate")
-    values = {"student_id": sid, "first_name": text(element, "FirstName"), "last_name": text(element, "LastSurname"),
-              "birth_date": None if birth is None else (birth.text or "").strip(),
+    # v5: the name parts under <Name>, the birth facts under <BirthData> (found at any depth).
+    values = {"student_id": sid, "first_name": _name_part(element, "FirstName"),
+              "last_name": _name_part(element, "LastSurname"),
+              "birth_date": None if birth is None else _zone_free((birth.text or "").strip()),
               "grade": grades.get(sid or "", "UG"),
-              "middle_name": _opt(text(element, "MiddleName")), "suffix": _opt(text(element, "GenerationCodeSuffix")),
-              "preferred_name": _opt(text(element, "PreferredFirstName"))}
+              "middle_name": _opt(_name_part(element, "MiddleName")),
+              "suffix": _opt(_name_part(element, "GenerationCodeSuffix")),
+              "preferred_name": _opt(_name_part(element, "PreferredFirstName"))}
     sex = element.find(".//BirthSex")
     if sex is None:
         sex = element.find(".//BirthSexDescriptor")
@@ -168,8 +202,8 @@ def student(element: Element, record: str, grades: dict[str, str]) -> EdfiRow:
 
 def enrollment(element: Element, record: str) -> EdfiRow:
     values = {"student_id": ref(element, "StudentReference", "StudentUniqueId"),
-              "school_id": ref(element, "SchoolReference", "SchoolId"), "entry_date": text(element, "EntryDate"),
-              "exit_date": _opt(text(element, "ExitWithdrawDate")),
+              "school_id": ref(element, "SchoolReference", "SchoolId"), "entry_date": day(element, "EntryDate"),
+              "exit_date": _opt(day(element, "ExitWithdrawDate")),
               "grade": _opt(grade(first(element, "EntryGradeLevel", "EntryGradeLevelDescriptor"))),
               "entry_code": code_value(_opt(first(element, "EntryType", "EntryTypeDescriptor")))[:20],
               "exit_code": code_value(_opt(first(element, "ExitWithdrawType", "ExitWithdrawTypeDescriptor")))[:20]}
@@ -185,7 +219,7 @@ def contact(element: Element, record: str) -> EdfiRow:
                    key=lambda m: (text(m, "PrimaryEmailAddressIndicator") or "").lower() != "true")
     language = element.find("Language")
     values = {"guardian_id": first(element, "ContactUniqueId", "ParentUniqueId"),
-              "first_name": text(element, "FirstName"), "last_name": text(element, "LastSurname"),
+              "first_name": _name_part(element, "FirstName"), "last_name": _name_part(element, "LastSurname"),
               "phone": _opt(text(phones[0], "TelephoneNumber")) if phones else "",
               "email": _opt(text(mails[0], "ElectronicMailAddress")) if mails else "",
               "preferred_language": _opt(text(language, "Language")) if language is not None else ""}
@@ -209,13 +243,25 @@ def _time(value: str | None) -> str:
     return "" if not value else value[:8]  # xs:time may carry fractions or a zone: HH:MM:SS is enough
 
 
+def _minutes(value: str | None) -> str:
+    """SchoolAttendanceDuration is an AttendanceEventDuration, a decimal: "150.0" is 150 minutes. A
+    fraction of a minute is rounded as Python rounds (the engine counts whole minutes)."""
+    if not value or "." not in value:
+        return _opt(value)
+    try:
+        return str(round(Decimal(value)))
+    except (InvalidOperation, ValueError, OverflowError):
+        return value  # not a number: the importer's check names it
+
+
 def attendance(element: Element, record: str) -> EdfiRow:
+    event = _in(element, "AttendanceEvent")  # v5: date, category, reason and duration in the wrapper
     values = {"student_id": ref(element, "StudentReference", "StudentUniqueId"),
-              "school_id": ref(element, "SchoolReference", "SchoolId"), "date": text(element, "EventDate"),
-              "descriptor": first(element, "AttendanceEventCategory", "AttendanceEventCategoryDescriptor"),
-              "reason_text": _opt(text(element, "AttendanceEventReason")),
-              "event_duration": _opt(text(element, "EventDuration")),
-              "minutes_present": _opt(text(element, "SchoolAttendanceDuration")),
+              "school_id": ref(element, "SchoolReference", "SchoolId"), "date": day(event, "EventDate"),
+              "descriptor": first(event, "AttendanceEventCategory", "AttendanceEventCategoryDescriptor"),
+              "reason_text": _opt(text(event, "AttendanceEventReason")),
+              "event_duration": _opt(text(event, "EventDuration")),
+              "minutes_present": _minutes(text(element, "SchoolAttendanceDuration")),
               "arrival_time": _time(text(element, "ArrivalTime")),
               "departure_time": _time(text(element, "DepartureTime"))}
     return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
@@ -228,11 +274,32 @@ def incident_key(element: Element) -> tuple[str, str]:
     return (_opt(text(element, "IncidentIdentifier")), _opt(ref(element, "SchoolReference", "SchoolId")))
 
 
+def _behavior(element: Element) -> str:
+    """The first behavior's descriptor. v5: `<Behavior><BehaviorDetailedDescription/><Behavior>uri</Behavior>
+    </Behavior>` (a common type holding the descriptor); older files: `<Behavior>uri</Behavior>`."""
+    outer = element.find("Behavior")
+    if outer is None:
+        return _opt(text(element, "BehaviorDescriptor"))
+    inner = first(outer, "Behavior", "BehaviorDescriptor")
+    return _opt(inner if inner is not None else (outer.text or "").strip())
+
+
 def incident(element: Element) -> dict[str, str]:
-    behavior = element.find(".//Behavior")
-    return {"incident_date": _opt(text(element, "IncidentDate")),
+    return {"incident_date": _opt(day(element, "IncidentDate")),
             "location": code_value(_opt(first(element, "IncidentLocation", "IncidentLocationDescriptor")))[:60],
-            "behavior_code": code_value(_opt(None if behavior is None else behavior.text))[:30]}
+            "behavior_code": code_value(_behavior(element))[:30]}
+
+
+# An action can carry several Discipline descriptors (the XSD's maxOccurs="unbounded"): the one that
+# keeps the student out of school longest is the one the indicators must count.
+_SEVERITY = {ActionKind.EXPULSION: 4, ActionKind.OUT_OF_SCHOOL_SUSPENSION: 3, ActionKind.IN_SCHOOL_SUSPENSION: 2,
+             ActionKind.OTHER: 1}
+
+
+def _gravest(descriptors: list[str]) -> str | None:
+    if not descriptors:
+        return None
+    return max(descriptors, key=lambda d: _SEVERITY.get(_discipline_kind(d), 0))
 
 
 def discipline_action(element: Element, record: str, incidents: dict[tuple[str, str], dict]) -> EdfiRow:
@@ -240,14 +307,15 @@ def discipline_action(element: Element, record: str, incidents: dict[tuple[str, 
     descriptors = [(e.text or "").strip() for e in element if e.tag in ("Discipline", "DisciplineDescriptor")]
     values = {"student_id": ref(element, "StudentReference", "StudentUniqueId"), "school_id": school_id,
               "action_id": text(element, "DisciplineActionIdentifier"),
-              "start_date": text(element, "DisciplineDate"),
-              "descriptor": descriptors[0] if descriptors else None,
+              "start_date": day(element, "DisciplineDate"),
+              "descriptor": _gravest(descriptors),
               "length_days": _opt(text(element, "DisciplineActionLength")),
               "actual_length_days": _opt(text(element, "ActualDisciplineActionLength"))}
     # v5 links an action to its incident through the student's behavior association; older sets directly.
     link = element.find("StudentDisciplineIncidentBehaviorAssociationReference")
-    if link is None:
-        link = element.find("DisciplineIncidentReference")
+    for other in ("StudentDisciplineIncidentAssociationReference", "DisciplineIncidentReference"):
+        if link is None:
+            link = element.find(other)
     if link is not None:
         found = link.find(".//IncidentIdentifier")
         incident_id = "" if found is None else (found.text or "").strip()
@@ -279,7 +347,7 @@ def program(element: Element, record: str) -> EdfiRow:
     values = {"student_id": ref(element, "StudentReference", "StudentUniqueId"),
               "program": kind or (None if program_type is None else (program_type.text or "").strip()),
               "program_name": "" if name_node is None else (name_node.text or "").strip()[:60],
-              "begin": text(element, "BeginDate"), "end": _opt(text(element, "EndDate"))}
+              "begin": day(element, "BeginDate"), "end": _opt(day(element, "EndDate"))}
     if element.tag == "StudentHomelessProgramAssociation":
         values["nighttime_residence"] = _opt(first(element, "HomelessPrimaryNighttimeResidence",
                                                    "HomelessPrimaryNighttimeResidenceDescriptor"))

@@ -79,11 +79,15 @@ STUDENTS = (("100001", "Avery", "Testcase", "2014-05-17", "Female", "100", "Fift
             ("100002", "Blake", "Samplerow", "2012-01-09", "Male", "200", "Seventh grade"))
 
 
-def students() -> str:
+def students(*, flat: bool = False) -> str:
+    """Ed-Fi-Core.xsd 5.0: the name parts in <Name>, the birth facts in <BirthData>. `flat`: the same
+    parts directly under <Student>, as older and hand-made files have them."""
+    def person(first, last, born, sex):
+        name = f"<FirstName>{first}</FirstName><LastSurname>{last}</LastSurname>"
+        birth = f"<BirthDate>{born}</BirthDate><BirthSex>{URI}SexDescriptor#{sex}</BirthSex>"
+        return name + birth if flat else f"<Name>{name}</Name><BirthData>{birth}</BirthData>"
     return doc("InterchangeStudent", "".join(
-        f"<Student><StudentUniqueId>{sid}</StudentUniqueId><FirstName>{first}</FirstName>"
-        f"<LastSurname>{last}</LastSurname><BirthDate>{born}</BirthDate>"
-        f"<BirthSex>{URI}SexDescriptor#{sex}</BirthSex></Student>\n"
+        f"<Student><StudentUniqueId>{sid}</StudentUniqueId>{person(first, last, born, sex)}</Student>\n"
         for sid, first, last, born, sex, _school, _grade in STUDENTS))
 
 
@@ -94,10 +98,11 @@ def enrollments() -> str:
         for sid, _f, _l, _b, _s, school, grade in STUDENTS))
 
 
-def contacts() -> str:
+def contacts(*, flat: bool = False) -> str:
+    name = "<FirstName>Casey</FirstName><LastSurname>Testcase</LastSurname>"
     return doc("InterchangeContact",
-               "<Contact><ContactUniqueId>G-1</ContactUniqueId><FirstName>Casey</FirstName>"
-               "<LastSurname>Testcase</LastSurname><Telephone><TelephoneNumber>410-555-0100</TelephoneNumber>"
+               f"<Contact><ContactUniqueId>G-1</ContactUniqueId>{name if flat else f'<Name>{name}</Name>'}"
+               "<Telephone><TelephoneNumber>410-555-0100</TelephoneNumber>"
                f"<TelephoneNumberType>{URI}TelephoneNumberTypeDescriptor#Mobile</TelephoneNumberType></Telephone>"
                "<ElectronicMail><ElectronicMailAddress>casey@example.org</ElectronicMailAddress>"
                f"<ElectronicMailType>{URI}ElectronicMailTypeDescriptor#Home/Personal</ElectronicMailType>"
@@ -112,21 +117,28 @@ def contacts() -> str:
 ATTENDANCE = (  # student, school, date, category code value, extra elements
     ("100001", "100", "2025-09-02", "Unexcused Absence", ""),
     ("100001", "100", "2025-09-03", "Excused Absence", ""),
-    ("100001", "100", "2025-09-04", "Tardy", "<ArrivalTime>10:30:00</ArrivalTime>"
-                                             "<SchoolAttendanceDuration>150</SchoolAttendanceDuration>"),
+    ("100001", "100", "2025-09-04", "Tardy", "<SchoolAttendanceDuration>150</SchoolAttendanceDuration>"
+                                             "<ArrivalTime>10:30:00</ArrivalTime>"),
     ("100002", "200", "2025-09-22", "Unexcused Absence", "<EventDuration>0.5</EventDuration>"),
 )
 
 
-def attendance_event(sid, school, day, category, extra, *, date=True):
+def attendance_event(sid, school, day, category, extra, *, date=True, flat=False):
+    """Ed-Fi-Core.xsd 5.0: date, category and EventDuration in the <AttendanceEvent> common type, first;
+    the school's minutes and the times after the references. `flat`: all of them directly under the
+    event, as older and hand-made files have them."""
     event_date = f"<EventDate>{day}</EventDate>" if date else ""
-    return (f"<StudentSchoolAttendanceEvent>{student_ref(sid)}{school_ref(school)}{event_date}"
-            f"<AttendanceEventCategory>{URI}AttendanceEventCategoryDescriptor#{category}</AttendanceEventCategory>"
-            f"{extra}</StudentSchoolAttendanceEvent>\n")
+    duration = extra if extra.startswith("<EventDuration>") else ""
+    event = (f"{event_date}<AttendanceEventCategory>{URI}AttendanceEventCategoryDescriptor#{category}"
+             f"</AttendanceEventCategory>{duration}")
+    rest = extra[len(duration):]
+    refs = f"{student_ref(sid)}{school_ref(school)}"
+    body = f"{refs}{event}{rest}" if flat else f"<AttendanceEvent>{event}</AttendanceEvent>{refs}{rest}"
+    return f"<StudentSchoolAttendanceEvent>{body}</StudentSchoolAttendanceEvent>\n"
 
 
-def attendance(rows=ATTENDANCE) -> str:
-    return doc("InterchangeStudentAttendance", "".join(attendance_event(*r) for r in rows))
+def attendance(rows=ATTENDANCE, *, flat: bool = False) -> str:
+    return doc("InterchangeStudentAttendance", "".join(attendance_event(*r, flat=flat) for r in rows))
 
 
 def discipline() -> str:

@@ -21,7 +21,7 @@ def big_attendance(path, n):
 def test_records_carry_line_and_element_path(tmp_path):
     path = tmp_path / "a.xml"
     path.write_text(sample.attendance())
-    got = [(line, where, e.find("EventDate").text) for line, where, e in records(path)]
+    got = [(line, where, e.find("AttendanceEvent/EventDate").text) for line, where, e in records(path)]
     assert got == [(3, "StudentSchoolAttendanceEvent[1]", "2025-09-02"),
                    (4, "StudentSchoolAttendanceEvent[2]", "2025-09-03"),
                    (5, "StudentSchoolAttendanceEvent[3]", "2025-09-04"),

@@ -139,9 +139,12 @@ def test_export_is_well_formed_and_imports_without_rejects(tmp_path):
     assert len(events) == summary.rows["attendance"]
     first = events[0]
     assert first.tag == f"{{{NAMESPACE}}}StudentSchoolAttendanceEvent"
-    # Data Standard v5: the references, then the event's own elements as direct children (no wrapper).
-    assert [c.tag.split("}")[1] for c in first][:5] == ["StudentReference", "SchoolReference", "SessionReference",
-                                                        "EventDate", "AttendanceEventCategory"]
+    # Ed-Fi-Core.xsd 5.0: the AttendanceEvent common type (date and category first), then the references.
+    assert [c.tag.split("}")[1] for c in first][:4] == ["AttendanceEvent", "StudentReference", "SchoolReference",
+                                                        "SessionReference"]
+    assert [c.tag.split("}")[1] for c in first[0]][:2] == ["EventDate", "AttendanceEventCategory"]
+    student = ET.parse(tmp_path / "InterchangeStudent.xml").getroot()[0]  # noqa: S314
+    assert [c.tag.split("}")[1] for c in student][:3] == ["StudentUniqueId", "Name", "BirthData"]
     with open(tmp_path / "attendance.csv", encoding="utf-8") as fh:
         assert sum(1 for _ in csv.DictReader(fh)) == summary.rows["attendance"]
 
