@@ -50,17 +50,21 @@ def incident_record(*, actor, school: School, incident_id: str, date: datetime.d
 
 @transaction.atomic
 def action_record(*, actor, student: Student, school: School, action_id: str, kind: str,
-                  start_date: datetime.date, length_days: Decimal | int = 0, incident: Incident | None = None,
-                  **fields: Any) -> Recorded:
+                  start_date: datetime.date, **fields: Any) -> Recorded:
+    """Create or update the action keyed by (student, action_id, start_date). Only the fields given
+    change on an update: an import whose file has no length or incident column leaves them alone
+    (a new action gets length 0 and no incident)."""
     if kind not in ActionKind.values:
         raise ValidationError({"kind": f"Unknown discipline action {kind!r}. "
                                        f"Use one of: {', '.join(ActionKind.values)}."})
+    incident = fields.get("incident")
     if incident is not None and incident.school_id != school.pk:
         raise ValidationError({"incident": f"Incident {incident.incident_id} belongs to another school."})
     action_id = action_id.strip()
-    if "actual_length_days" in fields:
-        fields["actual_length_days"] = _days(fields["actual_length_days"])
-    values = {"school": school, "kind": kind, "length_days": _days(length_days), "incident": incident, **fields}
+    for name in ("length_days", "actual_length_days"):
+        if name in fields:
+            fields[name] = _days(fields[name])
+    values = {"school": school, "kind": kind, **fields}
     current = (Action.objects.select_for_update()
                .filter(student=student, action_id=action_id, start_date=start_date).first())
     if current is None:

@@ -25,16 +25,20 @@ def detect_encoding(path: Path) -> str:
     otherwise 'cp1252' (what Excel on Windows writes). Decodes in chunks: never the whole file at once."""
     with open(path, "rb") as raw:
         head = raw.read(3)
-        if head == codecs.BOM_UTF8:
-            return "utf-8-sig"
         raw.seek(0)
+        if head == codecs.BOM_UTF8:
+            _refuse_nul(path, raw)
+            return "utf-8-sig"
         decoder = codecs.getincrementaldecoder("utf-8")()
+        lines = 0
         try:
             while chunk := raw.read(_CHUNK):
+                _check_nul(path, chunk, lines)
+                lines += chunk.count(b"\n")
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            pass
+            _refuse_nul(path, raw)
         else:
             return "utf-8"
         raw.seek(0)
@@ -46,6 +50,26 @@ def detect_encoding(path: Path) -> str:
             raise Refused(f"{path.name}: the file is neither UTF-8 nor Windows-1252 text (byte "
                           f"0x{exc.object[exc.start]:02X}); save it as CSV UTF-8 and import it again.") from None
     return "cp1252"
+
+
+def _check_nul(path: Path, chunk: bytes, lines_before: int) -> None:
+    """A NUL byte is in no CSV a person saves (PostgreSQL cannot store one in text): refuse the file,
+    naming the line, instead of failing in the database."""
+    at = chunk.find(b"\x00")
+    if at >= 0:
+        line = lines_before + chunk.count(b"\n", 0, at) + 1
+        raise Refused(f"{path.name}, line {line}: the file contains a NUL byte (0x00), which no text value may "
+                      "hold. Was it saved as UTF-16 or from another program's binary format? Save it as CSV "
+                      "UTF-8 and import it again.")
+
+
+def _refuse_nul(path: Path, raw) -> None:
+    raw.seek(0)
+    lines = 0
+    while chunk := raw.read(_CHUNK):
+        _check_nul(path, chunk, lines)
+        lines += chunk.count(b"\n")
+    raw.seek(0)
 
 
 ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252"}
@@ -83,6 +107,11 @@ class CsvFile:
             self.columns = [c.strip().lower() for c in next(csv.reader([header_line]))]
         except csv.Error as exc:
             raise Refused(f"{self.name}, line 1: the file cannot be read as CSV ({exc}).") from None
+        while self.columns and not self.columns[-1]:  # Excel keeps empty columns after the last one
+            self.columns.pop()
+        if "" in self.columns:
+            raise Refused(f"{self.name}: column {self.columns.index('') + 1} of the first line has no name; "
+                          "every column needs its name in the first line.")
         missing = [c for c in self.required if c not in self.columns]
         for group in self.one_of:
             if not any(c in self.columns for c in group):
@@ -117,7 +146,7 @@ class CsvFile:
             if not any(v.strip() for v in values):
                 continue
             row = {c: (values[i].strip() if i < len(values) else "") for i, c in enumerate(self.columns)}
-            if len(values) > len(self.columns):
+            if len(values) > len(self.columns) and any(v.strip() for v in values[len(self.columns):]):
                 row["__extra__"] = ",".join(values[len(self.columns):])
             yield reader.line_num, row
         if progress is not None:

@@ -72,6 +72,7 @@ class SchoolImporter(Importer):
         code = row.get("school_id", "")
         if not code:
             raise RowError("school_id", code, "school_id is required.")
+        self.once("school_id", code, file, line)
         if not row.get("name"):
             raise RowError("name", "", "name is required.")
         fields: dict[str, Any] = {"name": row["name"]}
@@ -215,6 +216,7 @@ class GuardianImporter(Importer):
             raise RowError("guardian_id", "", "guardian_id is required (the SIS contact id).")
         if len(contact_id) > 32:
             raise RowError("guardian_id", contact_id, "guardian_id is longer than 32 characters.")
+        self.once("guardian_id", contact_id, file, line)
         for name in ("first_name", "last_name"):
             if not row.get(name):
                 raise RowError(name, "", f"{name} is required.")

@@ -58,6 +58,7 @@ class Importer:
         # Rows an importer rejects after the rows were read: (file, line, element, RowError).
         self.rejects: list = []
         self.progress = None  # (name, done, total), set by the run
+        self._seen: dict[str, dict[str, tuple[str, int | None]]] = {}
 
     @classmethod
     def template(cls) -> list[str]:
@@ -82,6 +83,16 @@ class Importer:
 
     def finish(self) -> None:
         pass
+
+    def once(self, column: str, value: str, file: str, line: int | None) -> None:
+        """Reject a second row for the same record in one run: the last would silently win, and the file
+        would never re-import as unchanged."""
+        seen = self._seen.setdefault(column, {})
+        if value in seen:
+            first_file, first_line = seen[value]
+            where = f"line {first_line}" if first_file == file else f"line {first_line} of {first_file}"
+            raise RowError(column, value, f"Duplicate: {column} {value} is already on {where}.")
+        seen[value] = (file, line)
 
     def count(self, outcome: str, model: type, student_pk: int | None = None) -> None:
         self.counts[outcome] += 1
@@ -156,6 +167,7 @@ class StudentImporter(Importer):
         sid = row.get("student_id", "")
         if not sid:
             raise RowError("student_id", sid, "student_id is required.")
+        self.once("student_id", sid, file, line)
         if values["date_of_birth"] > timezone.localdate():
             raise RowError("birth_date", row["birth_date"], "The birth date is in the future.")
         current = Student.objects.filter(district_id=sid).first()
@@ -335,12 +347,16 @@ class DisciplineImporter(_EnrolledMixin, Importer):
             incident = recorded.row
             if recorded.outcome != UNCHANGED:
                 self.touched.add(Incident)
+        # A column the file does not have leaves the stored value alone (docs/imports.md).
         extra = {"descriptor": row["descriptor"]} if "descriptor" in row else {}
         if "actual_length_days" in row:
             extra["actual_length_days"] = actual
+        if "length_days" in row:
+            extra["length_days"] = length
+        if "incident_id" in row:
+            extra["incident"] = incident
         recorded = self.in_service(discipline_services.action_record, actor=self.actor, student=student,
-                                   school=school, action_id=action_id, kind=kind, start_date=start,
-                                   length_days=length, incident=incident, **extra)
+                                   school=school, action_id=action_id, kind=kind, start_date=start, **extra)
         self.count(recorded.outcome, Action, student.pk)
 
 

@@ -130,6 +130,19 @@ def test_calendar_rejects(world, tmp_path):
     assert not CalendarDate.objects.exists()
 
 
+def test_a_student_twice_in_one_run_is_rejected_naming_the_first_line(world, tmp_path):
+    head = STUDENTS.splitlines()[0] + "\n"
+    first = write(tmp_path, head + "300060,Ana,Lopez,2013-04-02,08,F,\n300061,Bo,Li,2013-04-02,08,M,\n")
+    second = write(tmp_path, head + "300060,Ana,Lopez,2013-04-02,09,F,\n", "b.csv")
+    r = import_run(actor=None, kind="students", paths=[first, second])
+    assert r.status == ImportRun.Status.REFUSED
+    assert reasons(r) == [(2, "student_id", "Duplicate: student_id 300060 is already on line 2 of in.csv.")]
+    assert not Student.objects.filter(district_id__in=["300060", "300061"]).exists()
+    r = import_run(actor=None, kind="students", paths=[write(tmp_path, head + "300060,Ana,Lopez,2013-04-02,08,F,\n"
+                                                                       "300060,Ana,Lopez,2013-04-02,09,F,\n", "c.csv")])
+    assert reasons(r) == [(3, "student_id", "Duplicate: student_id 300060 is already on line 2.")]
+
+
 DISCIPLINE = ("student_id,school_id,action_id,kind,descriptor,start_date,length_days,incident_id,behavior_code\n"
               "100001,A100,ACT-1,out_of_school_suspension,,2025-10-06,3,INC-9,Fighting\n"
               "200002,B200,ACT-2,,In School Suspension,2025-10-07,1,,\n")
@@ -170,6 +183,16 @@ def test_absent_columns_leave_stored_values_alone(world, tmp_path):
     assert r.unchanged == 1
     e = Enrollment.objects.get(student=world.student_a, school=world.school_a)
     assert e.exit_date == datetime.date(2026, 1, 2) and e.grade == "04"
+
+
+def test_discipline_file_without_length_or_incident_columns_leaves_them_alone(world, tmp_path):
+    import_run(actor=None, kind="discipline", paths=[write(tmp_path, DISCIPLINE)])
+    r = import_run(actor=None, kind="discipline", paths=[write(
+        tmp_path, "student_id,school_id,action_id,kind,start_date\n"
+                  "100001,A100,ACT-1,out_of_school_suspension,2025-10-06\n", "b.csv")])
+    assert (r.status, r.updated, r.unchanged) == (ImportRun.Status.COMMITTED, 0, 1)
+    oss = Action.objects.get(action_id="ACT-1")
+    assert (oss.length_days, oss.incident.incident_id) == (Decimal("3.0"), "INC-9")
 
 
 def test_a_failed_recompute_does_not_undo_or_misreport_the_import(db, tmp_path, monkeypatch):

@@ -1,0 +1,59 @@
+"""What spreadsheets and other programs leave in CSV files: NUL bytes (refused, naming the line,
+before the database sees them) and empty columns after the last one (ignored)."""
+
+import pytest
+
+from casework.attendance.models import AttendanceEvent
+from casework.imports.models import ImportRun
+from casework.imports.services import import_run
+from casework.students.models import Student
+
+STUDENTS = "student_id,first_name,last_name,birth_date,grade\n"
+ATTENDANCE = "student_id,school_id,date,category\n"
+
+
+def run(tmp_path, kind, data: bytes, name="in.csv"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return import_run(actor=None, kind=kind, paths=[path])
+
+
+@pytest.mark.parametrize(("kind", "data"), [
+    ("students", (STUDENTS + "300070,Ana,Lopez,2013-04-02,08\n300071,Bo\x00,Li,2013-04-02,08\n").encode()),
+    ("attendance", (ATTENDANCE + "100001,A100,2025-09-02,unexcused\n100001,A100,2025-09-03,unex\x00cused\n").encode()),
+])
+def test_a_nul_byte_refuses_the_file_naming_its_line(world, tmp_path, kind, data):
+    r = run(tmp_path, kind, data)
+    assert r.status == ImportRun.Status.REFUSED
+    assert "in.csv, line 3: the file contains a NUL byte (0x00)" in r.message
+    assert not Student.objects.filter(district_id="300070").exists()
+    assert not AttendanceEvent.objects.exists()
+
+
+def test_a_nul_byte_after_a_bom_is_refused_too(world, tmp_path):
+    r = run(tmp_path, "students", b"\xef\xbb\xbf" + (STUDENTS + "300071,Bo\x00,Li,2013-04-02,08\n").encode())
+    assert r.status == ImportRun.Status.REFUSED and "line 2: the file contains a NUL byte" in r.message
+
+
+def test_empty_columns_after_the_last_are_ignored(world, tmp_path):
+    r = run(tmp_path, "students", b"student_id,first_name,last_name,birth_date,grade,,\r\n"
+                                  b"300070,Ana,Lopez,2013-04-02,08,,\r\n")
+    assert r.status == ImportRun.Status.COMMITTED and r.created == 1
+    assert "unknown column" not in r.message
+    r = run(tmp_path, "attendance", (ATTENDANCE.rstrip("\n") + ",,\n" + "100001,A100,2025-09-02,unexcused,,\n"
+                                     "100001,A100,2025-09-03,unexcused,,\n").encode(), name="att.csv")
+    assert (r.status, r.created) == (ImportRun.Status.COMMITTED, 2), [x.reason for x in r.rejected_rows.all()]
+
+
+def test_a_value_in_an_unnamed_column_is_still_more_values_than_the_header(world, tmp_path):
+    r = run(tmp_path, "students", b"student_id,first_name,last_name,birth_date,grade,\n"
+                                  b"300070,Ana,Lopez,2013-04-02,08,surprise\n")
+    assert r.status == ImportRun.Status.REFUSED
+    assert [x.reason for x in r.rejected_rows.all()][0].startswith("The row has more values than the header")
+
+
+def test_an_unnamed_column_between_named_ones_is_refused(world, tmp_path):
+    r = run(tmp_path, "students", b"student_id,,first_name,last_name,birth_date,grade\n"
+                                  b"300070,x,Ana,Lopez,2013-04-02,08\n")
+    assert r.status == ImportRun.Status.REFUSED
+    assert "column 2 of the first line has no name" in r.message
