@@ -214,8 +214,8 @@ class GuardianImporter(Importer):
         contact_id = row.get("guardian_id", "")
         if not contact_id:
             raise RowError("guardian_id", "", "guardian_id is required (the SIS contact id).")
-        if len(contact_id) > 32:
-            raise RowError("guardian_id", contact_id, "guardian_id is longer than 32 characters.")
+        if len(contact_id) > 64:  # a OneRoster GUID sourcedId (36) fits
+            raise RowError("guardian_id", contact_id, "guardian_id is longer than 64 characters.")
         self.once("guardian_id", contact_id, file, line)
         for name in ("first_name", "last_name"):
             if not row.get(name):

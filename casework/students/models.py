@@ -192,7 +192,7 @@ class GuardianQuerySet(ReachesStudentQuerySet):
 class Guardian(AuditedModel):
     """A parent, guardian, caregiver or other contact. Not always a parent; not always at home."""
 
-    contact_id = models.CharField(max_length=32, unique=True, null=True, blank=True,
+    contact_id = models.CharField(max_length=64, unique=True, null=True, blank=True,
                                   help_text="SIS contact id (Ed-Fi ContactUniqueId); empty when entered by hand")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)

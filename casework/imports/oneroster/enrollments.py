@@ -1,13 +1,21 @@
 """Class enrollments -> school enrollments. OneRoster enrollments are class enrollments: one school
 enrollment per student x school runs from the earliest beginDate to the latest endDate of the student's
 class enrollments there (open when one has no endDate). A student with none is enrolled at the schools
-of their orgSourcedIds / roles.csv for the latest schoolYear session (or the role's own dates)."""
+of their orgSourcedIds / roles.csv for the latest schoolYear session (or the role's own dates).
+
+A bundle is a snapshot: a later one may no longer hold the class a student started the year in (a
+schedule change), so its earliest beginDate moves. A span that overlaps an enrollment already stored
+for the student at the school keeps that enrollment's entry date, which the importer matches on: the
+enrollment is updated, not refused as a second, overlapping one."""
 
 from __future__ import annotations
 
+import datetime
+from collections import defaultdict
 from functools import cached_property
 
 from casework.imports.parsing import RowError
+from casework.students.models import Enrollment
 
 from .common import Located, Problem, Rows, by_line, parse_day, problem_of, status_error
 
@@ -35,6 +43,23 @@ class EnrollmentRows(Rows):
                 span[2] = end if span[2] is None else max(span[2], end)
         return spans, problems
 
+    @cached_property
+    def _stored(self) -> dict[tuple[str, str], list[tuple[datetime.date, datetime.date | None]]]:
+        """(student id, school code) -> the enrollments stored there: one query over the bundle's schools."""
+        stored = defaultdict(list)
+        for sid, code, entry, exit_ in (Enrollment.objects.filter(school__code__in=set(self.schools.values()))
+                                        .values_list("student__district_id", "school__code", "entry_date",
+                                                     "exit_date").iterator(chunk_size=10000)):
+            stored[(sid, code)].append((entry, exit_))
+        return stored
+
+    def _entry(self, student: str, school: str, begin: datetime.date, end: datetime.date | None) -> datetime.date:
+        """The entry date of the stored enrollment the span overlaps, else the span's own."""
+        for entry, exit_ in sorted(self._stored.get((student, school), ())):
+            if entry <= (end or datetime.date.max) and begin <= (exit_ or datetime.date.max):
+                return entry
+        return begin
+
     def enrollment_rows(self) -> list[Located]:
         spans, problems = self._class_spans
         out = list(problems)
@@ -44,10 +69,11 @@ class EnrollmentRows(Rows):
                                                                "academicSessions.csv has no schoolYear to start "
                                                                "the enrollment from.")))
                 continue
-            entry = begin or self.school_year.begin
-            out.append((line, "", {"student_id": self.users[user_sid].key, "school_id": self.schools[org_sid],
-                                   "entry_date": entry.isoformat(),
-                                   "exit_date": "" if open_ or end is None else end.isoformat()}))
+            key, school = self.users[user_sid].key, self.schools[org_sid]
+            exit_ = None if open_ else end
+            entry = self._entry(key, school, begin or self.school_year.begin, exit_)
+            out.append((line, "", {"student_id": key, "school_id": school, "entry_date": entry.isoformat(),
+                                   "exit_date": "" if exit_ is None else exit_.isoformat()}))
         return sorted(out, key=by_line)
 
     def _class_enrollment(self, row):
@@ -84,11 +110,18 @@ class EnrollmentRows(Rows):
         for sid, user in self.users.items():
             if not user.is_student or sid in enrolled:
                 continue
-            dated: dict[str, tuple] = {}
-            for org_sid, begin, end in user.orgs:  # roles.csv dates win over a bare orgSourcedIds entry
-                if org_sid not in dated or begin is not None:
-                    dated[org_sid] = (begin, end)
-            for org_sid, (begin, end) in dated.items():
+            # Every dated role at a school is a span of its own (last year's and this year's); a bare
+            # orgSourcedIds entry only where no role dates one.
+            dated: dict[str, list[tuple]] = {}
+            for org_sid, begin, end in user.orgs:
+                spans = dated.setdefault(org_sid, [])
+                if begin is not None:
+                    spans[:] = [s for s in spans if s[0] is not None] + [(begin, end)]
+                elif not spans:
+                    spans.append((None, end))
+            # Earliest first: an earlier, closed span must be in before a later, open one is opened.
+            for org_sid, begin, end in ((o, b, e) for o, spans in dated.items()
+                                        for b, e in sorted(spans, key=lambda s: s[0] or datetime.date.min)):
                 if org_sid not in self.orgs:
                     out.append((user.line, "", Problem("orgSourcedIds", org_sid, f"Unknown org {org_sid}: no row "
                                                                                  "of orgs.csv has this sourcedId.")))
@@ -102,6 +135,7 @@ class EnrollmentRows(Rows):
                                                        "has no schoolYear session.")))
                     continue
                 exit_ = end or (year.end if year and not begin else None)
+                entry = self._entry(user.key, self.schools[org_sid], entry, exit_)
                 out.append((user.line, "", {"student_id": user.key, "school_id": self.schools[org_sid],
                                             "entry_date": entry.isoformat(),
                                             "exit_date": exit_.isoformat() if exit_ else ""}))

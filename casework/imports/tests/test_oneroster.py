@@ -318,3 +318,47 @@ def test_command_line(db, tmp_path, capsys):
     bad = zip_bundle(tmp_path / "old.zip", changed(**{"manifest.csv": MANIFEST.replace("1.2", "1.1")}))
     with pytest.raises(CommandError, match="refused"):
         call_command("import", "oneroster", str(bad), "--no-progress")
+
+
+def test_a_schedule_change_in_the_next_bundle_updates_the_enrollment(db, tmp_path):
+    """The next day's bundle no longer holds u-s1's first class (e2, from 08-31) and e1 now starts 10-01:
+    its earliest beginDate moved, but it is still the enrollment stored since 08-31, not a second one."""
+    assert run(write_bundle(tmp_path / "day1")).status == ImportRun.Status.COMMITTED
+    moved = "\n".join(line for line in ENROLLMENTS.splitlines() if not line.startswith("e2,"))
+    moved = moved.replace("e1,,,c-e-3a,org-e,u-s1,student,false,2026-09-08,2027-06-15",
+                          "e1,,,c-e-3a,org-e,u-s1,student,false,2026-10-01,2027-06-30") + "\n"
+    r = run(write_bundle(tmp_path / "day2", changed(**{"enrollments.csv": moved})))
+    assert r.status == ImportRun.Status.COMMITTED, (r.message, rejects(r))
+    assert r.updated == 1  # the exit date: e1 now ends 06-30
+    amara = Enrollment.objects.filter(student__district_id="500001").values_list("school__code", "entry_date",
+                                                                                  "exit_date")
+    assert list(amara) == [("0301", D(2026, 8, 31), D(2027, 6, 30))]
+
+
+def test_a_student_with_last_years_and_this_years_role_at_one_school_has_both_enrollments(db, tmp_path):
+    users = "\n".join(",".join(v for i, v in enumerate(line.split(",")) if i not in (4, 5))
+                      for line in USERS.replace('"u-p1,u-g1"', "u-p1;u-g1").replace('"org-d,org-x"', "x")
+                      .splitlines()).replace("u-p1;u-g1", '"u-p1,u-g1"') + "\n"
+    roles = ("sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,"
+             "userProfileSourcedId\n"
+             "r1,,,u-s1,primary,student,,,org-e,\n"
+             f"r2,,,{S2},primary,student,,,org-m,\n"
+             "r3,,,u-s3,primary,student,2026-08-31,,org-x,\n"
+             "r3b,,,u-s3,primary,student,2025-08-25,2026-06-12,org-x,\n")
+    manifest = MANIFEST.replace("file.roles,absent", "file.roles,bulk")
+    r = run(write_bundle(tmp_path / "roster", changed(**{"users.csv": users, "roles.csv": roles,
+                                                         "manifest.csv": manifest})))
+    assert r.status == ImportRun.Status.COMMITTED, (r.message, rejects(r))
+    sofia = sorted(Enrollment.objects.filter(student__district_id="500003").values_list("entry_date", "exit_date"))
+    assert sofia == [(D(2025, 8, 25), D(2026, 6, 12)), (D(2026, 8, 31), None)]
+
+
+def test_a_parent_known_only_by_a_guid_sourced_id_is_imported(db, tmp_path):
+    guid = "7d9f2c1e-4b3a-4e8f-9a6b-2c1d0e9f8a7b"
+    users = USERS.replace("u-p1,,,true,org-e,parent,p1,,Chidi,Okafor,,G-9001,",
+                          f"{guid},,,true,org-e,parent,p1,,Chidi,Okafor,,,").replace('"u-p1,u-g1"', f'"{guid},u-g1"')
+    demographics = DEMOGRAPHICS.replace("u-p1,", f"{guid},")
+    r = run(write_bundle(tmp_path / "roster", changed(**{"users.csv": users, "demographics.csv": demographics})))
+    assert r.status == ImportRun.Status.COMMITTED, (r.message, rejects(r))
+    chidi = Guardian.objects.get(contact_id=guid)
+    assert StudentGuardian.objects.get(guardian=chidi).student.district_id == "500001"
