@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from casework.audit.services import record_bulk
 from casework.core.context import Source, audit_context
+from casework.schools.models import School
 
 from .csvfile import ENCODING_LABELS, CsvFile, Refused
 from .importers import IMPORTERS, Importer
@@ -265,7 +266,12 @@ def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:
             done_schools, done_students = indicators_recompute(as_of=as_of), None
         else:
             done_schools = indicators_recompute(as_of=as_of, school_ids=sorted(schools)) if schools else None
-            done_students = indicators_recompute(as_of=as_of, student_ids=sorted(students)) if students else None
+            done_students = None
+            if students:  # at the other schools: the school pass has done these students' rows there
+                others = None if not schools else sorted(
+                    School.objects.exclude(pk__in=schools).values_list("pk", flat=True))
+                if others is None or others:
+                    done_students = indicators_recompute(as_of=as_of, school_ids=others, student_ids=sorted(students))
     except IndicatorError as exc:
         return f"Indicators were not recomputed: {exc}"
     except Exception as exc:  # the import is committed whatever happens here; say so, keep the cause in the log

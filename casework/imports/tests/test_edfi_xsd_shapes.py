@@ -109,3 +109,11 @@ def test_decimal_minutes_that_are_not_a_number_are_rejected_by_name(tmp_path):
     assert run.status == ImportRun.Status.REFUSED
     [(_file, _element, field, reason)] = rejects(run)
     assert field == "minutes_present" and "1.5.0" in reason
+
+
+def test_the_recompute_after_an_import_counts_each_pair_once(tmp_path):
+    """The set changes schools' calendars (their every student recomputed) and students: the students'
+    pass then covers only their other schools, not the same pairs again."""
+    run = edfi(sample.write_edfi(tmp_path / "set"))
+    # Two students, each at one school, both schools' calendars imported: two pairs.
+    assert "for 2 student x school pair(s)" in run.message
