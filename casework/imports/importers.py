@@ -45,6 +45,9 @@ class Importer:
     required: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     one_of: tuple[tuple[str, ...], ...] = ()
+    # A service's error names the model's field; the reject names the file's column.
+    columns_of_fields: dict[str, str] = {"date_of_birth": "birth_date", "district_id": "student_id",
+                                         "contact_id": "guardian_id", "date": "date"}
 
     def __init__(self, *, run, actor):
         self.run = run
@@ -126,7 +129,12 @@ class Importer:
             with transaction.atomic():
                 return fn(*args, **kwargs)
         except (ValidationError, IntegrityError) as exc:
-            raise RowError("", "", _message(exc)) from None
+            fields = [f for f in getattr(exc, "error_dict", {}) if f != "__all__"]
+            if len(fields) != 1:
+                raise RowError("", "", _message(exc)) from None
+            value = kwargs.get(fields[0], "")
+            raise RowError(self.columns_of_fields.get(fields[0], fields[0]), "" if value is None else str(value),
+                           _message(exc)) from None
 
 
 def _grade(row: dict[str, str], column: str = "grade", *, required: bool = True) -> str | None:

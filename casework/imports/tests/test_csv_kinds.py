@@ -222,3 +222,11 @@ def test_a_large_change_is_followed_by_a_full_recompute(db, tmp_path, monkeypatc
                         lambda **kw: calls.append(kw) or indicator_services.Recomputed(pairs=0, rows=0))
     import_run(actor=None, kind="students", paths=[write(tmp_path, STUDENTS)])
     assert len(calls) == 1 and "student_ids" not in calls[0] and "school_ids" not in calls[0]
+
+
+def test_a_value_the_record_refuses_is_rejected_naming_its_column(world, tmp_path):
+    head = STUDENTS.splitlines()[0] + "\n"
+    row = f"300080,{'A' * 101},Li,2013-04-02,08,,\n"
+    r = import_run(actor=None, kind="students", paths=[write(tmp_path, head + row)])
+    [(line, field, reason)] = reasons(r)
+    assert (line, field) == (2, "first_name") and "at most 100 characters" in reason
