@@ -62,10 +62,22 @@ class Rows:
                                                     f"{keyed[sid][0]} of {file}.")
             if problem is not None:  # a Problem is an empty dict: falsy
                 problems.append((line, "", problem))
+                if sid and sid not in keyed:
+                    self.__dict__.setdefault("_rejected", {}).setdefault(file, {}).setdefault(sid, line)
                 continue
             keyed[sid] = (line, row)
         cache[name] = (keyed, problems)
         return cache[name]
+
+
+    def unknown(self, column: str, sid: str, file: str, what: str) -> RowError:
+        """The error for a reference to a sourcedId that `file` does not hold, or holds on a rejected row
+        (a tobedeleted or duplicate one): then it names that line, so the fix is found where it is."""
+        line = self.__dict__.get("_rejected", {}).get(file, {}).get(sid)
+        if line is not None:
+            return RowError(column, sid, f"{what} {sid} is on line {line} of {file}, which was rejected: see that "
+                                         "line's reason.")
+        return RowError(column, sid, f"Unknown {what.lower()} {sid}: no row of {file} has this sourcedId.")
 
 
 def by_line(located: Located) -> int:

@@ -85,14 +85,12 @@ class EnrollmentRows(Rows):
         user_sid, org_sid = row["usersourcedid"], row["schoolsourcedid"]
         user = self.users.get(user_sid)
         if user is None:
-            raise RowError("userSourcedId", user_sid, f"Unknown user {user_sid}: no row of users.csv has this "
-                                                      "sourcedId.")
+            raise self.unknown("userSourcedId", user_sid, "users.csv", "User")
         if not user.is_student:
             raise RowError("userSourcedId", user_sid, f"User {user_sid} is enrolled as a student but users.csv does "
                                                       "not give them the student role.")
         if org_sid not in self.orgs:
-            raise RowError("schoolSourcedId", org_sid, f"Unknown org {org_sid}: no row of orgs.csv has this "
-                                                       "sourcedId.")
+            raise self.unknown("schoolSourcedId", org_sid, "orgs.csv", "Org")
         if org_sid not in self.schools:
             raise RowError("schoolSourcedId", org_sid, f"Org {org_sid} is not a school (type "
                                                        f"{self.orgs[org_sid][1]['type']}).")
@@ -123,8 +121,7 @@ class EnrollmentRows(Rows):
             for org_sid, begin, end in ((o, b, e) for o, spans in dated.items()
                                         for b, e in sorted(spans, key=lambda s: s[0] or datetime.date.min)):
                 if org_sid not in self.orgs:
-                    out.append((user.line, "", Problem("orgSourcedIds", org_sid, f"Unknown org {org_sid}: no row "
-                                                                                 "of orgs.csv has this sourcedId.")))
+                    out.append((user.line, "", problem_of(self.unknown("orgSourcedIds", org_sid, "orgs.csv", "Org"))))
                     continue
                 if org_sid not in self.schools:
                     continue  # a student's district or department, not where they are enrolled

@@ -71,8 +71,7 @@ class PeopleRows(Rows):
             raise RowError("", row["__extra__"], "The row has more values than the header has columns.")
         user = users.get(row["usersourcedid"])
         if user is None:
-            raise RowError("userSourcedId", row["usersourcedid"], f"Unknown user {row['usersourcedid']}: no row of "
-                                                                  "users.csv has this sourcedId.")
+            raise self.unknown("userSourcedId", row["usersourcedid"], "users.csv", "User")
         role = row["role"].lower()
         user.roles.add(role)
         if role == "student":
@@ -163,9 +162,8 @@ class PeopleRows(Rows):
                 other = users.get(agent)
                 if other is None:
                     if user.is_student or user.guardian_role:
-                        out.append((user.line, "", Problem("agentSourcedIds", agent, f"Unknown user {agent}: no "
-                                                                                     "row of users.csv has this "
-                                                                                     "sourcedId.")))
+                        out.append((user.line, "", problem_of(self.unknown("agentSourcedIds", agent, "users.csv",
+                                                                           "User"))))
                     continue
                 if user.is_student and other.guardian_role and not other.is_student and agent not in links[sid]:
                     links[sid].append(agent)

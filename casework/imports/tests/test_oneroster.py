@@ -362,3 +362,15 @@ def test_a_parent_known_only_by_a_guid_sourced_id_is_imported(db, tmp_path):
     assert r.status == ImportRun.Status.COMMITTED, (r.message, rejects(r))
     chidi = Guardian.objects.get(contact_id=guid)
     assert StudentGuardian.objects.get(guardian=chidi).student.district_id == "500001"
+
+
+def test_a_reference_to_a_rejected_user_names_the_rejected_line(db, tmp_path):
+    """A tobedeleted user is rejected on its own line; its enrollments say where, not "unknown"."""
+    users = USERS.replace(f"{S2},,,true", f"{S2},tobedeleted,,true")
+    r = run(write_bundle(tmp_path / "roster", changed(**{"users.csv": users})))
+    assert r.status == ImportRun.Status.REFUSED
+    found = rejects(r)
+    assert ("users.csv", 3, "status") in [row[:3] for row in found]
+    on_enrollments = [row for row in found if row[0] == "enrollments.csv"]
+    assert [row[1:3] for row in on_enrollments] == [(4, "userSourcedId"), (5, "userSourcedId")]
+    assert all(f"User {S2} is on line 3 of users.csv, which was rejected" in row[3] for row in on_enrollments)
