@@ -51,6 +51,7 @@ class Stage:
     name: str
     rows: Callable[[Callable[[int, int], None] | None], Iterator[Located]]
     csv: CsvFile | None = None  # a plain CSV file an importer may load whole (load_stage)
+    encoding: str = ""  # how the source file was decoded, when it is a CSV file of a bundle
 
 
 class _Rollback(Exception):
@@ -136,6 +137,8 @@ def import_bundle(*, actor, fmt: str, paths: Sequence[Path | str], partial: bool
     except Refused as exc:
         return _refuse(run, str(exc))
     run.kind = ", ".join(dict.fromkeys(s.kind for s in stages))[:200]
+    run.encoding = ", ".join(dict.fromkeys(f"{s.name}: {ENCODING_LABELS[s.encoding]}" for s in stages
+                                           if s.encoding))[:300]
     return run_stages(run=run, actor=actor, stages=stages, progress=progress, recompute=recompute)
 
 

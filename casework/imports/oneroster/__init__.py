@@ -46,7 +46,9 @@ def oneroster_stages(paths: list[Path]) -> list:
             continue
         if file in ("enrollments.csv", "roles.csv") and not bundle.has(file.removesuffix(".csv")):
             continue
-        stages.append(Stage(kind, file, _rows(getattr(translation, method))))
+        source = bundle.files.get(file.removesuffix(".csv"))
+        stages.append(Stage(kind, file, _rows(getattr(translation, method)),
+                            encoding=source.encoding if source is not None else ""))
     return stages
 
 

@@ -184,12 +184,15 @@ def test_windows_1252_names(db, tmp_path):
     assert r.status == ImportRun.Status.COMMITTED, (r.message, rejects(r))
     assert Student.objects.get(district_id="500003").last_name == "Peña"
     assert Guardian.objects.get(contact_id="u-r1").first_name == "Tomás"
+    assert "users.csv: Windows-1252" in r.encoding  # the run says how each file was read
 
 
 def test_utf8_with_bom(db, tmp_path):
     folder = write_bundle(tmp_path / "roster")
     (folder / "users.csv").write_bytes(b"\xef\xbb\xbf" + USERS.encode())
-    assert run(folder).created == 36
+    r = run(folder)
+    assert r.created == 36
+    assert "users.csv: UTF-8 with BOM" in r.encoding and "orgs.csv: UTF-8" in r.encoding
 
 
 def test_enrollment_for_unknown_user_rejected_with_file_line_reason(db, tmp_path):
