@@ -513,8 +513,11 @@ class AttendanceLoad:
                 error = RowError("date", day, "The date is outside the student's enrollment at this school.")
             else:
                 first = self.dup_first[(student_pk, school_pk, str(resolved_day), category)]
+                where = f"line {self._line(first, firsts.get(first))}"
+                if self._stage_of(first) is not self._stage_of(seq):
+                    where += f" of {self._stage_of(first).name}"
                 error = RowError("date", day, "Duplicate event: the same student, school, date and category are "
-                                              f"already on line {self._line(first, firsts.get(first))}.")
+                                              f"already on {where}.")
             stage = self._stage_of(seq)
             out.append((stage.name, line if line is not None else self._line(seq, None), element or "", error))
         return out

@@ -355,3 +355,14 @@ def test_an_update_writes_only_what_changed(world, tmp_path):
     assert (event.minutes_present, event.minutes_scheduled, event.reason_code, event.arrival_time) == \
         (210, 360, "B", datetime.time(8))
     assert event.version == 2 and event.created_at == created and event.import_run_id == run.pk
+
+
+def test_a_duplicate_in_a_second_file_names_the_first_file(world, tmp_path):
+    first = write(tmp_path, HEADER + "100001,A100,2025-09-02,unexcused,,,,,\n", "week1.csv")
+    second = write(tmp_path, HEADER + "200002,B200,2025-09-02,tardy,,,,,\n"
+                   + "100001,A100,2025-09-02,unexcused,,,,,\n", "week2.csv")
+    r = import_run(actor=None, kind="attendance", paths=[first, second])
+    assert [(x.file, x.line, x.reason) for x in r.rejected_rows.all()] == [
+        ("week2.csv", 3, "Duplicate event: the same student, school, date and category are already on line 2 "
+                         "of week1.csv.")]
+    assert AttendanceEvent.objects.count() == 0  # all or nothing
