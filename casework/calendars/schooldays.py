@@ -172,3 +172,31 @@ def add_school_days(school, start: date, n: int) -> date:
             raise CalendarError(f"School {_school_id(school)} has fewer than {abs(n)} school days in the three "
                                 f"years {direction} {start.isoformat()}; is its calendar imported?")
         span = min(span * 4, _SEARCH_LIMIT_DAYS)
+
+
+def declared_day_mismatches(school_ids: Iterable[int]) -> list[str]:
+    """For a data steward after a calendar import: each session of these schools whose declared day count
+    (Ed-Fi TotalInstructionalDays) differs from the school days Casework finds in it. A session sent as
+    periods with day counts and no days off listed counts every weekday, holidays included, which lowers
+    every absence rate; this is where that shows. One query for the sessions, one for the days."""
+    sessions = list(Session.objects.filter(school_id__in=list(school_ids), total_instructional_days__isnull=False)
+                    .select_related("school").order_by("school__code", "begin", "name"))
+    if not sessions:
+        return []
+    days = instructional_days_by_school({s.school_id for s in sessions}, min(s.begin for s in sessions),
+                                        max(s.end for s in sessions))
+    out = []
+    for s in sessions:
+        found = [d for d in days[s.school_id] if s.begin <= d <= s.end]
+        if len(found) == s.total_instructional_days:
+            continue
+        if s.calendar_source == PERIODS_WITH_COUNTS:
+            how = "its weekdays minus the days off listed so far give"
+            fix = ("List the session's days off (holidays, breaks) as calendar dates, or Casework counts them as "
+                   "school days.")
+        else:
+            how = "its listed instructional dates give"
+            fix = "Check that every instructional date of the session is listed."
+        out.append(f"School {s.school.code}, session {s.name} ({s.begin.isoformat()} to {s.end.isoformat()}) "
+                   f"declares {s.total_instructional_days} instructional days; {how} {len(found)}. {fix}")
+    return out

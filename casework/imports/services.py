@@ -233,6 +233,11 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
             run.message = "\n".join(p for p in ["Nothing changed: every row matches what is stored.", run.message]
                                     if p)
     run.save()  # the import's outcome is recorded before anything else can fail
+    if run.status != ImportRun.Status.REFUSED:
+        mismatches = _calendar_mismatches(importers.values())
+        if mismatches:
+            run.message = "\n".join(p for p in [run.message, mismatches] if p)
+            run.save(update_fields=["message"])
     if recompute and run.status != ImportRun.Status.REFUSED:
         note = _recompute_after(importers.values(), run.pk)
         if note:
@@ -248,6 +253,17 @@ def _total_counts(importers: Iterable[Importer]) -> dict[str, int]:
         for key in totals:
             totals[key] += importer.counts[key]
     return totals
+
+
+def _calendar_mismatches(importers: Iterable[Importer], shown: int = 10) -> str:
+    """Sessions of the schools whose calendar this run changed that do not hold the day count they declare."""
+    from casework.calendars.schooldays import declared_day_mismatches
+
+    schools = set().union(*(i.affected_schools for i in importers))
+    notes = declared_day_mismatches(schools) if schools else []
+    if len(notes) > shown:
+        notes = [*notes[:shown], f"... and {len(notes) - shown} more session(s) like these."]
+    return "\n".join(notes)
 
 
 def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:

@@ -59,6 +59,17 @@ def test_session_calendar_source_follows_the_listing(world, tmp_path):
     # A100 listed a school day in the span; B200 listed only a holiday and sent a count; Spring has no count.
     assert sources == {("A100", "Fall"): "dates_listed", ("B200", "Fall"): "periods_with_counts",
                        ("B200", "Spring"): "dates_listed"}
+    # The declared counts checked against the days found (hand count: 80 weekdays from Mon 9/1 to Fri 12/19,
+    # less B200's listed 9/19 holiday): the steward is told where days off are missing.
+    assert r.message.splitlines()[:2] == [
+        "School A100, session Fall (2025-09-01 to 2025-12-19) declares 75 instructional days; its listed "
+        "instructional dates give 1. Check that every instructional date of the session is listed.",
+        "School B200, session Fall (2025-09-01 to 2025-12-19) declares 74 instructional days; its weekdays minus "
+        "the days off listed so far give 79. List the session's days off (holidays, breaks) as calendar dates, or "
+        "Casework counts them as school days."]
+    holidays = "".join(f"B200,2025-{d},holiday\n" for d in ("11-26", "11-27", "11-28", "10-13", "09-02"))
+    fixed = run(tmp_path, "calendar", "school_id,date,kind\n" + holidays)
+    assert "School B200" not in fixed.message, fixed.message
     bad = run(tmp_path, "sessions", "school_id,school_year,name,begin,end\nA100,2026,X,2025-09-10,2025-09-01\n"
                                     "Z9,2026,Y,2025-09-01,2025-09-10\n")
     assert reasons(bad) == [(2, "end", "The end date is before the begin date."),
