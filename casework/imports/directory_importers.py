@@ -6,6 +6,7 @@ writes through the domain services, counts and affected students/schools for the
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.utils import timezone
@@ -49,7 +50,20 @@ def _outcome(before_version: int, row) -> str:
     return UNCHANGED if row.version == before_version else UPDATED
 
 
+_SPANNED_YEAR = re.compile(r"(\d{4})-(\d{2}|\d{4})")
+
+
 def _year(row: dict[str, str]) -> int:
+    """The year the school year ends. Ed-Fi's XML writes SchoolYearType as "2026-2027" (its API as 2027);
+    both are read, and "2026-27"."""
+    spanned = _SPANNED_YEAR.fullmatch(row.get("school_year", "").strip())
+    if spanned:
+        first, second = int(spanned[1]), spanned[2]
+        last = int(second) if len(second) == 4 else first - first % 100 + int(second) + (100 if second == "00" else 0)
+        if last != first + 1:
+            raise RowError("school_year", row["school_year"], f"{row['school_year']!r} is not one school year: "
+                                                              "the second year must follow the first (2026-2027).")
+        return last
     year = parse_int(row, "school_year", low=1990, high=2100)
     if year is None:
         raise RowError("school_year", "", "school_year is required (the year the school year ends, e.g. 2027).")

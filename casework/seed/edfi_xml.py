@@ -18,6 +18,7 @@ from .plan import HIGH, MIDDLE, EnrollmentPlan, SchoolPlan, StudentPlan
 from .year_writer import EDFI_CATEGORY, EDFI_DISCIPLINE, PROGRAM_TYPE, PROGRAM_TYPE_NS
 
 NAMESPACE = "http://ed-fi.org/5.0.0"
+SCHOOL_YEAR = f"{EDFI_SCHOOL_YEAR - 1}-{EDFI_SCHOOL_YEAR}"  # the XSD's SchoolYearType: "2026-2027"
 ATTENDANCE_NS = "uri://ed-fi.org/AttendanceEventCategoryDescriptor"
 GRADE_NS = "uri://ed-fi.org/GradeLevelDescriptor"
 GRADE_NAMES = {"PK": "Preschool/Prekindergarten", "KG": "Kindergarten", "01": "First grade", "02": "Second grade",
@@ -56,7 +57,7 @@ def student_ref(student_id: str) -> str:
 
 def session_ref(code: str, session_name: str) -> str:
     return (f"<SessionReference><SessionIdentity>{_el('SessionName', session_name)}"
-            f"<SchoolYear>{EDFI_SCHOOL_YEAR}</SchoolYear>{school_ref(code)}</SessionIdentity></SessionReference>")
+            f"<SchoolYear>{SCHOOL_YEAR}</SchoolYear>{school_ref(code)}</SessionIdentity></SessionReference>")
 
 
 def calendar_code(code: str) -> str:
@@ -100,24 +101,24 @@ class Interchanges:
         fh, code = self.files["calendar"], cal.school
         for p in cal.periods:
             fh.write(f"<GradingPeriod>{school_ref(code)}<GradingPeriod>{GRADING_PERIOD_NS}#{escape(p.descriptor)}"
-                     f"</GradingPeriod>{_el('PeriodSequence', p.sequence)}<SchoolYear>{EDFI_SCHOOL_YEAR}</SchoolYear>"
+                     f"</GradingPeriod>{_el('PeriodSequence', p.sequence)}<SchoolYear>{SCHOOL_YEAR}</SchoolYear>"
                      f"{_el('BeginDate', p.begin)}{_el('EndDate', p.end)}"
                      f"{_el('TotalInstructionalDays', p.total_instructional_days)}</GradingPeriod>\n")
         for s in cal.sessions:
             periods = "".join(
                 f"<GradingPeriodReference><GradingPeriodIdentity>{school_ref(code)}<GradingPeriod>"
                 f"{GRADING_PERIOD_NS}#{escape(p.descriptor)}</GradingPeriod>{_el('PeriodSequence', p.sequence)}"
-                f"<SchoolYear>{EDFI_SCHOOL_YEAR}</SchoolYear></GradingPeriodIdentity></GradingPeriodReference>"
+                f"<SchoolYear>{SCHOOL_YEAR}</SchoolYear></GradingPeriodIdentity></GradingPeriodReference>"
                 for p in cal.periods if s.begin <= p.begin and p.end <= s.end)
-            fh.write(f"<Session>{_el('SessionName', s.name)}<SchoolYear>{EDFI_SCHOOL_YEAR}</SchoolYear>"
+            fh.write(f"<Session>{_el('SessionName', s.name)}<SchoolYear>{SCHOOL_YEAR}</SchoolYear>"
                      f"{_el('BeginDate', s.begin)}{_el('EndDate', s.end)}<Term>{TERM_NS}#{escape(s.term)}</Term>"
                      f"{_el('TotalInstructionalDays', s.total_instructional_days)}{school_ref(code)}{periods}"
                      "</Session>\n")
         fh.write(f"<Calendar>{_el('CalendarCode', calendar_code(code))}"
                  "<CalendarType>uri://ed-fi.org/CalendarTypeDescriptor#Student Specific</CalendarType>"
-                 f"{school_ref(code)}<SchoolYear>{EDFI_SCHOOL_YEAR}</SchoolYear></Calendar>\n")
+                 f"{school_ref(code)}<SchoolYear>{SCHOOL_YEAR}</SchoolYear></Calendar>\n")
         ref = (f"<CalendarReference><CalendarIdentity>{_el('CalendarCode', calendar_code(code))}{school_ref(code)}"
-               f"<SchoolYear>{EDFI_SCHOOL_YEAR}</SchoolYear></CalendarIdentity></CalendarReference>")
+               f"<SchoolYear>{SCHOOL_YEAR}</SchoolYear></CalendarIdentity></CalendarReference>")
         for d in cal.dates:
             fh.write(f"<CalendarDate>{_el('Date', d.day)}"
                      f"<CalendarEvent>{CALENDAR_EVENT_NS}#{escape(EDFI_EVENT[d.kind])}</CalendarEvent>{ref}"
@@ -142,11 +143,11 @@ class Interchanges:
                      f"ExitWithdrawTypeDescriptor#{escape(e.exit_code)}</ExitWithdrawType>")
         self.files["enrollment"].write(
             f"<StudentSchoolAssociation>{student_ref(s.district_id)}{school_ref(e.school)}"
-            f"<SchoolYear>{EDFI_SCHOOL_YEAR}</SchoolYear>{_el('EntryDate', e.entry_date)}"
+            f"<SchoolYear>{SCHOOL_YEAR}</SchoolYear>{_el('EntryDate', e.entry_date)}"
             f"<EntryGradeLevel>{GRADE_NS}#{escape(GRADE_NAMES[e.grade])}</EntryGradeLevel>"
             f"<EntryType>uri://ed-fi.org/EntryTypeDescriptor#{escape(e.entry_code)}</EntryType>{exit_}"
             f"<CalendarReference><CalendarIdentity>{_el('CalendarCode', calendar_code(e.school))}"
-            f"{school_ref(e.school)}<SchoolYear>{EDFI_SCHOOL_YEAR}</SchoolYear></CalendarIdentity>"
+            f"{school_ref(e.school)}<SchoolYear>{SCHOOL_YEAR}</SchoolYear></CalendarIdentity>"
             "</CalendarReference></StudentSchoolAssociation>\n")
 
     def attendance(self, student_id: str, e: EventPlan, session_name: str) -> None:

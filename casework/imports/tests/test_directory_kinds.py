@@ -131,3 +131,17 @@ def test_programs_keep_the_student_flags_in_step(world, tmp_path):
 def test_missing_required_column_refuses(db, tmp_path, kind):
     r = run(tmp_path, kind, "nothing\nx\n")
     assert r.status == ImportRun.Status.REFUSED and "required column(s) missing" in r.message
+
+
+@pytest.mark.parametrize("given, stored", [("2026", 2026), ("2025-2026", 2026), ("2025-26", 2026),
+                                           ("1999-00", 2000)])
+def test_school_year_as_a_number_or_as_ed_fi_writes_it(world, tmp_path, given, stored):
+    r = run(tmp_path, "sessions", f"school_id,school_year,name,begin,end\nA100,{given},Fall,2025-09-01,2025-12-19\n")
+    assert r.status == ImportRun.Status.COMMITTED, reasons(r)
+    assert Session.objects.get().school_year == stored
+
+
+def test_school_year_spanning_two_years_is_refused(world, tmp_path):
+    r = run(tmp_path, "sessions", "school_id,school_year,name,begin,end\nA100,2025-2027,Fall,2025-09-01,2025-12-19\n")
+    assert reasons(r) == [(2, "school_year", "'2025-2027' is not one school year: the second year must follow the "
+                                             "first (2026-2027).")]

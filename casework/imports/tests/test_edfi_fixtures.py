@@ -62,7 +62,9 @@ def calendar() -> str:
         f"<SchoolYear>2026</SchoolYear></CalendarIdentity></CalendarReference><Date>2025-09-19</Date>"
         f"<CalendarEvent>{URI}CalendarEventDescriptor#Holiday</CalendarEvent></CalendarDate>\n")
     for code, days in ((100, 20), (200, 19)):
-        body.append(f"<Session>{school_ref(code)}<SchoolYear>2026</SchoolYear><SessionName>Fall {code}</SessionName>"
+        # SchoolYear as the XSD's SchoolYearType spells it: "2025-2026" (stored as 2026, the year it ends)
+        body.append(f"<Session>{school_ref(code)}<SchoolYear>2025-2026</SchoolYear>"
+                    f"<SessionName>Fall {code}</SessionName>"
                     f"<BeginDate>2025-09-01</BeginDate><EndDate>2025-09-26</EndDate>"
                     f"<Term>{URI}TermDescriptor#Fall Semester</Term>"
                     f"<TotalInstructionalDays>{days}</TotalInstructionalDays></Session>\n")
@@ -70,7 +72,7 @@ def calendar() -> str:
                                                                                  "2025-09-26")):
             body.append(f"<GradingPeriod>{school_ref(code)}<GradingPeriod>{URI}GradingPeriodDescriptor#{name} "
                         f"Quarter</GradingPeriod><PeriodSequence>{seq}</PeriodSequence>"
-                        f"<SchoolYear>2026</SchoolYear><BeginDate>{begin}</BeginDate><EndDate>{end}</EndDate>"
+                        f"<SchoolYear>2025-2026</SchoolYear><BeginDate>{begin}</BeginDate><EndDate>{end}</EndDate>"
                         "</GradingPeriod>\n")
     return doc("InterchangeEducationOrgCalendar", "".join(body))
 
