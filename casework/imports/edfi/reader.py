@@ -21,10 +21,16 @@ def local(tag: str) -> str:
     return tag.rsplit(" ", 1)[-1].rsplit("}", 1)[-1]
 
 
-def _explain(path: Path, exc: expat.ExpatError, at_end: bool) -> Refused:
+def _explain(path: Path, exc: Exception, at_end: bool, started: bool = True) -> Refused:
+    if not isinstance(exc, expat.ExpatError):  # Python's codec lookup, before expat reads a byte
+        return Refused(f"{path.name}, line 1: the XML declaration names an encoding Casework cannot read "
+                       f"({exc}); export the file as UTF-8.")
     line, column = exc.lineno, exc.offset + 1
     reason = expat.ErrorString(exc.code)
-    if at_end and exc.code in (expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS],
+    if at_end and not started:
+        what = "the file holds no element (only an XML declaration, comments or blank lines); an Ed-Fi " \
+               "interchange starts with its root element."
+    elif at_end and exc.code in (expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS],
                                expat.errors.codes[expat.errors.XML_ERROR_UNCLOSED_TOKEN],
                                expat.errors.codes[expat.errors.XML_ERROR_PARTIAL_CHAR]):
         what = "the file ends in the middle of an element; was the export cut short?"
@@ -117,8 +123,8 @@ def root_name(path: Path) -> str:
             chunk = raw.read(4096)
             try:
                 parser.Parse(chunk, not chunk)
-            except expat.ExpatError as exc:
-                raise _explain(path, exc, at_end=not chunk) from None
+            except (expat.ExpatError, LookupError, ValueError) as exc:
+                raise _explain(path, exc, at_end=not chunk, started=builder.root is not None) from None
             if not chunk:
                 break
     if builder.root is None:
@@ -140,8 +146,8 @@ def records(path: Path, wanted: Iterable[str] | None = None,
             chunk = raw.read(_CHUNK)
             try:
                 parser.Parse(chunk, not chunk)
-            except expat.ExpatError as exc:
-                raise _explain(path, exc, at_end=not chunk) from None
+            except (expat.ExpatError, LookupError, ValueError) as exc:
+                raise _explain(path, exc, at_end=not chunk, started=builder.root is not None) from None
             batch, builder.done = builder.done, []
             for line, element in batch:
                 seen[element.tag] = seen.get(element.tag, 0) + 1

@@ -3,6 +3,9 @@ the whole file is kept (50,000 events parse with a memory peak far under the fil
 
 import tracemalloc
 
+import pytest
+
+from casework.imports.csvfile import Refused
 from casework.imports.edfi.reader import records, root_name
 
 from . import test_edfi_fixtures as sample
@@ -50,3 +53,28 @@ def test_fifty_thousand_events_stream_without_holding_the_file(tmp_path):
     assert size > 20_000_000 and peak < size / 20  # a whole tree would take several times the file size
     assert len(reports) == 11 and reports[-1] == (size, size)  # every 5,000 records, then done
     assert all(done <= total == size for done, total in reports)
+
+
+@pytest.mark.parametrize("head, words", [
+    ('<?xml version="1.0" encoding="x-unknown-enc"?>\n', "names an encoding Casework cannot read (unknown encoding"),
+    ('<?xml version="1.0" encoding="Shift_JIS"?>\n', "names an encoding Casework cannot read (multi-byte"),
+])
+def test_an_encoding_python_cannot_read_is_refused_not_a_traceback(tmp_path, head, words):
+    path = tmp_path / "Students.xml"
+    path.write_text(head + '<InterchangeStudent xmlns="http://ed-fi.org/5.0.0"></InterchangeStudent>\n')
+    with pytest.raises(Refused) as refused:
+        root_name(path)
+    assert str(refused.value).startswith("Students.xml, line 1: the XML declaration") and words in str(refused.value)
+    with pytest.raises(Refused):
+        list(records(path))
+
+
+def test_a_declaration_without_an_element_says_so(tmp_path):
+    path = tmp_path / "Students.xml"
+    path.write_text('<?xml version="1.0"?>\n<!-- nothing -->\n\n')
+    with pytest.raises(Refused, match="the file holds no element"):
+        root_name(path)
+    cut = tmp_path / "Cut.xml"
+    cut.write_text('<?xml version="1.0"?>\n<InterchangeStudent xmlns="http://ed-fi.org/5.0.0"><Student>')
+    with pytest.raises(Refused, match="was the export cut short"):
+        list(records(cut))
