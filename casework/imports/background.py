@@ -138,4 +138,4 @@ def _recompute_job(actor) -> None:
         raise
     cache.set(RECOMPUTE_KEY, {**started, "state": "done", "as_of": as_of.isoformat(), "pairs": done.pairs,
                               "rows": done.rows, "crossed": done.crossed, "cleared": done.cleared,
-                              "finished": timezone.now().isoformat()}, RECOMPUTE_TTL)
+                              "skipped": done.skipped_note(), "finished": timezone.now().isoformat()}, RECOMPUTE_TTL)

@@ -298,7 +298,9 @@ def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:
         return (f"The import is committed, but the indicators were not recomputed ({type(exc).__name__}); "
                 "run casework recompute.")
     pairs = sum(d.pairs for d in (done_schools, done_students) if d)
-    return f"Indicators recomputed as of {as_of.isoformat()} for {pairs} student x school pair(s)."
+    skipped = " ".join(dict.fromkeys(d.skipped_note() for d in (done_schools, done_students) if d and d.skipped))
+    return " ".join(p for p in [f"Indicators recomputed as of {as_of.isoformat()} for {pairs} student x school "
+                                f"pair(s).", skipped] if p)
 
 
 def write_rejects(run: ImportRun, path: Path | str) -> int:

@@ -40,7 +40,12 @@ from casework.students.models import Enrollment
 
 
 class IndicatorError(ValueError):
-    """The indicators cannot be computed; the message says why, for a person to act on."""
+    """The indicators cannot be computed; the message says why, for a person to act on. `schools`: the
+    codes of the schools without a calendar, when that is why."""
+
+    def __init__(self, message: str, *, schools: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.schools = schools
 
 
 # calendars.PeriodKind -> engine.PeriodKind. A trimester is a marking period: checked for habitual
@@ -240,7 +245,8 @@ def indicators_as_of(*, as_of: date, school_ids: Iterable[int] | None = None,
     if missing:
         raise IndicatorError(
             f"No calendar for school(s) {', '.join(missing)} in the school year {inputs.year_start.isoformat()} to "
-            f"{inputs.year_end.isoformat()}: no instructional days found. Import the school calendar first.")
+            f"{inputs.year_end.isoformat()}: no instructional days found. Import the school calendar first.",
+            schools=tuple(missing))
     rows = []
     days = {pk: engine.SortedDays(cal.days) for pk, cal in inputs.calendars.items()}  # once per school
     for p in inputs.students:

@@ -42,6 +42,13 @@ class Recomputed:
     rows: int  # stored rows (one per student x school)
     crossed: int = 0  # flags newly raised since the previous recompute
     cleared: int = 0  # flags lowered since the previous recompute
+    skipped: tuple[str, ...] = ()  # codes of schools left out: students, but no calendar this year
+
+    def skipped_note(self) -> str:
+        if not self.skipped:
+            return ""
+        return (f"Not computed for school(s) {', '.join(self.skipped)}: no calendar this school year. Import the "
+                "school calendar, then recompute.")
 
 
 @transaction.atomic
@@ -103,7 +110,7 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
         from casework.reports.services import summaries_record  # reports reads indicators: import here
 
         summaries_record(as_of=as_of)
-    return Recomputed(pairs=prepared.pairs, rows=rows, crossed=crossed, cleared=cleared)
+    return Recomputed(pairs=prepared.pairs, rows=rows, crossed=crossed, cleared=cleared, skipped=prepared.skipped)
 
 
 def _scope(schools: list[int] | None, only: bool) -> tuple[str, dict]:

@@ -63,6 +63,7 @@ class Prepared:
     ruleset: RuleSet
     school_ids: list[int]
     pairs: int
+    skipped: tuple[str, ...] = ()  # codes of schools with students and no calendar, left out
 
 
 class _Sql:
@@ -224,6 +225,7 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
     schools = _in("sch", school_ids, p)
     enr, att, act = (m._meta.db_table for m in (Enrollment, AttendanceEvent, Action))
 
+    skipped: tuple[str, ...] = ()
     if empty:  # the engine's IndicatorError: a school with students this year and no school days
         q: dict = dict(p)
         in_empty = _in("e", empty, q)
@@ -232,10 +234,13 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
             "AND (e.exit_date IS NULL OR e.exit_date >= %(start)s)"
             + (" AND e.student_id IN (SELECT student_id FROM cw_only)" if only else "")), q).fetchall()])
             .values_list("code", flat=True))
-        if codes:
-            raise IndicatorError(
-                f"No calendar for school(s) {', '.join(codes)} in the school year {year_start.isoformat()} to "
-                f"{year_end.isoformat()}: no instructional days found. Import the school calendar first.")
+        message = (f"No calendar for school(s) {', '.join(codes)} in the school year {year_start.isoformat()} to "
+                   f"{year_end.isoformat()}: no instructional days found. Import the school calendar first.")
+        if codes and len(empty) == len(school_ids):
+            raise IndicatorError(message, schools=tuple(codes))
+        # Other schools have calendars: one school's missing calendar does not hold the district back. Its
+        # students get no rows (the joins to cw_cal drop them) and the caller is told which schools.
+        skipped = tuple(codes)
 
     # Enrollment spans as ranges of school-day ordinals (lo, hi]; entry clamped to the year, exit to as_of.
     _run(cursor, f"""
@@ -343,7 +348,7 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
             AND a.start_date >= %(start)s AND a.start_date <= %(as_of)s AND {_scope('a', schools, only)}"""
     _pp(cursor, sql, rules, p, contributions)
     pairs = _run(cursor, f"SELECT count(*) FROM cw_pp WHERE pidx = {YTD}").fetchone()[0]
-    return Prepared(ruleset=ruleset, school_ids=school_ids, pairs=pairs)
+    return Prepared(ruleset=ruleset, school_ids=school_ids, pairs=pairs, skipped=skipped)
 
 
 def _half_days(expr: str) -> str:

@@ -158,3 +158,23 @@ def test_students_given_give_the_same_rows(district):  # noqa: F811
     done = indicators_recompute(as_of=AS_OF, school_ids=[psch.pk])  # one school: only its pair is replaced
     assert (done.pairs, done.rows) == (1, 1)
     assert sorted(StudentIndicator.objects.values_list(*fields)) == whole
+
+
+def test_a_school_without_a_calendar_does_not_hold_the_district_back(district):  # noqa: F811
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from casework.indicators.inputs import IndicatorError
+
+    nocal = f.school(code="N300")
+    f.student(school=nocal, entry_date=D(2025, 9, 1))
+    done = indicators_recompute(as_of=AS_OF)
+    assert (done.pairs, done.skipped) == (3, ("N300",))  # L100 and P200's three pairs; N300 named
+    assert not StudentIndicator.objects.filter(school=nocal).exists()
+    out, err = StringIO(), StringIO()
+    call_command("recompute", "--as-of", "2025-09-26", stdout=out, stderr=err)
+    assert "3 student x school pairs" in out.getvalue()
+    assert "Not computed for school(s) N300: no calendar this school year" in err.getvalue()
+    with pytest.raises(IndicatorError, match="No calendar for school"):  # alone, it is an error as before
+        indicators_recompute(as_of=AS_OF, school_ids=[nocal.pk])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,12 +14,20 @@ from casework.indicators.inputs import IndicatorError, indicators_as_of
 from casework.indicators.output import COLUMNS, csv_row, json_row
 from casework.schools.models import School
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 
 def _as_of(text: str) -> date:
+    text = text.strip()
+    if not _DATE.fullmatch(text):  # fromisoformat would also take 20260315 and 2026-W11-7
+        raise CommandError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15.")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15.") from None
+        raise CommandError(f"--as-of {text}: there is no such date.") from None
+    if not 1990 <= day.year <= 2100:
+        raise CommandError(f"--as-of {text}: give a date of a school year between 1990 and 2100.")
+    return day
 
 
 def _school_ids(code: str | None) -> list[int] | None:
@@ -47,7 +56,15 @@ class Command(BaseCommand):
         try:
             _inputs, rows = indicators_as_of(as_of=as_of, school_ids=school_ids)
         except IndicatorError as exc:
-            raise CommandError(str(exc)) from None
+            if school_ids is not None or not exc.schools:
+                raise CommandError(str(exc)) from None
+            # District-wide: one school without a calendar does not keep every other school's rows back.
+            school_ids = list(School.objects.exclude(code__in=exc.schools).values_list("pk", flat=True))
+            try:
+                _inputs, rows = indicators_as_of(as_of=as_of, school_ids=school_ids)
+            except IndicatorError as again:
+                raise CommandError(str(again)) from None
+            self.stderr.write(f"Warning: {exc} Their students are left out below.")
         if opts["format"] == "json":
             self.stdout.write(json.dumps([json_row(r) for r in rows], indent=2, ensure_ascii=False))
             return

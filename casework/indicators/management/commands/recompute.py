@@ -31,3 +31,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Indicators as of {as_of.isoformat()}: {done.pairs} student x school pairs, {done.rows} "
                           f"rows stored; {done.crossed} flag(s) newly crossed, {done.cleared} cleared "
                           f"({time.perf_counter() - started:.1f} s).")
+        if done.skipped:
+            self.stderr.write(f"Warning: {done.skipped_note()}")
