@@ -5,7 +5,7 @@ combination of values, not once per row: a district's file of millions of events
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from casework.attendance.choices import AttendanceCategory, LawfulReason
@@ -83,8 +83,10 @@ def event_values(row: dict[str, str], resolve) -> tuple[str, dict[str, Any]]:
         if column in row:
             values[column] = parse_int(row, column, low=low, high=1440)
     if "event_duration" in row:
+        # Finer than the standard's hundredths: the part missed rounds up, so the time present never
+        # rounds up across the 4 h / 2 h lines (COMAR counts "4 hours or more").
         values["event_duration"] = parse_decimal(row, "event_duration", places="0.01", low=Decimal(0),
-                                                 high=Decimal(1))
+                                                 high=Decimal(1), rounding=ROUND_CEILING)
     for column in ("arrival_time", "departure_time"):
         if column in row:
             values[column] = parse_time(row, column)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 VALUE_LIMIT = 40  # enough to recognise the value in the SIS, not a copy of the record
 
@@ -65,12 +65,13 @@ def parse_int(row: dict[str, str], column: str, *, low: int, high: int) -> int |
     return number
 
 
-def parse_decimal(row: dict[str, str], column: str, *, places: str, low: Decimal, high: Decimal) -> Decimal | None:
+def parse_decimal(row: dict[str, str], column: str, *, places: str, low: Decimal, high: Decimal,
+                  rounding: str = ROUND_HALF_EVEN) -> Decimal | None:
     value = row.get(column, "")
     if not value:
         return None
     try:
-        number = Decimal(value).quantize(Decimal(places))
+        number = Decimal(value).quantize(Decimal(places), rounding=rounding)
     except (InvalidOperation, ValueError):
         raise RowError(column, value, f"{value!r} is not a number.") from None
     if not number.is_finite() or not low <= number <= high:

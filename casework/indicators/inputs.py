@@ -21,6 +21,7 @@ in it.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -137,9 +138,11 @@ def _record(rows: Sequence[tuple], full_day_minutes: int) -> tuple[engine.Attend
     rows = sorted(rows, key=lambda r: _RANK.get(r[0], len(_RANK)))
     category, reason, minutes, scheduled, duration = rows[0]
     if minutes is None and duration is not None and category in ABSENCE_CATEGORIES:
-        # Ed-Fi EventDuration: the part of the day missed (0.5 = half a day absent).
+        # Ed-Fi EventDuration: the part of the day missed (0.5 = half a day absent). Whole minutes present,
+        # a fraction dropped (never rounded up across the 4 h / 2 h lines); the 1e-6 absorbs the binary
+        # float's error (240 x 0.7 is 167.99999999999997), far below a hundredth of a day's minutes.
         full = scheduled if scheduled else full_day_minutes
-        minutes = round(full * (1 - float(duration)))
+        minutes = math.floor(full * (1 - float(duration)) + 1e-6)
     note = None
     if len(rows) > 1:
         note = f"{len(rows)} attendance records on one day; counted as {category} (" + ", ".join(

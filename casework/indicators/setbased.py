@@ -288,7 +288,7 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
     attending = "('" + "', '".join(ATTENDING) + "')"
     # Scored as engine._score_day: half days present (2, 1, 0) by minutes against the day's length (the
     # scheduled minutes when shorter than a full day); an Ed-Fi EventDuration without minutes becomes
-    # minutes by Python's round() (half to even), as inputs._record does.
+    # whole minutes, the fraction dropped, as inputs._record does (with its 1e-6 for float error).
     scored = f"""
         SELECT student_id, school_id, seg, present_h,
             CASE WHEN lawful = 1 THEN 0 ELSE 2 - present_h END AS unlawful_h,
@@ -304,9 +304,7 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
             FROM (
                 SELECT student_id, school_id, seg, category, reason_code, len,
                     COALESCE(minutes_present,
-                        CASE WHEN x IS NOT NULL AND category IN {absence} THEN
-                            CASE WHEN x - floor(x) = 0.5 THEN floor(x) + abs(CAST(floor(x) AS INTEGER) %% 2)
-                                 ELSE floor(x + 0.5) END END,
+                        CASE WHEN x IS NOT NULL AND category IN {absence} THEN floor(x + 0.000001) END,
                         CASE WHEN category IN {attending} THEN len ELSE 0 END) AS minutes
                 FROM (
                     SELECT d.student_id, d.school_id, c.seg, d.category, d.reason_code, d.minutes_present,

@@ -9,7 +9,7 @@ elsewhere."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from xml.etree.ElementTree import Element
 
 from casework.calendars.choices import INSTRUCTIONAL_KINDS
@@ -244,12 +244,13 @@ def _time(value: str | None) -> str:
 
 
 def _minutes(value: str | None) -> str:
-    """SchoolAttendanceDuration is an AttendanceEventDuration, a decimal: "150.0" is 150 minutes. A
-    fraction of a minute is rounded as Python rounds (the engine counts whole minutes)."""
+    """SchoolAttendanceDuration is an AttendanceEventDuration, a decimal: "150.0" is 150 minutes. The
+    engine counts whole minutes: a fraction is dropped, so 239.6 minutes stay under the 4 hours that make
+    a full day (COMAR: "4 hours or more")."""
     if not value or "." not in value:
         return _opt(value)
     try:
-        return str(round(Decimal(value)))
+        return str(Decimal(value).to_integral_value(rounding=ROUND_FLOOR))
     except (InvalidOperation, ValueError, OverflowError):
         return value  # not a number: the importer's check names it
 

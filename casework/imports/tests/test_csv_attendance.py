@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -366,3 +367,13 @@ def test_a_duplicate_in_a_second_file_names_the_first_file(world, tmp_path):
         ("week2.csv", 3, "Duplicate event: the same student, school, date and category are already on line 2 "
                          "of week1.csv.")]
     assert AttendanceEvent.objects.count() == 0  # all or nothing
+
+
+def test_an_event_duration_finer_than_hundredths_rounds_the_part_missed_up(world, tmp_path):
+    """0.502 of a 240-minute day missed leaves 119.52 minutes present: under 2 hours. Stored as 0.51 (not
+    0.50, which would leave exactly 2 hours, a half day)."""
+    text = ("student_id,school_id,date,category,event_duration\n"
+            "100001,A100,2025-09-02,unexcused,0.502\n100001,A100,2025-09-03,unexcused,0.001\n")
+    assert run(write(tmp_path, text)).created == 2
+    stored = dict(AttendanceEvent.objects.values_list("date", "event_duration"))
+    assert stored == {datetime.date(2025, 9, 2): Decimal("0.51"), datetime.date(2025, 9, 3): Decimal("0.01")}

@@ -97,8 +97,8 @@ def test_zoned_dates_and_decimal_minutes_are_read(tmp_path):
     run = edfi(folder)
     assert run.status == ImportRun.Status.COMMITTED, rejects(run)
     stored = dict(AttendanceEvent.objects.filter(student__district_id="100001").values_list("date", "minutes_present"))
-    # 239.6 minutes round to 240: four hours, a full day present.
-    assert stored == {D(2025, 9, 2): None, D(2025, 9, 3): 150, D(2025, 9, 4): 240}
+    # 239.6 minutes are 239 whole minutes: under the four hours of a full day (COMAR: "4 hours or more").
+    assert stored == {D(2025, 9, 2): None, D(2025, 9, 3): 150, D(2025, 9, 4): 239}
 
 
 def test_decimal_minutes_that_are_not_a_number_are_rejected_by_name(tmp_path):

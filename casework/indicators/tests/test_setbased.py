@@ -64,7 +64,7 @@ def mixed():
     ev(student=one, school=a, date=D(2025, 9, 16), category="unexcused", event_duration="0.75",
        minutes_scheduled=225)  # 56.25 -> 56 minutes: absent
     ev(student=one, school=a, date=D(2025, 9, 17), category="excused", event_duration="0.5",
-       minutes_scheduled=225)  # 112.5 -> 112 (half to even) of 225: under half (< 112.5), absent
+       minutes_scheduled=225)  # 112.5 -> 112 (the fraction dropped) of 225: under half (< 112.5), absent
     ev(student=one, school=a, date=D(2025, 9, 18), category="out_of_school_suspension")  # lawful (H)
     ev(student=one, school=a, date=D(2025, 9, 19), category="in_school_suspension")  # present
     ev(student=one, school=a, date=D(2025, 9, 22), category="tardy")  # two records: unexcused decides
@@ -105,6 +105,11 @@ def mixed():
         ev(student=five, school=b, date=day, category="unexcused")
     # 6. Enrolled over a weekend only: a pair with no school day.
     f.student(school=b, entry_date=D(2025, 9, 20), exit_date=D(2025, 9, 21), district_id="6")
+    # 7. Half of a 239-minute day missed: 119.5 minutes present are 119, under half (rounding would give
+    # 120, a half day present).
+    seven = f.student(school=a, entry_date=D(2025, 9, 1), district_id="7")
+    ev(student=seven, school=a, date=D(2025, 9, 2), category="excused", reason_code="B", event_duration="0.5",
+       minutes_scheduled=239)
     return a, b, (one, two, three, four, five)
 
 
@@ -150,6 +155,7 @@ def test_set_based_recompute_equals_the_engine(mixed):
     # 4: 2.5 of 25 days = exactly 10%: chronic, moderate. 5: 9 days, all absent, not chronic (under 10).
     assert stored[(four.pk, a.pk)].chronic_absent and stored[(four.pk, a.pk)].band == "moderate_chronic"
     assert not stored[(five.pk, b.pk)].chronic_absent and stored[(five.pk, b.pk)].days_absent == 9
+    assert [r.days_absent for r in stored.values() if r.student.district_id == "7"] == [1]
 
 
 def test_tightened_rule_set_from_its_effective_date(mixed):
