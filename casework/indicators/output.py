@@ -71,7 +71,9 @@ def json_row(row: IndicatorRow) -> dict[str, Any]:
     v = row_values(row)
     r = row.result
     v["explanations"] = {name: r.flags[name].explanation for name in FLAGS}
-    v["flag_periods"] = {name: list(r.flags[name].periods) for name in FLAGS}
+    # The periods that raised each flag; none for a flag not raised (the engine keeps, for those, the
+    # periods it looked at, which is what the explanation speaks of).
+    v["flag_periods"] = {name: list(r.flags[name].periods) if r.flags[name].raised else [] for name in FLAGS}
     v["periods"] = [
         {
             "name": p.name, "kind": str(p.kind), "begin": p.begin.isoformat(), "end": p.end.isoformat(),

@@ -563,14 +563,25 @@ def compute(*, rules: Rules, as_of: date, calendar: Iterable[date], enrollments:
     )
     every = (*results, ytd)
     rule = rules.label
+    # A "not raised" names only the kinds of period it could look at: a school without its grading
+    # periods loaded is checked on the year to date alone, and says so.
+    kinds = {str(r.kind) for r in every}
+    unchecked = " Not checked by {}: the school has no such grading period loaded (import its grading periods)."
+    terms = sorted(k.replace("_", " ") for k in rules.habitual_truant_period_kinds if k != str(PeriodKind.YEAR))
     habitual = _any("habitual_truant", rule, [r.habitual_truant for r in every if r.habitual_truant],
-                    f"Not habitual truant in any marking period, semester or the year to date as of "
+                    f"Not habitual truant in any {', '.join(terms)} or the year to date as of "
                     f"{as_of.isoformat()}: unlawful absences stayed at or under "
-                    f"{_pct(rules.habitual_truant_rate)} of days enrolled in each.")
+                    f"{_pct(rules.habitual_truant_rate)} of days enrolled in each."
+                    + ("" if kinds & (rules.habitual_truant_period_kinds - {str(PeriodKind.YEAR)}) else
+                       " Only the year to date was checked: the school has no marking periods or semesters loaded "
+                       "(import its grading periods)."))
+    limits = rules.truant_day_limits
+    truant_missing = [k.replace("_", " ") for k in limits if k not in kinds]
     truant = _any("truant_7_302_2", rule, [r.truant_7_302_2 for r in every if r.truant_7_302_2],
                   f"Not a truant student (Educ. Art. 7-302.2) as of {as_of.isoformat()}: unlawful absences stayed "
                   f"within "
-                  + ", ".join(f"{n} in a {k.replace('_', ' ')}" for k, n in rules.truant_day_limits.items()) + ".")
+                  + ", ".join(f"{n} in a {k.replace('_', ' ')}" for k, n in limits.items() if k in kinds) + "."
+                  + (unchecked.format(", ".join(truant_missing)) if truant_missing else ""))
     return StudentIndicators(
         as_of=as_of, rule_set=rule, year_to_date=ytd, periods=results,
         chronic_absent=ytd.chronic_absent, habitual_truant=habitual, truant_7_302_2=truant,

@@ -173,6 +173,9 @@ def test_json_rows_carry_explanations(district):
                                         "abc_behavior"}
     assert "Q1" in row["explanations"]["habitual_truant"] and RULE_SET in row["explanations"]["habitual_truant"]
     assert row["flag_periods"]["habitual_truant"] == ["Q1"]
+    assert row["truant_7_302_2"] is False and row["flag_periods"]["truant_7_302_2"] == []
+    # Every row: a flag names the periods that raised it, and only a raised flag names any.
+    assert all(bool(r["flag_periods"][name]) == r[name] for r in data for name in r["flag_periods"])
     assert [p["name"] for p in row["periods"]] == ["Q1", "S1", "Q2"]
     p200 = next(r for r in data if r["school_id"] == "P200")
     assert any("2025-09-19" in why for why in p200["ignored"])  # the event on a holiday is listed, not counted
@@ -267,3 +270,21 @@ def test_exit_and_reentry_count_both_spans(district):
     assert (r["days_enrolled"], r["days_present"], r["days_absent"], r["days_unlawful"]) == (15, 14.5, 0.5, 0.5)
     assert (r["attendance_rate"], r["band"], r["chronic_absent"]) == (0.9667, "satisfactory", False)
     assert any("2025-09-10" in why and "not enrolled" in why for why in r["ignored"])
+
+
+def test_a_school_without_grading_periods_says_what_was_not_checked(district):
+    school = f.school(code="G400")
+    f.session(school=school, begin=D(2025, 9, 1), end=D(2025, 9, 30), calendar_source="dates_listed")
+    f.calendar_dates(school=school, days=dict.fromkeys(weekdays(D(2025, 9, 1), D(2025, 9, 26)), "instructional"))
+    f.student(school=school, entry_date=D(2025, 9, 1), district_id="400001")
+    [row] = json.loads(run("--as-of", "2025-09-26", "--school", "G400", "--format", "json"))
+    assert row["periods"] == [] and row["truant_7_302_2"] is False
+    truant = row["explanations"]["truant_7_302_2"]
+    assert "stayed within 20 in a year." in truant and "8 in a quarter" not in truant
+    assert "Not checked by quarter, semester: the school has no such grading period loaded" in truant
+    assert "Only the year to date was checked" in row["explanations"]["habitual_truant"]
+    # A school with its quarters and semester loaded says nothing of the kind.
+    full = next(r for r in json.loads(run("--as-of", "2025-09-26", "--school", "L100", "--format", "json"))
+                if r["student_id"] == "100002")
+    assert "Not checked" not in full["explanations"]["truant_7_302_2"]
+    assert "Only the year to date" not in full["explanations"]["habitual_truant"]
