@@ -23,6 +23,11 @@ FORMAT_CHOICES = [
 EXTENSIONS = {"csv": (".csv", ".txt"), "edfi": (".xml",), "oneroster": (".zip",)}
 
 
+def kind_label(kind: str) -> str:
+    """The importer's name as a person reads it: grading_periods -> Grading periods."""
+    return kind.replace("_", " ").capitalize()
+
+
 def max_bytes() -> int:
     return settings.CASEWORK_IMPORT_MAX_BYTES
 
@@ -66,7 +71,7 @@ class ImportForm(forms.Form):
     format = forms.ChoiceField(label="What are you importing?", choices=FORMAT_CHOICES, initial="csv",
                                widget=forms.RadioSelect(attrs={"style": CHOICE_INPUT}))
     kind = forms.ChoiceField(label="Kind of data (plain CSV only)", required=False,
-                             choices=[("", "Choose a kind"), *((k, k.capitalize()) for k in IMPORTERS)],
+                             choices=[("", "Choose a kind"), *((k, kind_label(k)) for k in IMPORTERS)],
                              widget=forms.Select(attrs={"aria-describedby": "templates-help"}),
                              error_messages={"invalid_choice": "Unknown kind %(value)s; choose one of the list."})
     files = MultipleFileField(label="Files to import", required=False)

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from casework.audit import services as audit
 from casework.audit.models import AccessLog
 from casework.core.views import PolicyView
+from casework.indicators.exports import neutralise
 from casework.students.models import Student
 
 from . import background, uploads
@@ -179,7 +180,8 @@ class _Echo:
 
 
 class RejectsView(RunMixin, PolicyView):
-    """Every rejected row of a run as CSV (the same columns as `casework import --rejects`)."""
+    """Every rejected row of a run as CSV (the same columns as `casework import --rejects`), each text cell
+    neutralised as in the early-warning export."""
 
     action = "import.run"
 
@@ -193,7 +195,8 @@ class RejectsView(RunMixin, PolicyView):
         def rows():
             yield writer.writerow(["file", "line", "element", "field", "value", "reason"])
             for r in rejects.iterator(chunk_size=2000):
-                yield writer.writerow([r.file, r.line, r.element, r.field, r.value, r.reason])
+                # A rejected value is whatever the file held: never let a spreadsheet run it as a formula.
+                yield writer.writerow([neutralise(v) for v in (r.file, r.line, r.element, r.field, r.value, r.reason)])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-run-{run.pk}-rejected-rows.csv"'

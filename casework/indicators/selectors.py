@@ -24,11 +24,13 @@ LIST_ACTION = "indicators.view"
 # Grades in school order (PK, KG, 1..12, ungraded), not the codes' alphabetical order.
 _GRADE_ORDER = Case(*(When(student__grade=g, then=Value(i)) for i, g in enumerate(Grade.values)),
                     default=Value(len(Grade.values)), output_field=IntegerField())
+_UNRATED_LAST = Case(When(band="", then=Value(1)), default=Value(0), output_field=IntegerField())
 _NAME = ("student__search_text",)  # folded "last first ...": García sorts with Garcia
 SORTS: dict[str, tuple] = {
-    # A student under the minimum days has no rate: listed after every rated one either way.
-    "rate": (F("attendance_rate").asc(nulls_last=True), *_NAME),
-    "-rate": (F("attendance_rate").desc(nulls_last=True), *_NAME),
+    # A student not rated (no band: under the minimum days enrolled) is listed after every rated one
+    # either way, so five days of absence do not head the list above a chronic case.
+    "rate": (_UNRATED_LAST.asc(), F("attendance_rate").asc(nulls_last=True), *_NAME),
+    "-rate": (_UNRATED_LAST.asc(), F("attendance_rate").desc(nulls_last=True), *_NAME),
     "unlawful": ("-days_unlawful", *_NAME),
     "absent": ("-days_absent", *_NAME),
     "suspensions": ("-suspensions", *_NAME),

@@ -384,7 +384,7 @@ def _pp(cursor, sql: _Sql, rules: engine.Rules, p: dict, contributions: str) -> 
         FROM (
             SELECT *,
                 CASE WHEN enrolled > 0 THEN {rate} END AS attendance_rate,
-                CASE WHEN enrolled = 0 THEN NULL {bands} ELSE %(band0)s END AS band,
+                CASE WHEN enrolled < %(chronic_min)s OR enrolled = 0 THEN NULL {bands} ELSE %(band0)s END AS band,
                 (enrolled >= %(chronic_min)s
                     AND {_ratio_at_least('absent_h', '2 * enrolled', rules.chronic_absence_rate)}) AS chronic_absent,
                 CASE WHEN kind {hab_kinds} THEN (enrolled > 0 AND unlawful_h * {habitual.denominator}

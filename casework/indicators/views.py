@@ -59,6 +59,19 @@ def _can_export(user, school: School) -> bool:
     return ids is None or school.pk in ids
 
 
+def _page_note(request, page) -> str:
+    """Paginator.get_page shows the last page for a page past the end (and the first for nonsense): say so."""
+    asked = request.GET.get("page")
+    if not asked:
+        return ""
+    try:
+        if int(asked) == page.number:
+            return ""
+    except ValueError:
+        pass
+    return f"There is no page {asked[:12]}; showing page {page.number} of {page.paginator.num_pages}."
+
+
 class EarlyWarningSchoolsView(PolicyView):
     """Pick a school: only the schools the user's roles reach."""
 
@@ -98,6 +111,7 @@ class EarlyWarningView(EarlyWarningListMixin, PolicyView):
                               action=AccessLog.Action.VIEW, purpose="early warning list", detail="early warning")
         return render(request, "indicators/early_warning.html", {
             "school": school, "snapshot": snapshot, "form": form, "page": page, "sort": form.sort_key(),
+            "page_note": _page_note(request, page),
             "show_cases": "open_case" in form.fields, "can_export": _can_export(request.user, school),
             "can_bulk_refer": _can_bulk_refer(request.user, school),
             "can_mail": _can_mail(request.user, school),
@@ -151,7 +165,8 @@ class WorklistView(PolicyView):
         audit.log_access_many(actor=request.user, student_ids=sorted({c.student_id for c in page}),
                               action=AccessLog.Action.VIEW, purpose="worklist", detail="worklist")
         return render(request, "indicators/worklist.html", {
-            "form": form, "page": page, "school": school, "many_schools": len(schools) > 1,
+            "form": form, "page": page, "page_note": _page_note(request, page), "school": school,
+            "many_schools": len(schools) > 1,
             "can_acknowledge": policy.has_action(request.user, "crossing.acknowledge"),
         })
 

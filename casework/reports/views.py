@@ -61,10 +61,9 @@ def _charts(board: selectors.Dashboard, bands: list[tuple[str, str]]) -> dict:
              "gives the same figures.", bars=rate_bars(board.by_school), value_format=_pct, max_value=100)
     chronic_by_grade = charts.bar_chart(
         chart_id="chart-grade", title="Chronic absence rate by grade",
-        desc="Percent of students counted who are chronically absent, one column per grade.",
-        bars=[charts.Bar(g.key, b.value, b.text) for g, b in zip(board.by_grade, rate_bars(board.by_grade),
-                                                                  strict=True)],
-        value_format=lambda v: f"{v:.0f}%", max_value=100, vertical=True)
+        desc="Percent of students counted who are chronically absent, one bar per grade. The table "
+             "below gives the same figures.",
+        bars=rate_bars(board.by_grade), value_format=_pct, max_value=100)
     total = board.total
     band_bars = [charts.Bar(label, total.bands.get(name, 0) if total.shown(total.bands.get(name, 0)) else None,
                             "" if total.shown(total.bands.get(name, 0)) else selectors.SUPPRESSED)
@@ -132,6 +131,7 @@ class DashboardExportView(PolicyView):
         name = f"district-dashboard-{board.as_of.isoformat() if board.as_of else 'empty'}.csv"
         response = HttpResponse(content_type="text/csv; charset=utf-8",
                                 headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        response.write("\ufeff")  # UTF-8 with BOM, as the early-warning CSV: Excel otherwise reads "—" as "â€”"
         writer = csv.writer(response)
         writer.writerow([label for _, label in CSV_COLUMNS])
         for g in [*board.by_school, board.total]:

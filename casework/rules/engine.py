@@ -401,8 +401,9 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
     if enrolled:
         attendance_rate: float | None = present_h / enrolled_h
         absence_rate: float | None = absent_h / enrolled_h
-        band: str | None = rules.bands[0].name
-        for b in rules.bands:
+        # Bands grade chronic absence, so they share its minimum: under 10 days enrolled, not rated.
+        band: str | None = rules.bands[0].name if enrolled >= rules.chronic_min_days_enrolled else None
+        for b in rules.bands if band else ():
             if _at_least(absent_h, enrolled_h, b.min_absence_rate):
                 band = b.name
     else:

@@ -5,15 +5,19 @@ with a parent needs today's count)."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from casework.attendance import calendar_view
 from casework.audit import services as audit
 from casework.audit.models import AccessLog
+from casework.calendars import schooldays
+from casework.calendars.choices import CalendarSource
 from casework.core import charts, policy
 from casework.discipline.models import Action
 from casework.indicators.inputs import IndicatorError, indicators_as_of, school_year_bounds
@@ -26,6 +30,11 @@ from .models import Enrollment, Student
 from .views import StudentDetailView
 
 FLAG_LABELS = dict(Flags.choices)
+CALENDAR_LABELS = dict(CalendarSource.choices) | {
+    schooldays.MIXED: "Mixed (some sessions list every school day, others give day counts)",
+    schooldays.NONE: "No calendar",
+}
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 PERIOD_FLAGS = ("chronic_absent", "habitual_truant", "truant_7_302_2", "abc_attendance", "abc_behavior")
 
 
@@ -36,7 +45,8 @@ class SchoolAttendance:
     school_id: int
     school_name: str
     error: str = ""
-    calendar_method: str = ""
+    calendar_method: str = ""  # schooldays' method code; calendar_label is what the page shows
+    calendar_label: str = ""
     months: tuple = ()
     chart: str = ""
     weeks: tuple = ()
@@ -52,15 +62,23 @@ def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def parse_as_of(raw: str | None, today: datetime.date) -> tuple[datetime.date, str]:
+def parse_as_of(raw: str | None, default: datetime.date, today: datetime.date) -> tuple[datetime.date, str]:
+    """The date asked for, or `default` with a message saying why and which date is shown instead. Never
+    after today: the days after it have no attendance yet, and the engine would count them as present."""
+    default = min(default, today)
     if not raw:
-        return today, ""
+        return default, ""
+    instead = f"showing attendance as of {default:%m/%d/%Y}."
     try:
         day = datetime.date.fromisoformat(raw)
     except ValueError:
-        return today, f"“{raw[:20]}” is not a date written YYYY-MM-DD; showing attendance as of today."
+        if ISO_DAY.fullmatch(raw):
+            return default, f"{raw} is not a date that exists (check the month and day); {instead}"
+        return default, f"“{raw[:20]}” is not a date written YYYY-MM-DD; {instead}"
     if not 1901 <= day.year <= 9998:  # the school year around it must exist (1 July to 30 June)
-        return today, f"{raw[:20]} is outside any school year; showing attendance as of today."
+        return default, f"{raw[:20]} is outside any school year; {instead}"
+    if day > today:
+        return today, f"Attendance is known up to today; showing as of {today:%m/%d/%Y}."
     return day, ""
 
 
@@ -96,7 +114,8 @@ def school_attendance(*, school_id: int, school_name: str, student_pk: int, as_o
         for p in (*result.periods, result.year_to_date)
     )
     return SchoolAttendance(
-        school_id, school_name, calendar_method=row.calendar_method, months=tuple(months),
+        school_id, school_name, calendar_method=row.calendar_method,
+        calendar_label=CALENDAR_LABELS.get(row.calendar_method, row.calendar_method), months=tuple(months),
         chart=rate_chart(weeks, goal, school_id), weeks=tuple((w, percent(w.rate)) for w in weeks),
         year_to_date=result.year_to_date, band_label=bands.get(result.year_to_date.band or "", ""),
         rate_text=percent(result.year_to_date.attendance_rate),
@@ -126,7 +145,8 @@ class StudentAttendanceView(StudentDetailView):
 
     def get(self, request, pk: int):
         student = self.get_student(request, pk)
-        as_of, as_of_error = parse_as_of(request.GET.get("as_of"), self.default_as_of(request, student))
+        as_of, as_of_error = parse_as_of(request.GET.get("as_of"), self.default_as_of(request, student),
+                                        timezone.localdate())
         audit.log_access(actor=request.user, student=student, action=AccessLog.Action.VIEW,
                          purpose=request.GET.get("purpose", ""), detail=self.tab)
         year_start, year_end = school_year_bounds(as_of)

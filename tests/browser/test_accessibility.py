@@ -184,6 +184,11 @@ def test_early_warning_and_worklist(district, page_as, audit):
     phone = page_as(district.ppw1, viewport=PHONE, phone=True)
     phone.goto("/schools/A100/early-warning/")
     audit.check(phone, "early-warning list (phone)")
+    # The wide tables scroll inside their own box; the page itself never scrolls sideways on a phone.
+    page_fits = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert phone.evaluate(page_fits)
+    phone.goto("/worklist/")
+    assert phone.evaluate(page_fits)
 
     page.goto("/worklist/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Worklist")

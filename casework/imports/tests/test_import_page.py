@@ -264,6 +264,25 @@ def test_rejected_known_student_id_is_a_logged_access(world, steward):
         [(world.student_a.pk, "view"), (world.student_a.pk, "export")])
 
 
+def test_rejected_values_cannot_run_as_formulas_in_the_download(world, steward):
+    """A rejected value is whatever the file held; the download neutralises it as the early-warning export does."""
+    run = start_run(actor=None, fmt="csv", kind="students", source_files=["s.csv"], partial=False)
+    for line, value in enumerate(("=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tx", "06"), start=2):
+        RejectedRow.objects.create(run=run, file="s.csv", line=line, field="grade", value=value,
+                                   reason=f"Unknown grade {value}.")
+    download = steward.get(reverse("imports:rejects", args=[run.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert [r[4] for r in rows[1:]] == ["'=cmd|' /C calc'!A0", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tx", "06"]
+    assert [r[1] for r in rows[1:]] == ["2", "3", "4", "5", "6", "7"]
+
+
+def test_the_kind_menu_names_kinds_in_words(world, steward):
+    page = page_text(steward.get(reverse("imports:runs")))
+    assert '<option value="grading_periods">Grading periods</option>' in page
+    assert '<option value="student_guardians">Student guardians</option>' in page
+    assert "Grading_periods" not in page and "Student_guardians" not in page
+
+
 @pytest.mark.parametrize("data, error", [
     ({"format": "csv", "kind": "students"}, "Choose at least one file to import."),
     ({"format": "csv", "kind": "", "name": "s.csv"}, "Choose the kind of data the CSV file holds."),

@@ -80,7 +80,7 @@ def ew() -> School:
     indicator(cruz, a, rate=1.0, band="satisfactory")
     indicator(diaz, a, rate=0.875, band="moderate_chronic", absent=5, unlawful=5, chronic_absent=True,
               abc_attendance=True)
-    indicator(evans, a, rate=None, band="", enrolled=5, absent=1)  # under the 10-day minimum: not rated
+    indicator(evans, a, rate=0.2, band="", enrolled=5, absent=4)  # under the 10-day minimum: not rated
     indicator(zed, b, rate=0.5, band="severe_chronic", absent=20, chronic_absent=True)
     crossing(adams, a, "chronic_absent", D(2025, 10, 1))
     crossing(diaz, a, "chronic_absent", D(2025, 9, 20),
@@ -120,7 +120,7 @@ def get_list(ew, role="director", code="A100", **params):
     ("grade", ["Baker", "Cruz", "Adams", "Diaz", "Evans"]),  # KG, 1, 5, 5, 12: school order, not "01" < "KG"
     ("-grade", ["Evans", "Adams", "Diaz", "Cruz", "Baker"]),  # ties stay A to Z
     ("unlawful", ["Adams", "Diaz", "Baker", "Cruz", "Evans"]),  # 8, 5, 1, 0, 0 (ties by name)
-    ("absent", ["Adams", "Diaz", "Baker", "Evans", "Cruz"]),  # 10, 5, 3, 1, 0
+    ("absent", ["Adams", "Diaz", "Evans", "Baker", "Cruz"]),  # 10, 5, 4, 3, 0
     ("suspensions", ["Baker", "Adams", "Cruz", "Diaz", "Evans"]),
 ])
 def test_sort(ew, sort, expected):
@@ -169,7 +169,7 @@ def test_page_shows_band_text_flags_case_and_new_marker(ew):
     rows = {r.student.last_name: r for r in response.context["page"]}
     assert (rows["Adams"].band_label, rows["Adams"].band_level) == ("Severe chronic absence", 3)
     assert rows["Adams"].flag_labels == ["Chronic", "Habitual truant", "ABC attendance"]
-    assert rows["Adams"].rate_percent == "75.0%" and rows["Evans"].rate_percent is None
+    assert rows["Adams"].rate_percent == "75.0%" and rows["Evans"].rate_percent == "20.0%"  # a rate, not rated
     assert rows["Adams"].new_since == D(2025, 10, 1) and rows["Diaz"].new_since is None  # Diaz's was acknowledged
     assert rows["Baker"].new_since is None  # lowered
     assert [rows[n].has_open_case for n in ("Adams", "Diaz", "Cruz")] == [False, True, False]
@@ -192,9 +192,11 @@ def test_pagination_fifty_a_page(ew):
     assert names(first) == [f"Page{i:02d}" for i in range(50)]
     second = get_list(ew, code="C300", page=2)
     assert names(second) == [f"Page{i:02d}" for i in range(50, 55)]
-    assert names(get_list(ew, code="C300", page=99)) == names(second)  # past the end: the last page
+    past = get_list(ew, code="C300", page=99)
+    assert names(past) == names(second)  # past the end: the last page, and the page says so
+    assert "There is no page 99; showing page 2 of 2." in past.content.decode()
     assert names(get_list(ew, code="C300", page="x")) == names(first)
-    assert "Page 2 of 2" in second.content.decode()
+    assert "Page 2 of 2" in second.content.decode() and "There is no page" not in second.content.decode()
 
 
 def test_query_count_is_fixed(ew):

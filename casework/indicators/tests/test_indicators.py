@@ -133,20 +133,22 @@ def test_csv_hand_computed(district):
     }
 
     # 100002 at L100: enrolled 9/10, 9/11, 9/12, 9/15, 9/16 = 5 days. 9/11 "excused" without a code is
-    # unlawful: present 4, absent 1, unlawful 1; rate 0.8, absence 20% -> severe chronic band, but chronic
-    # absence is not evaluated under 10 days. Habitual: Q1 enrolled 3 days (9/10-12), 1 > 0.6 -> raised.
+    # unlawful: present 4, absent 1, unlawful 1; rate 0.8, absence 20%, but under 10 days enrolled neither
+    # chronic absence nor its bands are evaluated: no band (not rated). Habitual: Q1 enrolled 3 days
+    # (9/10-12), 1 > 0.6 -> raised.
     r = rows[("100002", "L100")]
     assert (r["days_enrolled"], r["days_present"], r["days_absent"], r["days_unlawful"]) == ("5", "4", "1", "1")
-    assert (r["attendance_rate"], r["band"], r["chronic_absent"]) == ("0.8000", "severe_chronic", "false")
+    assert (r["attendance_rate"], r["band"], r["chronic_absent"]) == ("0.8000", "", "false")
     assert (r["habitual_truant"], r["truant_7_302_2"], r["suspensions"]) == ("true", "false", "0")
 
     # 100002 at P200 (periods with counts, 9/19 holiday): enrolled 9/17, 9/18, 9/22-9/26 = 7 days. 9/22 half a
     # day missed (EventDuration 0.5 -> 120 of 240 minutes), lawful J: present 6.5, absent 0.5, unlawful 0.
-    # Rate 6.5 / 7 = 0.92857 -> 0.9286; absence 7.1% -> at risk; ABC attendance not raised (>= 90%).
+    # Rate 6.5 / 7 = 0.92857 -> 0.9286; absence 7.1%, but 7 days enrolled: not rated (no band); ABC
+    # attendance not raised (>= 90%).
     r = rows[("100002", "P200")]
     assert (r["days_enrolled"], r["days_present"], r["days_absent"], r["days_unlawful"]) == ("7", "6.5", "0.5", "0")
     assert (r["attendance_rate"], r["band"], r["chronic_absent"], r["habitual_truant"]) == (
-        "0.9286", "at_risk", "false", "false")
+        "0.9286", "", "false", "false")
     assert (r["abc_attendance"], r["abc_behavior"], r["calendar_method"]) == ("false", "false", "periods_with_counts")
 
 

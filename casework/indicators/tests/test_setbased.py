@@ -155,6 +155,7 @@ def test_set_based_recompute_equals_the_engine(mixed):
     # 4: 2.5 of 25 days = exactly 10%: chronic, moderate. 5: 9 days, all absent, not chronic (under 10).
     assert stored[(four.pk, a.pk)].chronic_absent and stored[(four.pk, a.pk)].band == "moderate_chronic"
     assert not stored[(five.pk, b.pk)].chronic_absent and stored[(five.pk, b.pk)].days_absent == 9
+    assert stored[(five.pk, b.pk)].band == ""  # 100% absent, but under 10 days: not rated
     assert [r.days_absent for r in stored.values() if r.student.district_id == "7"] == [1]
 
 

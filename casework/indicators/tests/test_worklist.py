@@ -74,6 +74,14 @@ def test_director_sees_every_school_and_can_filter_by_school(wl):
     assert len(listed(bad)) == 3 and "Select a valid choice" in bad.content.decode()
 
 
+def test_a_page_past_the_end_shows_the_last_page_and_says_so(wl):
+    c = client(wl, "ppw")
+    response = c.get(reverse("indicators:worklist"), {"page": 999})
+    assert listed(response) == [wl["ben_truant"].pk, wl["ann_chronic"].pk]
+    assert "There is no page 999; showing page 1 of 1." in response.content.decode()
+    assert "There is no page" not in c.get(reverse("indicators:worklist"), {"page": 1}).content.decode()
+
+
 def test_ppw_cannot_filter_to_another_school(wl):
     response = client(wl, "ppw").get(reverse("indicators:worklist"), {"school": "B200"})
     assert listed(response) == [wl["ben_truant"].pk, wl["ann_chronic"].pk]  # not a choice: ignored, with a message

@@ -89,6 +89,10 @@ def test_exact_figures_by_school_grade_and_district(client, director, big_distri
     body = response.content.decode()
     assert body.count('<svg class="chart"') == 4 and "<script" not in body.split("<main", 1)[1]
     assert ">Oak Elementary</text>" in body and "Chronic absence rate by school" in body
+    # The by-grade chart names grades as people say them, not by their SIS codes.
+    grade_chart = body.split('id="chart-grade"', 1)[1].split("</svg>", 1)[0]
+    assert all(f">{label}</text>" in grade_chart for label in ("Grade 4", "Grade 5", "Grade 7"))
+    assert ">04</text>" not in grade_chart and ">07</text>" not in grade_chart
 
 
 def test_filters_by_level_grade_and_date(client, director, big_district):
@@ -126,7 +130,9 @@ def test_small_district_is_suppressed_on_the_page_and_in_the_csv(client, directo
     response = client.get(reverse("reports:dashboard_export"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert 'filename="district-dashboard-2025-09-26.csv"' in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # UTF-8 with a byte-order mark (the cells hold "—"), as the early-warning CSV, or Excel garbles them.
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:5] == ["School code", "School", "Level", "Students", "Students counted"]
     assert rows[1][:8] == ["L100", "School L100", "Elementary", "<5", "<5", "<5", "—", "<5"]
     assert rows[-1][:5] == ["", "All selected schools", "", "5", "<5"]  # 5 students, 4 counted
@@ -135,7 +141,7 @@ def test_small_district_is_suppressed_on_the_page_and_in_the_csv(client, directo
 def test_csv_has_exact_figures_when_cells_are_large(client, director, big_district):
     client.force_login(director)
     rows = list(csv.reader(io.StringIO(client.get(reverse("reports:dashboard_export"),
-                                                  {"level": "elementary"}).content.decode())))
+                                                  {"level": "elementary"}).content.decode("utf-8-sig"))))
     assert rows[1] == ["OAK", "Oak Elementary", "Elementary", "70", "68", "14", "20.6%", "8", "11.8%", "0", "0.0%",
                        "92.9%"]
     assert len(rows) == 3  # header, Oak, total

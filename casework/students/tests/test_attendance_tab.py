@@ -142,7 +142,10 @@ def test_a_student_who_moved_shows_each_school_in_scope(client, setup):
 def test_bad_date_and_missing_calendar_get_messages(client, setup):
     response = tab(client, setup["director"], setup["kid"], as_of="26/09/2025")
     assert response.status_code == 200
-    assert "is not a date written YYYY-MM-DD" in response.content.decode()
+    # The message names the date shown instead (no snapshot: the last day attendance was recorded), not "today".
+    assert response.context["as_of"] == D(2025, 9, 15)
+    assert ("is not a date written YYYY-MM-DD; showing attendance as of 09/15/2025."
+            in response.content.decode())
     # A school year without a calendar: a message in place of the figures, not an error page.
     response = tab(client, setup["director"], setup["kid"], as_of="2026-09-15")
     [section] = response.context["sections"]
@@ -165,3 +168,36 @@ def test_without_a_snapshot_the_tab_is_as_of_the_last_recorded_day(client, setup
     client.force_login(setup["director"])
     response = client.get(reverse("students:attendance", kwargs={"pk": setup["kid"].pk}))
     assert response.context["as_of"] == D(2025, 9, 15)  # the last attendance event of the district
+
+
+def test_a_date_that_does_not_exist_says_so(client, setup):
+    response = tab(client, setup["director"], setup["kid"], as_of="2026-02-30")
+    assert response.status_code == 200 and response.context["as_of"] == D(2025, 9, 15)
+    body = response.content.decode()
+    assert "2026-02-30 is not a date that exists (check the month and day); showing attendance as of 09/15/2025." \
+        in body
+    assert "YYYY-MM-DD" not in response.context["as_of_error"]
+
+
+def test_a_future_date_is_shown_as_of_today(client, setup, monkeypatch):
+    """Days after today have no attendance yet: counting them would show them all as present."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: D(2025, 9, 19))
+    response = tab(client, setup["director"], setup["kid"], as_of="2025-09-26")
+    assert response.status_code == 200 and response.context["as_of"] == D(2025, 9, 19)
+    assert "Attendance is known up to today; showing as of 09/19/2025." in response.content.decode()
+    [section] = response.context["sections"]
+    assert section.year_to_date.days_enrolled == 13  # 9/3 to 9/19, not the 18 days through 9/26
+    # The default date (the stored snapshot's) is never after today either.
+    from casework.indicators.services import indicators_recompute
+
+    indicators_recompute(as_of=D(2025, 9, 19))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: D(2025, 9, 12))
+    client.force_login(setup["director"])
+    response = client.get(reverse("students:attendance", kwargs={"pk": setup["kid"].pk}))
+    assert response.context["as_of"] == D(2025, 9, 12) and not response.context["as_of_error"]
+
+
+def test_the_calendar_method_is_named_in_words(client, setup):
+    body = tab(client, setup["director"], setup["kid"]).content.decode()
+    assert "<dt>Calendar</dt><dd>Dates listed (every school day given)</dd>" in body
+    assert "dates_listed" not in body
