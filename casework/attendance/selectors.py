@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .choices import LawfulReason
 from .models import DescriptorMapping
 
 
@@ -30,3 +31,20 @@ class DescriptorResolver:
 
 def descriptor_resolver() -> DescriptorResolver:
     return DescriptorResolver(DescriptorMapping.objects.as_dict())
+
+
+def lawful_reason_codes() -> list[str]:
+    """Every code an absence can be lawful by: the statutory ones (COMAR 13A.08.01.03 A-J, Educ. Art.
+    7-301.1 PP- codes), then any other a rule set lists (a district's own, COMAR .03J), in that order.
+    A reason code outside this list is stored but never makes an absence lawful."""
+    from casework.rules import definition
+    from casework.rules.models import RuleSet
+
+    codes = dict.fromkeys(LawfulReason.values)
+    for values in RuleSet.objects.values_list("values", flat=True):
+        try:
+            reasons = definition.value(values, "lawful_reasons")
+        except (KeyError, TypeError):
+            continue  # a rule set's own validation reports it
+        codes.update(dict.fromkeys(r["code"] for r in reasons if isinstance(r, dict) and r.get("code")))
+    return list(codes)

@@ -15,7 +15,8 @@ from casework.schools.models import School
 from casework.students.models import Student
 
 from .choices import AttendanceCategory, LawfulReason
-from .models import AttendanceEvent, DescriptorMapping
+from .models import AttendanceEvent, DescriptorMapping, reason_code_validator
+from .selectors import lawful_reason_codes
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -74,6 +75,22 @@ def attendance_event_delete(*, actor, event: AttendanceEvent, expected_version: 
     delete_audited(event, actor=actor, expected_version=expected_version)
 
 
+def check_lawful_reason(code: str) -> None:
+    """A mapping's reason is given to every event read through it: it must be well-formed (the shape
+    the events' reason_code field takes, as the attendance import checks it) and a lawful reason the
+    rule sets know, or every such absence would silently count as unlawful."""
+    try:
+        reason_code_validator(code)
+    except ValidationError as exc:
+        raise ValidationError({"reason_code": f"{code!r}: {' '.join(exc.messages)}"}) from None
+    known = lawful_reason_codes()
+    if code not in known:
+        raise ValidationError({"reason_code": (
+            f"Unknown reason code {code!r}: an absence is lawful only by a reason of the rule set (COMAR "
+            f"13A.08.01.03 A-J, the pregnancy and parenting PP- codes, or a district's own code listed in a rule "
+            f"set). Use one of {', '.join(known)}.")})
+
+
 @transaction.atomic
 def descriptor_mapping_set(*, actor, descriptor: str, category: str, reason_code: str | None = None,
                            notes: str = "") -> DescriptorMapping:
@@ -82,6 +99,8 @@ def descriptor_mapping_set(*, actor, descriptor: str, category: str, reason_code
     if not descriptor:
         raise ValidationError({"descriptor": "Give the descriptor URI or the local code."})
     fields = _normalise(category, {"reason_code": reason_code})
+    if fields["reason_code"] is not None:
+        check_lawful_reason(fields["reason_code"])
     current = DescriptorMapping.objects.select_for_update().filter(descriptor=descriptor).first()
     if current is None:
         return create_audited(DescriptorMapping, actor=actor, descriptor=descriptor, category=category,

@@ -5,6 +5,7 @@ combination of values, not once per row: a district's file of millions of events
 from __future__ import annotations
 
 import re
+import shlex
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
@@ -48,6 +49,20 @@ def reason_in_text(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+def unmapped_descriptor(descriptor: str) -> str:
+    """The reject reason of a descriptor the mapping does not know: the command that maps it, ready to
+    paste, and the categories. At most 300 characters (the longest reason a rejected row keeps): the
+    descriptor is named twice only when that fits; the row's value holds it anyway."""
+    command = f"map it with: casework descriptors set {shlex.quote(descriptor)} <category> --user <you>"
+    categories = f" (category: {', '.join(AttendanceCategory.values)})."
+    for said in (f"Descriptor {descriptor!r} is not mapped to a category; {command}{categories}",
+                 f"Descriptor not mapped to a category; {command}{categories}",
+                 f"Descriptor not mapped to a category; {command}."):
+        if len(said) <= 300:
+            return said
+    return said[:300]
+
+
 def event_values(row: dict[str, str], resolve) -> tuple[str, dict[str, Any]]:
     """(category, {stored field: value}) of a row holding the present SHAPE_COLUMNS (stripped); only
     the fields of present columns are in the dict (an absent column leaves the stored value alone),
@@ -62,8 +77,7 @@ def event_values(row: dict[str, str], resolve) -> tuple[str, dict[str, Any]]:
     elif row.get("descriptor"):
         resolved = resolve(row["descriptor"])
         if resolved is None:
-            raise RowError("descriptor", row["descriptor"], f"Descriptor {row['descriptor']!r} is not mapped to a "
-                                                            "category; add it to the descriptor mappings.")
+            raise RowError("descriptor", row["descriptor"], unmapped_descriptor(row["descriptor"]))
         category, implied_reason = resolved
     else:
         raise RowError("category", "", "Give a category or a descriptor.")

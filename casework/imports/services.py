@@ -136,6 +136,8 @@ def import_bundle(*, actor, fmt: str, paths: Sequence[Path | str], partial: bool
         stages = readers[fmt](paths)
     except Refused as exc:
         return _refuse(run, str(exc))
+    # Files skipped (interchanges Casework does not read, another Ed-Fi version): said on the run.
+    run.message = "\n".join(p for p in [run.message, *getattr(stages, "warnings", ())] if p)
     run.kind = ", ".join(dict.fromkeys(s.kind for s in stages))[:200]
     run.encoding = ", ".join(dict.fromkeys(f"{s.name}: {ENCODING_LABELS[s.encoding]}" for s in stages
                                            if s.encoding))[:300]

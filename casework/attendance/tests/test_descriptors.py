@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -65,3 +67,30 @@ def test_resolver_prefers_an_exact_match():
     resolve = DescriptorResolver({"uri://a#Tardy": ("tardy", None), "uri://b#Tardy": ("excused", "J")})
     assert resolve("uri://b#Tardy") == ("excused", "J")
     assert resolve("Tardy") == ("tardy", None)  # by code value: the first in sorted order
+
+
+@pytest.mark.parametrize("code", ["Z", "K", "PP-OTHER"])
+def test_a_reason_no_rule_set_knows_is_refused(code):
+    with pytest.raises(ValidationError) as info:
+        att.descriptor_mapping_set(actor=None, descriptor="ILL", category="excused", reason_code=code)
+    [message] = info.value.message_dict["reason_code"]
+    assert message.startswith(f"Unknown reason code {code!r}: an absence is lawful only by a reason of the rule set")
+    assert "A, B, C, D, E, F, G, H, I, J, PP-BIRTH, PP-PRENATAL, PP-CHILD, PP-LEGAL, PP-LACTATION" in message
+    assert not DescriptorMapping.objects.filter(descriptor="ILL").exists()
+
+
+def test_statutory_reasons_and_a_district_code_of_a_rule_set_are_accepted():
+    from casework.rules import services as rules
+    from casework.rules.selectors import default_in_force
+
+    assert att.descriptor_mapping_set(actor=None, descriptor="PG", category="excused",
+                                      reason_code="pp-child").reason_code == "PP-CHILD"
+    with pytest.raises(ValidationError):
+        att.descriptor_mapping_set(actor=None, descriptor="LOC", category="excused", reason_code="L")
+    default = default_in_force(datetime.date(2026, 9, 1))
+    district = rules.ruleset_copy(actor=None, source=default, name="District", version="1",
+                                  effective_from=datetime.date(2026, 9, 1))
+    reasons = [*district.value("lawful_reasons"), {"code": "L", "label": "L. Local: college visit"}]
+    rules.ruleset_update(actor=None, ruleset=district, values={"lawful_reasons": reasons})
+    assert att.descriptor_mapping_set(actor=None, descriptor="LOC", category="excused",
+                                      reason_code="L").reason_code == "L"

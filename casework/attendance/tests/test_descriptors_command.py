@@ -41,10 +41,23 @@ def test_set_a_local_code_with_its_reason():
     (("set", "ILL", "excused", "--user", "nobody"), "No account named nobody"),
     (("set", "ILL", "excused", "--user", "ppw-x"), "may not change the mapping"),
     (("set", "ILL", "excused", "--reason", "bad code!", "--user", "steward-y"), "reason"),
+    (("set", "ILL", "excused", "--reason", "Z", "--user", "steward-y"), "Unknown reason code 'Z'"),
+    (("set", "ILL", "excused", "--reason", "z"), "Unknown reason code 'Z'"),
 ])
 def test_set_refuses_bad_input(args, message):
     f.user(username="ppw-x", role="ppw", schools=[f.school()])
     f.user(username="steward-y", role="data_steward")
     with pytest.raises(CommandError, match=message):
         run(*args)
+    assert not DescriptorMapping.objects.filter(descriptor="ILL").exists()
+
+
+def test_a_refused_reason_exits_non_zero_from_the_command_line():
+    from django.core.management import ManagementUtility
+
+    f.user(username="steward-z", role="data_steward")
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(["casework", "descriptors", "set", "ILL", "excused", "--reason", "Z",
+                           "--user", "steward-z"]).execute()
+    assert exited.value.code != 0
     assert not DescriptorMapping.objects.filter(descriptor="ILL").exists()

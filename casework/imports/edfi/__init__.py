@@ -4,18 +4,25 @@ the plain-CSV vocabulary (translate.py), so the same importers write every forma
 `edfi_stages(paths)` identifies each file's interchange by its root element and returns one stage per
 (file, kind), every kind's stages consecutive and in dependency order. A file holding several kinds
 (the calendar interchange: dates, sessions, grading periods) is read once per kind, each time as a
-stream that builds only that kind's records."""
+stream that builds only that kind's records.
+
+The stages come with warnings for the run's message (`EdfiStages.warnings`): files holding an Ed-Fi
+interchange Casework does not read (descriptors, staff, assessments, grades, ...) are skipped, files in
+the namespace of another Ed-Fi version are read as v5 and named, program associations saying the
+student is not eligible are counted."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
 from casework.imports.csvfile import Refused
+from casework.imports.parsing import RowError, parse_date
 
 from . import translate as t
-from .reader import records, root_name
+from .reader import records, root_element
 
 # Interchange root -> the kinds its records feed, each with the record names read for it.
 INTERCHANGES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -36,9 +43,19 @@ ORDER = ("schools", "calendar", "sessions", "grading_periods", "students", "guar
 
 _SIMPLE: dict[str, Callable] = {
     "schools": t.school, "calendar": t.calendar_date, "sessions": t.session, "grading_periods": t.grading_period,
-    "guardians": t.contact, "student_guardians": t.student_contact, "enrollments": t.enrollment,
-    "attendance": t.attendance, "programs": t.program,
+    "guardians": t.contact, "student_guardians": t.student_contact, "attendance": t.attendance,
 }
+# Ed-Fi 3.x/4.x names of interchanges v5 renamed: the v5 name, said in the skip warning.
+RENAMED = {"InterchangeParent": "InterchangeContact"}
+_V5_NAMESPACE = re.compile(r"http://ed-fi\.org/5(\.|/|$)")
+
+
+class EdfiStages(list):
+    """The run's stages, and the warnings its message shows (each a line naming the file)."""
+
+    def __init__(self, stages=(), warnings=()):
+        super().__init__(stages)
+        self.warnings: list[str] = list(warnings)
 
 
 def _files(paths: list[Path]) -> list[Path]:
@@ -87,32 +104,124 @@ def _student_rows(path: Path, enrollment_files: list[Path], report):
         yield line, element_path, t.student(element, "Student", grades)
 
 
+def _enrollment_rows(path: Path, seen: dict[tuple[str, str, str], tuple[str, int]], report):
+    """Enrollments, a second StudentSchoolAssociation with the same identity (student, school, EntryDate)
+    in the run rejected as a duplicate, as the CSV kinds do: the last would silently win."""
+    for line, element_path, element in records(path, ("StudentSchoolAssociation",), report):
+        row = t.enrollment(element, "StudentSchoolAssociation")
+        key = tuple(dict.get(row, k) for k in ("student_id", "school_id", "entry_date"))
+        if all(key):
+            if key in seen:
+                first_file, first_line = seen[key]
+                where = f"line {first_line}" if first_file == path.name else f"line {first_line} of {first_file}"
+                yield line, element_path, RowError(
+                    "entry_date", key[2], f"Duplicate: the StudentSchoolAssociation of student {key[0]} at school "
+                                          f"{key[1]} entering {key[2]} is already on {where}.")
+                continue
+            seen[key] = (path.name, line)
+        yield line, element_path, row
+
+
+def _stored_participation(row: t.EdfiRow, kind: str) -> bool:
+    from casework.programs.models import ProgramParticipation
+
+    sid = dict.get(row, "student_id")
+    try:
+        begin = parse_date(dict(row), "begin")
+    except RowError:
+        return True  # fed to the importer, which rejects it naming the date
+    return sid is None or ProgramParticipation.objects.filter(student__district_id=sid, kind=kind,
+                                                              begin=begin).exists()
+
+
+def _program_rows(path: Path, report):
+    """Programs. An association saying the student is not eligible (Section504Eligibility or
+    IdeaEligibility false) is not a participation: it is left out, not rejected, unless Casework holds
+    one for the same student, program and begin date (imported while the SIS said eligible), which it
+    then ends (translate.program sets the end to the begin date)."""
+    for line, element_path, element in records(path, tuple(t.PROGRAM_ELEMENTS), report):
+        row = t.program(element, element.tag)
+        if isinstance(row, t.EdfiRow) and row.not_eligible \
+                and not _stored_participation(row, t.PROGRAM_ELEMENTS[element.tag]):
+            continue
+        yield line, element_path, row
+
+
+def _not_eligible_note(path: Path) -> str:
+    """A warning line counting the file's associations that say the student is not eligible (a pass
+    over the specialized associations only)."""
+    counts: dict[str, int] = {}
+    for _line, _path, element in records(path, tuple(t.ELIGIBILITY)):
+        try:
+            if t.eligibility(element, element.tag) is False:
+                counts[t.ELIGIBILITY[element.tag]] = counts.get(t.ELIGIBILITY[element.tag], 0) + 1
+        except RowError:
+            pass  # rejected with its record during the run
+    if not counts:
+        return ""
+    said = " and ".join(f"{n} with {name} false" for name, n in sorted(counts.items()))
+    return (f"{path.name}: {said}: the student did not qualify, so no participation is imported for them (one "
+            "stored for the same student, program and BeginDate is ended on that date).")
+
+
 def _discipline_rows(path: Path, report):
     incidents = {t.incident_key(e): t.incident(e) for _l, _p, e in records(path, ("DisciplineIncident",))}
     for line, element_path, element in records(path, ("DisciplineAction",), report):
         yield line, element_path, t.discipline_action(element, "DisciplineAction", incidents)
 
 
-def edfi_stages(paths: list[Path]) -> list:
-    """The stages of an Ed-Fi import, in dependency order; raises Refused."""
+def _version_warnings(namespaces: dict[str, list[str]]) -> list[str]:
+    return [f"{', '.join(names)}: the namespace {ns} is not Ed-Fi Data Standard v5 (http://ed-fi.org/5.x); read as "
+            "v5, so records or elements that version names differently are skipped or rejected."
+            for ns, names in namespaces.items()]
+
+
+def _skipped(path: Path, root: str, namespace: str) -> str:
+    if root in RENAMED:
+        return (f"{path.name}: {root} is the Ed-Fi 3.x/4.x name" + (f" (namespace {namespace})" if namespace else "")
+                + f"; Ed-Fi v5 calls it {RENAMED[root]}, the interchange Casework reads. Export it as Ed-Fi v5; "
+                "skipped.")
+    return f"{path.name}: {root} is not read by Casework; skipped."
+
+
+def edfi_stages(paths: list[Path]) -> EdfiStages:
+    """The stages of an Ed-Fi import, in dependency order, with their warnings; raises Refused."""
     from casework.imports.services import Stage
 
     by_kind: dict[str, list[Path]] = {kind: [] for kind in ORDER}
+    skipped: list[str] = []
+    other_versions: dict[str, list[str]] = {}
     for path in _files([Path(p) for p in paths]):
-        root = root_name(path)
+        namespace, root = root_element(path)
         if root not in INTERCHANGES:
-            raise Refused(f"{path.name}: the root element <{root}> is not an Ed-Fi interchange Casework reads; "
-                          f"expected one of {', '.join(sorted(INTERCHANGES))}.")
+            if not root.startswith("Interchange"):
+                raise Refused(f"{path.name}: the root element <{root}> is not an Ed-Fi interchange; expected one "
+                              f"of {', '.join(sorted(INTERCHANGES))} (other Ed-Fi interchanges are skipped).")
+            skipped.append(_skipped(path, root, namespace))
+            continue
+        if namespace.startswith("http://ed-fi.org/") and not _V5_NAMESPACE.match(namespace):
+            other_versions.setdefault(namespace, []).append(path.name)
         for kind in INTERCHANGES[root]:
             by_kind[kind].append(path)
-    stages = []
+    if not any(by_kind.values()):
+        raise Refused("\n".join([*skipped, "No file holds an Ed-Fi interchange Casework reads: "
+                                            f"{', '.join(sorted(INTERCHANGES))}."]))
+    warnings = [*skipped, *_version_warnings(other_versions)]
+    stages = EdfiStages()
+    enrollments_seen: dict[tuple[str, str, str], tuple[str, int]] = {}
     for kind in ORDER:
         for path in by_kind[kind]:
             if kind == "students":
                 rows = partial(_student_rows, path, by_kind["enrollments"])
             elif kind == "discipline":
                 rows = partial(_discipline_rows, path)
+            elif kind == "enrollments":
+                rows = partial(_enrollment_rows, path, enrollments_seen)
+            elif kind == "programs":
+                rows = partial(_program_rows, path)
+                warnings.append(_not_eligible_note(path))
             else:
                 rows = partial(_rows, path, kind, _SIMPLE[kind])
             stages.append(Stage(kind, path.name, rows))
+    stages.warnings = [w for w in warnings if w]
     return stages

@@ -56,6 +56,7 @@ class _Builder:
         self.wanted = wanted
         self.depth = 0
         self.root: str | None = None
+        self.root_namespace = ""
         self.stack: list[Element] = []
         self.skipping = False
         self.text: list[str] = []
@@ -67,6 +68,7 @@ class _Builder:
         name = local(tag)
         if self.depth == 1:
             self.root = name
+            self.root_namespace = tag.rpartition(" ")[0]  # expat writes "namespace local"
             return
         if self.depth == 2:
             self.skipping = self.wanted is not None and name not in self.wanted
@@ -115,6 +117,12 @@ def _parser(path: Path, wanted: set[str] | None) -> tuple[expat.XMLParserType, _
 
 def root_name(path: Path) -> str:
     """The interchange's root element, reading only as far as it; raises Refused."""
+    return root_element(path)[1]
+
+
+def root_element(path: Path) -> tuple[str, str]:
+    """(namespace, local name) of the root element ("" when it has no namespace), reading only as far
+    as it; raises Refused."""
     if os.path.getsize(path) == 0:
         raise Refused(f"{path.name}: the file is empty; an Ed-Fi interchange starts with its root element.")
     parser, builder = _parser(path, wanted=set())
@@ -129,7 +137,7 @@ def root_name(path: Path) -> str:
                 break
     if builder.root is None:
         raise Refused(f"{path.name}: the file is empty; an Ed-Fi interchange starts with its root element.")
-    return builder.root
+    return builder.root_namespace, builder.root
 
 
 def records(path: Path, wanted: Iterable[str] | None = None,

@@ -14,7 +14,7 @@ from xml.etree.ElementTree import Element
 
 from casework.calendars.choices import INSTRUCTIONAL_KINDS
 from casework.discipline.choices import ActionKind
-from casework.imports.directory_importers import code_value
+from casework.imports.directory_importers import code_value, program_kind
 from casework.imports.importers import _calendar_kind, _discipline_kind
 from casework.imports.parsing import RowError
 
@@ -27,6 +27,7 @@ class EdfiRow(dict):
         super().__init__({k: v for k, v in values.items() if v is not None})
         self.missing = {k: names.get(k, k) for k, v in values.items() if v is None}
         self.record = record
+        self.not_eligible = ""  # a program association's eligibility element when it says false
 
     def _missing(self, key):
         name = self.missing[key]
@@ -336,22 +337,55 @@ PROGRAM_ELEMENTS = {"StudentHomelessProgramAssociation": "homeless",
                     "StudentSection504ProgramAssociation": "section_504",
                     "StudentSpecialEducationProgramAssociation": "special_education",
                     "StudentProgramAssociation": None}
+# The xs:boolean that says whether the student qualifies (Ed-Fi-Core.xsd: Section504Eligibility is
+# required, "FALSE is equivalent to marking student as 'Did Not Qualify'"; IdeaEligibility is optional).
+ELIGIBILITY = {"StudentSection504ProgramAssociation": "Section504Eligibility",
+               "StudentSpecialEducationProgramAssociation": "IdeaEligibility"}
+_XS_BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
 
 
-def program(element: Element, record: str) -> EdfiRow:
+def eligibility(element: Element, record: str) -> bool | None:
+    """The association's eligibility flag, None when it has none (absent: a participation, as before);
+    raises RowError on a value that is not an xs:boolean."""
+    name = ELIGIBILITY.get(element.tag)
+    value = None if name is None else text(element, name)
+    if value is None or name is None:
+        return None
+    if value.casefold() not in _XS_BOOLEAN:
+        raise RowError(name, value, f"{record} has {name} {value!r}; it is true or false (or 1 or 0).")
+    return _XS_BOOLEAN[value.casefold()]
+
+
+def program(element: Element, record: str) -> EdfiRow | RowError:
     program_ref = element.find("ProgramReference")
     program_type = None if program_ref is None else program_ref.find(".//ProgramType")
     if program_type is None and program_ref is not None:
         program_type = program_ref.find(".//ProgramTypeDescriptor")
+    type_value = None if program_type is None else (program_type.text or "").strip()
     kind = PROGRAM_ELEMENTS.get(element.tag)
+    # A specialized association's element decides the kind; its ProgramType is passed when it names the
+    # same kind, so the descriptor is kept as received (the importer stores a "#" URI as the descriptor).
+    if kind is not None and not (type_value and program_kind(type_value) == kind):
+        type_value = kind
+    try:
+        eligible = eligibility(element, record)
+    except RowError as exc:
+        return exc
     name_node = None if program_ref is None else program_ref.find(".//ProgramName")
     values = {"student_id": ref(element, "StudentReference", "StudentUniqueId"),
-              "program": kind or (None if program_type is None else (program_type.text or "").strip()),
+              "program": type_value,
               "program_name": "" if name_node is None else (name_node.text or "").strip()[:60],
               "begin": day(element, "BeginDate"), "end": _opt(day(element, "EndDate"))}
+    if eligible is False and values["begin"] is not None:
+        # Not a participation. Fed to the importer only to end one stored while the SIS said eligible
+        # (same student, program and begin), on the earliest day the model allows: its begin date.
+        values["end"] = values["begin"]
     if element.tag == "StudentHomelessProgramAssociation":
         values["nighttime_residence"] = _opt(first(element, "HomelessPrimaryNighttimeResidence",
                                                    "HomelessPrimaryNighttimeResidenceDescriptor"))
         values["unaccompanied_youth"] = _opt(text(element, "HomelessUnaccompaniedYouth"))
-    return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
-                                    "program": "ProgramReference/ProgramType", "begin": "BeginDate"})
+    row = EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
+                                   "program": "ProgramReference/ProgramType", "begin": "BeginDate"})
+    if eligible is False:
+        row.not_eligible = ELIGIBILITY[element.tag]
+    return row

@@ -174,7 +174,8 @@ def programs() -> str:
                "</StudentHomelessProgramAssociation>\n"
                f"<StudentSection504ProgramAssociation>{student_ref('100001')}"
                f"{program_ref.format(name='504', kind='Section 504 Placement')}<BeginDate>2025-09-01</BeginDate>"
-               "<EndDate>2025-09-10</EndDate></StudentSection504ProgramAssociation>\n")
+               "<EndDate>2025-09-10</EndDate><Section504Eligibility>true</Section504Eligibility>"
+               "</StudentSection504ProgramAssociation>\n")
 
 
 FILES = {"EducationOrganization.xml": edorg, "EducationOrgCalendar.xml": calendar, "Student.xml": students,

@@ -78,6 +78,10 @@ def test_folder_imports_every_interchange(tmp_path):
     homeless = ProgramParticipation.objects.get(kind="homeless")
     assert (homeless.nighttime_residence, homeless.unaccompanied_youth, homeless.program_name) == (
         "doubled_up", False, "McKinney-Vento")
+    # A specialized association keeps its ProgramType as received.
+    assert homeless.descriptor == "uri://ed-fi.org/ProgramTypeDescriptor#Homeless"
+    assert ProgramParticipation.objects.get(kind="section_504").descriptor == \
+        "uri://ed-fi.org/ProgramTypeDescriptor#Section 504 Placement"
     blake = Student.objects.get(district_id="100002")
     assert blake.homeless is True
     assert avery.has_504 is False  # the 504 participation ended 9/10: not open today
@@ -112,12 +116,22 @@ def test_truncated_file_is_refused_and_nothing_written(tmp_path):
     assert School.objects.count() == Student.objects.count() == AttendanceEvent.objects.count() == 0
 
 
-def test_unknown_root_is_refused_by_name(tmp_path):
+def test_a_root_that_is_no_interchange_is_refused_by_name(tmp_path):
+    folder = sample.write_edfi(tmp_path / "set")
+    (folder / "Page.xml").write_text(sample.doc("html", "<body/>\n"))
+    run = edfi(folder)
+    assert run.status == ImportRun.Status.REFUSED
+    assert "Page.xml: the root element <html> is not an Ed-Fi interchange" in run.message
+    assert School.objects.count() == 0
+
+
+def test_only_interchanges_casework_does_not_read_are_refused(tmp_path):
     path = tmp_path / "Finance.xml"
     path.write_text(sample.doc("InterchangeFinance", "<LocalAccount/>\n"))
     run = edfi(path)
     assert run.status == ImportRun.Status.REFUSED
-    assert "Finance.xml: the root element <InterchangeFinance> is not an Ed-Fi interchange" in run.message
+    assert "Finance.xml: InterchangeFinance is not read by Casework; skipped." in run.message
+    assert "No file holds an Ed-Fi interchange Casework reads" in run.message
 
 
 def test_undecodable_byte_is_refused_clearly(tmp_path):

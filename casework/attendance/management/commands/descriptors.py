@@ -3,6 +3,9 @@
     casework descriptors                                   # list every mapping
     casework descriptors set DESCRIPTOR CATEGORY [--reason CODE] [--notes TEXT] --user USERNAME
 
+--reason is a lawful reason code a rule set knows (COMAR 13A.08.01.03 A-J, the PP- pregnancy and parenting
+codes, or a district's own code listed in its rule set); any other is refused.
+
 A SIS sends attendance as descriptors (Ed-Fi URIs such as
 uri://ed-fi.org/AttendanceEventCategoryDescriptor#Tardy, or local codes such as UA); the importers
 read them through this table. Editing it is a change to how every later import is read, so it is
@@ -16,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from casework.attendance.choices import AttendanceCategory
 from casework.attendance.models import DescriptorMapping
-from casework.attendance.services import descriptor_mapping_set
+from casework.attendance.services import check_lawful_reason, descriptor_mapping_set
 from casework.core import policy
 
 
@@ -27,7 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("action", nargs="?", choices=["list", "set"], default="list")
         parser.add_argument("descriptor", nargs="?", help="The Ed-Fi URI or local code, as the SIS sends it")
         parser.add_argument("category", nargs="?", help=f"One of: {', '.join(AttendanceCategory.values)}")
-        parser.add_argument("--reason", default=None, help="Lawful reason code the descriptor implies, e.g. B")
+        parser.add_argument("--reason", default=None,
+                            help="Lawful reason code the descriptor implies (A-J, PP-..., or a rule set's own), e.g. B")
         parser.add_argument("--notes", default="", help="Why (kept with the mapping)")
         parser.add_argument("--user", metavar="USERNAME", help="The account the change is recorded under")
 
@@ -43,6 +47,12 @@ class Command(BaseCommand):
         if opts["category"] not in AttendanceCategory.values:
             raise CommandError(f"Unknown category {opts['category']!r}; use one of "
                                f"{', '.join(AttendanceCategory.values)}.")
+        reason = opts["reason"].strip().upper() if opts["reason"] else None
+        if reason:  # before the account: the same check the service makes, said whoever runs it
+            try:
+                check_lawful_reason(reason)
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from None
         if not opts["user"]:
             raise CommandError("Give --user: a change to the mapping is recorded under an account.")
         actor = get_user_model().objects.filter(username=opts["user"]).first()
@@ -50,7 +60,6 @@ class Command(BaseCommand):
             raise CommandError(f"No account named {opts['user']}.")
         if not policy.has_action(actor, "rules.manage"):
             raise CommandError(f"{opts['user']} may not change the mapping (data steward or director only).")
-        reason = opts["reason"].strip().upper() if opts["reason"] else None
         try:
             mapping = descriptor_mapping_set(actor=actor, descriptor=opts["descriptor"], category=opts["category"],
                                              reason_code=reason, notes=opts["notes"][:200])
