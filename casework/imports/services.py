@@ -315,4 +315,8 @@ def write_rejects(run: ImportRun, path: Path | str) -> int:
         for r in rows.iterator():
             writer.writerow([r.file, r.line, r.element, r.field, r.value, r.reason])
             count += 1
+        if not count and run.status == ImportRun.Status.REFUSED and run.message:
+            # Refused as a whole (unreadable, wrong delimiter, cut short): the report still says why.
+            writer.writerow([", ".join(run.source_files), "", "", "", "", run.message])
+            count = 1
     return count

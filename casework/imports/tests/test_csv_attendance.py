@@ -282,8 +282,13 @@ def test_cli_counts_and_exit_status(world, good, tmp_path):
 
 def test_cli_refuses_wrong_delimiter_and_unsupported_formats(world, tmp_path):
     path = write(tmp_path, "student_id;school_id;date;category\n")
+    report = tmp_path / "rejects.csv"
     with pytest.raises(CommandError):
-        call_command("import", "csv", "attendance", str(path), stdout=StringIO())
+        call_command("import", "csv", "attendance", str(path), "--rejects", str(report), stdout=StringIO())
+    # Refused as a whole: the rejects report still carries the reason, not only its header.
+    lines = report.read_text().splitlines()
+    assert lines[0] == "file,line,element,field,value,reason"
+    assert lines[1].startswith("attendance.csv,,,,,") and "separated by semicolon (;)" in lines[1]
     with pytest.raises(CommandError, match="Unknown import kind"):
         call_command("import", "csv", "grades", str(path), stdout=StringIO())
 
