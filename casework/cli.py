@@ -49,9 +49,35 @@ def main(argv: list[str] | None = None) -> None:
     if not os.environ.get("DATABASE_URL"):
         Path(os.environ.get("CASEWORK_DATA_DIR") or Path.cwd() / "var").mkdir(parents=True, exist_ok=True)
 
+    if argv[0] in _NEED_MIGRATED and not {"-h", "--help"} & set(argv):
+        _refuse_unmigrated(argv[0])
+
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["casework", *argv])
+
+
+# Commands that read or write the district's data: on a database that is not migrated they would end in a
+# "no such table" traceback, so they stop first and say what to do.
+_NEED_MIGRATED = {"import", "indicators", "recompute", "rules", "descriptors", "worker", "createuser", "token"}
+
+
+def _refuse_unmigrated(command: str) -> None:
+    import django
+    from django.db import DatabaseError
+
+    django.setup()
+    from casework.core.management.commands.serve import pending_migrations
+
+    try:
+        pending = pending_migrations()
+    except DatabaseError as exc:
+        sys.stderr.write(f"casework {command}: cannot reach the database ({exc}).\n")
+        raise SystemExit(1) from None
+    if pending:
+        sys.stderr.write(f"casework {command}: the database is not migrated ({len(pending)} migration(s) pending). "
+                         "Run `casework migrate` first (or `casework demo`).\n")
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

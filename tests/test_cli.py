@@ -236,3 +236,11 @@ def test_demo_starts_the_scheduler_in_each_web_worker_not_before_the_fork():
     started.assert_not_called()
     served.assert_called_once()
     assert served.call_args.kwargs["in_each_worker"] is started
+
+
+def test_a_data_command_on_an_unmigrated_database_says_migrate_first(tmp_path):
+    result = casework(f"--data-dir={tmp_path / 'empty'}", "import", "csv", "students", "x.csv", cwd=tmp_path,
+                      check=False)
+    assert result.returncode == 1
+    assert "the database is not migrated" in result.stderr and "Run `casework migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr
