@@ -1,3 +1,6 @@
+import os
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -45,6 +48,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"\nOpen http://{opts['host']}:{opts['port']}/ — press Ctrl+C to stop.\n")
         self.stdout.flush()
+        if "CASEWORK_BASE_URL" not in os.environ:  # the digest's links point where the demo is served
+            settings.CASEWORK_BASE_URL = f"http://{opts['host']}:{opts['port']}"
         # The worker's schedule (the daily digest) runs in a thread of each web worker; the job's unique
         # key per day keeps it to one digest.
         run_gunicorn(host=opts["host"], port=opts["port"], workers=2, threads=4, in_each_worker=start_in_process)
