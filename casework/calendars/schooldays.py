@@ -10,6 +10,8 @@ How a day is decided, per school:
   listed as an instructional or make-up day (a Saturday make-up day counts);
 - any other day (inside a **dates listed** session, or outside every session) is a school day only when
   the calendar lists it as an instructional, make-up or short day.
+- where no session covers a day, a grading period with a day count stands in for one (a SIS may send
+  only grading periods with begin, end and TotalInstructionalDays).
 
 The result says which method it used ("dates_listed", "periods_with_counts", "mixed" or "none"), so an
 indicator can record it, and notes where a session's declared day count disagrees with the days found.
@@ -25,7 +27,7 @@ from datetime import date, timedelta
 from django.db.models import F, IntegerField, Value
 
 from .choices import INSTRUCTIONAL_KINDS, CalendarSource
-from .models import CalendarDate, Session
+from .models import CalendarDate, GradingPeriod, Session
 
 DATES_LISTED = CalendarSource.DATES_LISTED.value
 PERIODS_WITH_COUNTS = CalendarSource.PERIODS_WITH_COUNTS.value
@@ -75,6 +77,15 @@ def _rows(school_ids: list[int], start: date, end: date):
                   c5=F("total_instructional_days"), c6=F("pk"))
         .values_list("c0", "c1", "c2", "c3", "c4", "c5", "c6")
     )
+    # Grading periods with a day count stand in for sessions where a SIS sent no session at all.
+    periods = (
+        GradingPeriod.objects.filter(school_id__in=school_ids, begin__lte=end, end__gte=start,
+                                     total_instructional_days__isnull=False)
+        .order_by()
+        .annotate(c0=Value("g"), c1=F("school_id"), c2=F("begin"), c3=F("end"), c4=Value(PERIODS_WITH_COUNTS),
+                  c5=F("total_instructional_days"), c6=F("pk"))
+        .values_list("c0", "c1", "c2", "c3", "c4", "c5", "c6")
+    )
     dates = (
         CalendarDate.objects.filter(school_id__in=school_ids, date__gte=start, date__lte=end)
         .order_by()
@@ -82,16 +93,23 @@ def _rows(school_ids: list[int], start: date, end: date):
                   c5=Value(None, output_field=IntegerField()), c6=Value(None, output_field=IntegerField()))
         .values_list("c0", "c1", "c2", "c3", "c4", "c5", "c6")
     )
-    return sessions.union(dates, all=True)
+    return sessions.union(periods, dates, all=True)
 
 
-def _decide(sessions: list[_Session], listed: dict[date, str], start: date, end: date) -> SchoolDays:
+def _decide(sessions: list[_Session], listed: dict[date, str], start: date, end: date,
+            periods: list[_Session] = ()) -> SchoolDays:
     days: list[date] = []
     methods: set[str] = set()
     sessions = sorted(sessions, key=lambda s: s.begin)
+    # A grading period counts like a session only on days no session covers; it is "dates listed" when
+    # any school day is listed inside it, as Session.calendar_source is decided at import.
+    periods = [_Session(g.pk, g.begin, g.end, DATES_LISTED if any(
+        g.begin <= d <= g.end and k in INSTRUCTIONAL_KINDS for d, k in listed.items()) else PERIODS_WITH_COUNTS,
+        g.declared) for g in periods]
     day = start
     while day <= end:
-        covering = [s for s in sessions if s.begin <= day <= s.end]
+        covering = [s for s in sessions if s.begin <= day <= s.end] or \
+            [g for g in periods if g.begin <= day <= g.end]
         kind = listed.get(day)
         by_periods = bool(covering) and all(s.source == PERIODS_WITH_COUNTS for s in covering)
         if by_periods:
@@ -123,13 +141,16 @@ def instructional_days_by_school(school_ids: Iterable[int], start: date, end: da
     if end < start:
         return {sid: SchoolDays() for sid in ids}
     sessions: dict[int, list[_Session]] = defaultdict(list)
+    periods: dict[int, list[_Session]] = defaultdict(list)
     listed: dict[int, dict[date, str]] = defaultdict(dict)
     for row_kind, school_id, begin, finish, what, declared, pk in _rows(ids, start, end):
         if row_kind == "s":
             sessions[school_id].append(_Session(pk, begin, finish, what, declared))
+        elif row_kind == "g":
+            periods[school_id].append(_Session(pk, begin, finish, what, declared))
         else:
             listed[school_id][begin] = what
-    return {sid: _decide(sessions[sid], listed[sid], start, end) for sid in ids}
+    return {sid: _decide(sessions[sid], listed[sid], start, end, periods[sid]) for sid in ids}
 
 
 def instructional_days(school, start: date, end: date) -> SchoolDays:

@@ -162,3 +162,25 @@ def test_add_school_days_past_the_calendar_is_refused_clearly(periods_school):
         sd.add_school_days(periods_school, D(2026, 6, 1), 20)
     assert str(info.value) == (f"School {periods_school.pk} has fewer than 20 school days in the three years "
                                "after 2026-06-01; is its calendar imported?")
+
+
+def test_grading_periods_with_day_counts_stand_in_for_missing_sessions(django_assert_num_queries):
+    """A SIS that sent only grading periods (begin, end, TotalInstructionalDays) and its holidays: their
+    weekdays count, as a session's would; days outside them and a period without a count do not."""
+    from casework.calendars.services import grading_period_create
+
+    school = f.school()
+    grading_period_create(actor=None, school=school, school_year=2026, kind="quarter", sequence=1, name="Q1",
+                          begin=D(2025, 9, 1), end=D(2025, 9, 12), total_instructional_days=9)
+    grading_period_create(actor=None, school=school, school_year=2026, kind="quarter", sequence=2, name="Q2",
+                          begin=D(2025, 9, 15), end=D(2025, 9, 19))  # no count: not a calendar
+    f.calendar_dates(school=school, days={D(2025, 9, 1): "holiday"})
+    with django_assert_num_queries(1):
+        days = sd.instructional_days(school, D(2025, 8, 25), D(2025, 9, 30))
+    # Weekdays 9/1-9/12 = 10, minus the Labor Day holiday = 9 (the period's own count).
+    assert days == [D(2025, 9, d) for d in (2, 3, 4, 5, 8, 9, 10, 11, 12)]
+    assert days.method == "periods_with_counts"
+    # Once a school day is listed inside the period, only listed days count there (as for a session).
+    f.calendar_dates(school=school, days={D(2025, 9, 2): "instructional"})
+    listed = sd.instructional_days(school, D(2025, 8, 25), D(2025, 9, 30))
+    assert listed == [D(2025, 9, 2)] and listed.method == "dates_listed"
