@@ -209,7 +209,8 @@ def enrollment(element: Element, record: str) -> EdfiRow:
               "entry_code": code_value(_opt(first(element, "EntryType", "EntryTypeDescriptor")))[:20],
               "exit_code": code_value(_opt(first(element, "ExitWithdrawType", "ExitWithdrawTypeDescriptor")))[:20]}
     return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
-                                    "school_id": "SchoolReference/SchoolId", "entry_date": "EntryDate"})
+                                    "school_id": "SchoolReference/SchoolId", "entry_date": "EntryDate",
+                                    "exit_date": "ExitWithdrawDate", "grade": "EntryGradeLevel"})
 
 
 # ---------------------------------------------------------------------------------------------- contacts
@@ -268,7 +269,9 @@ def attendance(element: Element, record: str) -> EdfiRow:
               "departure_time": _time(text(element, "DepartureTime"))}
     return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
                                     "school_id": "SchoolReference/SchoolId", "date": "EventDate",
-                                    "descriptor": "AttendanceEventCategory"})
+                                    "descriptor": "AttendanceEventCategory", "reason_text": "AttendanceEventReason",
+                                    "event_duration": "EventDuration", "minutes_present": "SchoolAttendanceDuration",
+                                    "arrival_time": "ArrivalTime", "departure_time": "DepartureTime"})
 
 
 # -------------------------------------------------------------------------------------------- discipline
@@ -329,7 +332,8 @@ def discipline_action(element: Element, record: str, incidents: dict[tuple[str, 
     return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
                                     "school_id": "ResponsibilitySchoolReference/SchoolId",
                                     "action_id": "DisciplineActionIdentifier", "start_date": "DisciplineDate",
-                                    "descriptor": "Discipline"})
+                                    "descriptor": "Discipline", "length_days": "DisciplineActionLength",
+                                    "actual_length_days": "ActualDisciplineActionLength"})
 
 
 # ---------------------------------------------------------------------------------------------- programs
