@@ -56,9 +56,61 @@ class EarlyWarningFilterForm(forms.Form):
         return data.get("sort") or DEFAULT_SORT
 
 
+# The worklist's sort keys; selectors.WORKLIST_SORTS says what each orders by.
+WORKLIST_SORT_CHOICES = [
+    ("newest", "Newest first"),
+    ("oldest", "Oldest first"),
+    ("school", "School, then student name"),
+    ("flag", "Flag"),
+]
+WORKLIST_DEFAULT_SORT = "newest"
+
+
+class _SchoolField(forms.ChoiceField):
+    def validate(self, value):
+        # The refused code is echoed back in the message: keep whatever was pasted into the URL short.
+        if value and not self.valid_value(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": value[:12]})
+        super().validate(value)
+
+
 class WorklistFilterForm(forms.Form):
-    school = forms.ChoiceField(required=False, label="School")
+    """The worklist's filters, read like the early-warning list's: a value that cannot be read is left out
+    with a message and the others still apply. `school` offers only the user's schools, so another
+    school's code is refused as "not one of your schools" (the rows are scoped by for_user regardless)."""
+
+    school = _SchoolField(required=False, label="School",
+                          error_messages={"invalid_choice": "%(value)s is not one of your schools."})
+    flag = forms.ChoiceField(required=False, choices=[("", "Any flag"), *Flags.choices])
+    grade = forms.ChoiceField(required=False, choices=[("", "Any grade"), *Grade.choices])
+    crossed_since = forms.DateField(
+        required=False, label="Crossed since", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, for example 2025-10-01."},
+        help_text="Alerts whose flag was raised on or after this date")
+    sort = forms.ChoiceField(required=False, choices=WORKLIST_SORT_CHOICES, label="Sort by")
 
     def __init__(self, data=None, *, schools):
         super().__init__(data)
         self.fields["school"].choices = [("", "All my schools"), *((s.code, s.name) for s in schools)]
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"id_{name}")
+
+    def filters(self) -> dict:
+        """The valid filters but the school (the view turns its code into one of the user's schools);
+        a field with an error is left out (and its message shown)."""
+        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
+        return {k: v for k, v in data.items() if v not in (None, "") and k not in ("sort", "school")}
+
+    def school_code(self) -> str:
+        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
+        return data.get("school") or ""
+
+    def sort_key(self) -> str:
+        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
+        return data.get("sort") or WORKLIST_DEFAULT_SORT
+
+    def show_flag_counts(self, counts: dict[str, int]) -> None:
+        """Label each flag with how many alerts it would list under the other filters."""
+        self.fields["flag"].choices = [("", f"Any flag ({sum(counts.values())})"),
+                                       *((v, f"{label} ({counts.get(v, 0)})") for v, label in Flags.choices)]

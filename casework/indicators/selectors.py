@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from casework.cases.models import Case as PpsCase
@@ -17,7 +17,7 @@ from casework.schools.models import School
 from casework.students.choices import Grade
 
 from .forms import ABC_ANY
-from .models import YEAR_TO_DATE, FlagCrossing, StudentIndicator
+from .models import YEAR_TO_DATE, FlagCrossing, Flags, StudentIndicator
 
 LIST_ACTION = "indicators.view"
 
@@ -111,11 +111,42 @@ def early_warning_rows(user, school: School, *, filters: dict, sort: str = "rate
     return qs.order_by(*SORTS.get(sort, SORTS["rate"]), "student_id")
 
 
-def worklist_rows(user, *, school: School | None = None) -> QuerySet[FlagCrossing]:
-    """Open crossings nobody has acknowledged, newest first, in the user's schools."""
-    qs = (FlagCrossing.objects.for_user(user, "worklist.view").open().filter(acknowledged_at__isnull=True)
-          .select_related("student", "school"))
+# Flags in the order the rules list them (chronic absence first), not the codes' alphabetical order.
+_FLAG_ORDER = Case(*(When(flag=f, then=Value(i)) for i, f in enumerate(Flags.values)),
+                   default=Value(len(Flags.values)), output_field=IntegerField())
+_WORKLIST_NAME = ("school__name", "student__search_text")
+WORKLIST_SORTS: dict[str, tuple] = {
+    "newest": ("-crossed_on", *_WORKLIST_NAME, "flag"),
+    "oldest": ("crossed_on", *_WORKLIST_NAME, "flag"),
+    "school": (*_WORKLIST_NAME, "-crossed_on", "flag"),
+    "flag": (_FLAG_ORDER.asc(), "-crossed_on", *_WORKLIST_NAME),
+}
+
+
+def _worklist_alerts(user, school: School | None, filters: dict) -> QuerySet[FlagCrossing]:
+    """Open crossings nobody has acknowledged in the user's schools, narrowed by every filter but the flag."""
+    qs = FlagCrossing.objects.for_user(user, "worklist.view").open().filter(acknowledged_at__isnull=True)
     if school is not None:
         qs = qs.filter(school=school)
-    return qs.order_by("-crossed_on", "school__name", "student__search_text", "flag", "pk")
+    if grade := filters.get("grade"):
+        qs = qs.filter(student__grade=grade)
+    if since := filters.get("crossed_since"):
+        qs = qs.filter(crossed_on__gte=since)
+    return qs
 
+
+def worklist_rows(user, *, school: School | None = None, filters: dict | None = None,
+                  sort: str = "newest") -> QuerySet[FlagCrossing]:
+    """Open crossings nobody has acknowledged in the user's schools (newest first by default), filtered by
+    flag, grade (the student's current grade) and crossed-since date."""
+    filters = filters or {}
+    qs = _worklist_alerts(user, school, filters).select_related("student", "school")
+    if flag := filters.get("flag"):
+        qs = qs.filter(flag=flag)
+    return qs.order_by(*WORKLIST_SORTS.get(sort, WORKLIST_SORTS["newest"]), "pk")
+
+
+def worklist_flag_counts(user, *, school: School | None = None, filters: dict | None = None) -> dict[str, int]:
+    """How many alerts each flag would list under the other filters: one aggregate query."""
+    qs = _worklist_alerts(user, school, filters or {})
+    return qs.aggregate(**{f: Count("pk", filter=Q(flag=f)) for f in Flags.values})

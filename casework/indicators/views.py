@@ -18,7 +18,7 @@ from casework.core.views import PolicyView
 from casework.schools.models import School
 
 from . import exports, selectors
-from .forms import EarlyWarningFilterForm, WorklistFilterForm
+from .forms import WORKLIST_SORT_CHOICES, EarlyWarningFilterForm, WorklistFilterForm
 from .models import FlagCrossing, Flags
 from .worklist import CrossingConflict, crossing_acknowledge
 
@@ -148,25 +148,29 @@ class EarlyWarningExportView(EarlyWarningListMixin, PolicyView):
 
 
 class WorklistView(PolicyView):
-    """Newly crossed thresholds nobody has acknowledged yet, newest first."""
+    """Newly crossed thresholds nobody has acknowledged yet, filtered and sorted like the early-warning list:
+    a filter that cannot be read (or a school that is not the user's) is left out with a message."""
 
     action = "worklist.view"
 
     def get(self, request):
         schools = list(selectors.schools_for(request.user, self.action))
         form = WorklistFilterForm(request.GET or None, schools=schools)
-        school = None
-        if form.is_bound and form.is_valid() and form.cleaned_data["school"]:
-            school = next(s for s in schools if s.code == form.cleaned_data["school"])
-        page = Paginator(selectors.worklist_rows(request.user, school=school), PAGE_SIZE).get_page(
-            request.GET.get("page"))
+        if form.is_bound:
+            form.is_valid()  # errors are shown; the valid filters still apply
+        code = form.school_code()
+        school = next((s for s in schools if s.code == code), None) if code else None
+        filters, sort = form.filters(), form.sort_key()
+        form.show_flag_counts(selectors.worklist_flag_counts(request.user, school=school, filters=filters))
+        rows = selectors.worklist_rows(request.user, school=school, filters=filters, sort=sort)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         for crossing in page:
             crossing.flag_label = Flags(crossing.flag).label
         audit.log_access_many(actor=request.user, student_ids=sorted({c.student_id for c in page}),
                               action=AccessLog.Action.VIEW, purpose="worklist", detail="worklist")
         return render(request, "indicators/worklist.html", {
-            "form": form, "page": page, "page_note": _page_note(request, page), "school": school,
-            "many_schools": len(schools) > 1,
+            "form": form, "page": page, "page_note": _page_note(request, page), "school": school, "sort": sort,
+            "sort_label": dict(WORKLIST_SORT_CHOICES)[sort].lower(),
             "can_acknowledge": policy.has_action(request.user, "crossing.acknowledge"),
         })
 
@@ -186,8 +190,11 @@ class CrossingAcknowledgeView(PolicyView):
             messages.warning(request, str(exc))
         else:
             messages.success(request, f"{Flags(crossing.flag).label} alert acknowledged. It stays in the record.")
-        url = reverse("indicators:worklist")
+        # Back to the list as it was filtered: only the worklist's own filter keys, each read again there.
+        kept = {key: request.POST.get(key, "")[:40] for key in ("flag", "grade", "crossed_since", "sort", "page")}
+        kept = {key: value for key, value in kept.items() if value}
         code = request.POST.get("school", "")
         if code and School.objects.for_user(request.user, "worklist.view").filter(code=code).exists():
-            url += "?" + urlencode({"school": code})
-        return redirect(url)
+            kept = {"school": code, **kept}
+        url = reverse("indicators:worklist")
+        return redirect(url + ("?" + urlencode(kept) if kept else ""))

@@ -1,12 +1,18 @@
-"""The PPW's worklist of newly crossed thresholds: scope, order, the school filter, and acknowledging."""
+"""The PPW's worklist of newly crossed thresholds: scope, filters, sort, counts, pagination, the query count,
+and acknowledging."""
 
 from __future__ import annotations
 
 import datetime
+import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.audit.models import AccessLog, ChangeRecord
@@ -71,7 +77,7 @@ def test_director_sees_every_school_and_can_filter_by_school(wl):
         wl["ben_truant"].pk, wl["zed_chronic"].pk, wl["ann_chronic"].pk]
     assert listed(c.get(reverse("indicators:worklist"), {"school": "B200"})) == [wl["zed_chronic"].pk]
     bad = c.get(reverse("indicators:worklist"), {"school": "NOPE"})
-    assert len(listed(bad)) == 3 and "Select a valid choice" in bad.content.decode()
+    assert len(listed(bad)) == 3 and "NOPE is not one of your schools." in bad.content.decode()
 
 
 def test_a_page_past_the_end_shows_the_last_page_and_says_so(wl):
@@ -146,3 +152,175 @@ def test_navigation_shows_worklist_and_early_warning_to_the_right_roles(wl):
 
     assert {"Worklist", "Early warning"} <= set(labels("ppw"))
     assert "Worklist" not in labels("principal") and "Early warning" in labels("principal")
+
+
+# --- filters, sort and counts -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def alerts():
+    """A PPW of Alpha (A100) and Gamma (C300); Beta (B200) is another PPW's. Dates are worked out by hand."""
+    a = f.school(code="A100", name="Alpha Elementary")
+    b = f.school(code="B200", name="Beta Middle")
+    c = f.school(code="C300", name="Gamma High")
+    ann = f.student(school=a, first_name="Ann", last_name="Adams", grade="05")
+    ben = f.student(school=a, first_name="Ben", last_name="Baker", grade="KG")
+    cal = f.student(school=c, first_name="Cal", last_name="Cole", grade="09")
+    zoe = f.student(school=b, first_name="Zoe", last_name="Zed", grade="05")
+    rows = {
+        "ann_habitual": crossing(ann, a, "habitual_truant", D(2025, 10, 8)),
+        "cal_chronic": crossing(cal, c, "chronic_absent", D(2025, 10, 5)),
+        "ann_chronic": crossing(ann, a, "chronic_absent", D(2025, 10, 1)),
+        "cal_truant": crossing(cal, c, "truant_7_302_2", D(2025, 9, 22)),
+        "ben_abc": crossing(ben, a, "abc_attendance", D(2025, 9, 15)),
+        "zoe_chronic": crossing(zoe, b, "chronic_absent", D(2025, 10, 6)),
+        # not alerts: acknowledged, and lowered by a later recompute
+        "ann_acked": crossing(ann, a, "abc_attendance", D(2025, 10, 10),
+                              acknowledged_at=datetime.datetime(2025, 10, 11, tzinfo=datetime.UTC)),
+        "ben_cleared": crossing(ben, a, "habitual_truant", D(2025, 10, 9), cleared_on=D(2025, 10, 12)),
+    }
+    ppw = f.user(username="al-ppw", role="ppw", schools=[a, c])
+    director = f.user(username="al-director", role="director")
+    return {"a": a, "b": b, "c": c, "ppw": ppw, "director": director, **rows}
+
+
+def get(alerts, role="ppw", **params):
+    c = Client()
+    c.force_login(alerts[role])
+    return c.get(reverse("indicators:worklist"), params)
+
+
+def keys(alerts, response) -> list[str]:
+    by_pk = {v.pk: k for k, v in alerts.items() if isinstance(v, FlagCrossing)}
+    return [by_pk[pk] for pk in listed(response)]
+
+
+@pytest.mark.parametrize(("sort", "expected"), [
+    (None, ["ann_habitual", "cal_chronic", "ann_chronic", "cal_truant", "ben_abc"]),  # newest first
+    ("newest", ["ann_habitual", "cal_chronic", "ann_chronic", "cal_truant", "ben_abc"]),
+    ("oldest", ["ben_abc", "cal_truant", "ann_chronic", "cal_chronic", "ann_habitual"]),
+    # Alpha before Gamma, Adams before Baker; one student's alerts newest first
+    ("school", ["ann_habitual", "ann_chronic", "ben_abc", "cal_chronic", "cal_truant"]),
+    # the rules' order (chronic, habitual, 7-302.2, ABC), not the codes' alphabetical one; newest first within
+    ("flag", ["cal_chronic", "ann_chronic", "ann_habitual", "cal_truant", "ben_abc"]),
+])
+def test_sort(alerts, sort, expected):
+    response = get(alerts, **({"sort": sort} if sort else {}))
+    assert keys(alerts, response) == expected
+    assert response.context["sort"] == (sort or "newest")
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"flag": "chronic_absent"}, ["cal_chronic", "ann_chronic"]),  # not Zed's: another PPW's school
+    ({"flag": "abc_behavior"}, []),
+    ({"school": "C300"}, ["cal_chronic", "cal_truant"]),
+    ({"grade": "05"}, ["ann_habitual", "ann_chronic"]),
+    ({"grade": "KG"}, ["ben_abc"]),
+    ({"crossed_since": "2025-10-01"}, ["ann_habitual", "cal_chronic", "ann_chronic"]),  # on or after
+    ({"crossed_since": "2025-10-09"}, []),  # the later ones were acknowledged or lowered
+    ({"school": "A100", "crossed_since": "2025-09-20", "sort": "oldest"}, ["ann_chronic", "ann_habitual"]),
+    ({"flag": "chronic_absent", "grade": "09", "sort": "school"}, ["cal_chronic"]),
+])
+def test_each_filter_narrows(alerts, params, expected):
+    response = get(alerts, **params)
+    assert keys(alerts, response) == expected
+    n = len(expected)
+    assert f"<strong>{n}</strong> alert{'' if n == 1 else 's'}" in response.content.decode()
+
+
+def option_labels(response, name) -> dict[str, str]:
+    select = re.search(rf'<select name="{name}".*?</select>', response.content.decode(), re.S).group()
+    return {v: unescape(label) for v, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)}
+
+
+def test_flag_dropdown_counts_each_flag_under_the_other_filters(alerts):
+    assert option_labels(get(alerts), "flag") == {
+        "": "Any flag (5)", "chronic_absent": "Chronically absent (2)", "habitual_truant": "Habitual truant (1)",
+        "truant_7_302_2": "Truant (Educ. Art. 7-302.2) (1)", "abc_attendance": "ABC: attendance under 90% (1)",
+        "abc_behavior": "ABC: suspended (0)"}
+    # the chosen flag does not shrink its siblings' counts; the school does
+    response = get(alerts, flag="chronic_absent", school="A100")
+    labels = option_labels(response, "flag")
+    assert (labels[""], labels["chronic_absent"], labels["habitual_truant"]) == (
+        "Any flag (3)", "Chronically absent (1)", "Habitual truant (1)")
+    assert keys(alerts, response) == ["ann_chronic"]
+    assert "<strong>1</strong> alert," in response.content.decode()
+
+
+def test_school_choices_are_only_my_schools(alerts):
+    assert option_labels(get(alerts), "school") == {"": "All my schools", "A100": "Alpha Elementary",
+                                                    "C300": "Gamma High"}
+    assert set(option_labels(get(alerts, "director"), "school")) == {"", "A100", "B200", "C300"}
+
+
+def test_another_schools_code_shows_nothing_from_it_and_says_so(alerts):
+    response = get(alerts, school="B200", flag="chronic_absent")
+    assert keys(alerts, response) == ["cal_chronic", "ann_chronic"]  # the flag still applies; no Beta row
+    page = response.content.decode()
+    assert "B200 is not one of your schools." in page and 'role="alert"' in page
+    assert "Zed" not in page and "Beta Middle" not in page
+    assert response.context["school"] is None
+    logged = AccessLog.objects.filter(purpose="worklist").values_list("student_id", flat=True)
+    assert alerts["zoe_chronic"].student_id not in logged
+    # a pasted URL's garbage is not repeated whole in the message
+    assert f"{'X' * 12} is not one of your schools." in get(alerts, school="X" * 500).content.decode()
+
+
+def test_bad_values_give_a_message_and_the_other_filters_still_apply(alerts):
+    response = get(alerts, school="A100", crossed_since="10/99/2025", flag="purple", grade="13", sort="sideways")
+    assert keys(alerts, response) == ["ann_habitual", "ann_chronic", "ben_abc"]  # A100, newest first
+    page = response.content.decode()
+    assert "Enter the date as YYYY-MM-DD" in page
+    assert page.count("Select a valid choice") == 3  # flag, grade, sort
+    assert "That filter was left out; the others were applied." in page
+
+
+def test_filters_survive_pagination_and_sort_links(alerts):
+    for i in range(55):
+        s = f.student(school=alerts["a"], last_name=f"Page{i:02d}", grade="05")
+        crossing(s, alerts["a"], "chronic_absent", D(2025, 8, 1) + datetime.timedelta(days=i))
+    params = {"flag": "chronic_absent", "grade": "05", "crossed_since": "2025-08-01", "sort": "oldest"}
+    first = get(alerts, **params)
+    assert [c.student.last_name for c in first.context["page"]] == [f"Page{i:02d}" for i in range(50)]
+    page = unescape(first.content.decode())
+    assert "<strong>56</strong> alerts, 1–50 shown" in first.content.decode()  # and Ann's (Cal is in grade 9)
+    nxt = re.search(r'<a class="tap" href="([^"]*)">Next page</a>', page).group(1)
+    assert parse_qs(urlsplit(nxt).query) == {**{k: [v] for k, v in params.items()}, "page": ["2"]}
+    second = get(alerts, **{k: v[0] for k, v in parse_qs(urlsplit(nxt).query).items()})
+    assert [c.student.last_name for c in second.context["page"]] == [
+        "Page50", "Page51", "Page52", "Page53", "Page54", "Adams"]
+    # a column heading changes the sort, keeps the filters and goes back to page 1
+    heading = re.search(r'<a href="([^"]*)">School</a>', unescape(second.content.decode())).group(1)
+    assert parse_qs(urlsplit(heading).query) == {**{k: [v] for k, v in params.items()}, "sort": ["school"]}
+    assert "Page" not in nxt and "Adams" not in heading  # codes and dates in the address, never a name
+
+
+def test_query_count_is_fixed(alerts):
+    c = Client()
+    c.force_login(alerts["ppw"])
+    url = reverse("indicators:worklist")
+    params = {"flag": "chronic_absent", "sort": "school"}
+    c.get(url)  # session and grants warm
+    with CaptureQueriesContext(connection) as few:
+        c.get(url, params)
+    for i in range(60):
+        s = f.student(school=alerts["a" if i % 2 else "c"], last_name=f"More{i:02d}")
+        crossing(s, s.enrollments.first().school, "chronic_absent", D(2025, 10, 2))
+    with CaptureQueriesContext(connection) as many:
+        response = c.get(url, params)
+    assert len(response.context["page"]) == 50
+    # session, user, role grants, schools, flag counts, count, rows, access log
+    assert len(many.captured_queries) == len(few.captured_queries) == 8, [q["sql"] for q in many.captured_queries]
+
+
+def test_acknowledging_returns_to_the_list_as_it_was_filtered(wl):
+    c = client(wl, "director")
+    page = c.get(reverse("indicators:worklist"), {"school": "A100", "flag": "chronic_absent", "sort": "oldest"})
+    form = page.content.decode()
+    # The acknowledge form carries the page's filters...
+    assert '<input type="hidden" name="flag" value="chronic_absent">' in form
+    assert '<input type="hidden" name="sort" value="oldest">' in form
+    response = c.post(reverse("indicators:crossing_acknowledge", args=[wl["ann_chronic"].pk]),
+                      {"school": "A100", "flag": "chronic_absent", "sort": "oldest", "evil": "x"})
+    # ...and the redirect keeps them (only the worklist's own keys).
+    assert response["Location"] == reverse("indicators:worklist") + "?school=A100&flag=chronic_absent&sort=oldest"
