@@ -13,7 +13,7 @@ from django.db import transaction
 from casework.core.services import create_audited, update_audited
 from casework.schools.models import School
 
-from .choices import DayKind
+from .choices import INSTRUCTIONAL_KINDS, CalendarSource, DayKind
 from .models import CalendarDate, GradingPeriod, Session
 
 
@@ -85,3 +85,16 @@ def calendar_set_dates(*, actor, school: School, days: Mapping[datetime.date, st
             update_audited(row, actor=actor, **wanted)
             updated += 1
     return SetDatesResult(created, updated, unchanged)
+
+
+def sessions_follow_listing(*, actor, school: School) -> int:
+    """After dates were listed: a "periods with day counts" session that now has listed school days in its
+    span counts only the listed ones, as it would have been decided had the dates come first (otherwise
+    every unlisted weekday would stay a school day). Returns how many sessions moved."""
+    moved = 0
+    for session in Session.objects.filter(school=school, calendar_source=CalendarSource.PERIODS_WITH_COUNTS):
+        if CalendarDate.objects.filter(school=school, date__gte=session.begin, date__lte=session.end,
+                                       kind__in=list(INSTRUCTIONAL_KINDS)).exists():
+            update_audited(session, actor=actor, calendar_source=CalendarSource.DATES_LISTED)
+            moved += 1
+    return moved

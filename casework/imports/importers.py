@@ -17,7 +17,7 @@ from django.utils import timezone
 from casework.attendance.models import AttendanceEvent
 from casework.calendars import services as calendar_services
 from casework.calendars.choices import EDFI_CALENDAR_EVENTS, DayKind
-from casework.calendars.models import CalendarDate
+from casework.calendars.models import CalendarDate, Session
 from casework.core.services import update_audited
 from casework.discipline import services as discipline_services
 from casework.discipline.choices import EDFI_DISCIPLINE, ActionKind
@@ -290,6 +290,8 @@ class CalendarImporter(Importer):
             if result.created or result.updated:
                 self.touched.add(CalendarDate)
                 self.affected_schools.add(pk)
+                if calendar_services.sessions_follow_listing(actor=self.actor, school=school):
+                    self.touched.add(Session)
 
 
 class _EnrolledMixin:

@@ -1,6 +1,8 @@
 """The directory and calendar kinds as plain CSV: schools, sessions, grading periods, guardians,
 student-guardian links and programs (created, unchanged on re-import, rejects with reasons)."""
 
+import datetime
+
 import pytest
 
 from casework.calendars.models import GradingPeriod, Session
@@ -145,3 +147,18 @@ def test_school_year_spanning_two_years_is_refused(world, tmp_path):
     r = run(tmp_path, "sessions", "school_id,school_year,name,begin,end\nA100,2025-2027,Fall,2025-09-01,2025-12-19\n")
     assert reasons(r) == [(2, "school_year", "'2025-2027' is not one school year: the second year must follow the "
                                              "first (2026-2027).")]
+
+
+def test_dates_listed_after_the_session_move_it_to_dates_listed(world, tmp_path):
+    """Sessions first, then a calendar listing every school day (and no holidays): the session counts the
+    listed days, not every weekday of its span."""
+    run(tmp_path, "sessions", "school_id,school_year,name,begin,end,total_instructional_days\n"
+                              "A100,2026,Fall,2025-09-01,2025-09-12,9\n")
+    assert Session.objects.get().calendar_source == "periods_with_counts"
+    listed = "".join(f"A100,2025-09-{d:02d},instructional\n" for d in (2, 3, 4, 5, 8, 9, 10, 11, 12))
+    r = run(tmp_path, "calendar", "school_id,date,kind\n" + listed)
+    assert r.status == ImportRun.Status.COMMITTED, reasons(r)
+    assert Session.objects.get().calendar_source == "dates_listed"
+    from casework.calendars.schooldays import instructional_days
+    days = instructional_days(School.objects.get(code="A100"), datetime.date(2025, 9, 1), datetime.date(2025, 9, 12))
+    assert len(days) == 9 and datetime.date(2025, 9, 1) not in days  # Labor Day: not listed, not a school day
