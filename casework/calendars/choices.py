@@ -36,6 +36,10 @@ class DayKind(models.TextChoices):
 # Days students are expected in school. Everything else listed on a calendar is a day off.
 INSTRUCTIONAL_KINDS = frozenset({DayKind.INSTRUCTIONAL, DayKind.MAKE_UP, DayKind.SHORT_DAY})
 
+# A day listed as an ordinary instructional day means the SIS sent a session's dates. Make-up and short
+# days are listed on "periods with day counts" calendars too, like holidays, so they are no such sign.
+LISTED_DATES_SIGN = DayKind.INSTRUCTIONAL
+
 # uri://ed-fi.org/CalendarEventDescriptor#<code value> -> DayKind, for importers.
 EDFI_CALENDAR_EVENTS: dict[str, str] = {
     "Instructional day": DayKind.INSTRUCTIONAL,

@@ -24,9 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import F, IntegerField, Value
+from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Value, When
 
-from .choices import INSTRUCTIONAL_KINDS, CalendarSource
+from .choices import INSTRUCTIONAL_KINDS, LISTED_DATES_SIGN, CalendarSource
 from .models import CalendarDate, GradingPeriod, Session
 
 DATES_LISTED = CalendarSource.DATES_LISTED.value
@@ -82,7 +82,12 @@ def _rows(school_ids: list[int], start: date, end: date):
         GradingPeriod.objects.filter(school_id__in=school_ids, begin__lte=end, end__gte=start,
                                      total_instructional_days__isnull=False)
         .order_by()
-        .annotate(c0=Value("g"), c1=F("school_id"), c2=F("begin"), c3=F("end"), c4=Value(PERIODS_WITH_COUNTS),
+        .annotate(c0=Value("g"), c1=F("school_id"), c2=F("begin"), c3=F("end"),
+                  # decided over the period's whole span, whatever range is asked for, as a session is
+                  c4=Case(When(Exists(CalendarDate.objects.filter(
+                      school_id=OuterRef("school_id"), date__gte=OuterRef("begin"), date__lte=OuterRef("end"),
+                      kind=LISTED_DATES_SIGN)), then=Value(DATES_LISTED)),
+                      default=Value(PERIODS_WITH_COUNTS), output_field=CharField()),
                   c5=F("total_instructional_days"), c6=F("pk"))
         .values_list("c0", "c1", "c2", "c3", "c4", "c5", "c6")
     )
@@ -101,11 +106,8 @@ def _decide(sessions: list[_Session], listed: dict[date, str], start: date, end:
     days: list[date] = []
     methods: set[str] = set()
     sessions = sorted(sessions, key=lambda s: s.begin)
-    # A grading period counts like a session only on days no session covers; it is "dates listed" when
-    # any school day is listed inside it, as Session.calendar_source is decided at import.
-    periods = [_Session(g.pk, g.begin, g.end, DATES_LISTED if any(
-        g.begin <= d <= g.end and k in INSTRUCTIONAL_KINDS for d, k in listed.items()) else PERIODS_WITH_COUNTS,
-        g.declared) for g in periods]
+    # A grading period counts like a session only on days no session covers (its source comes decided
+    # from _rows, as Session.calendar_source is at import).
     day = start
     while day <= end:
         covering = [s for s in sessions if s.begin <= day <= s.end] or \

@@ -13,7 +13,7 @@ from django.db import transaction
 from casework.core.services import create_audited, update_audited
 from casework.schools.models import School
 
-from .choices import INSTRUCTIONAL_KINDS, CalendarSource, DayKind
+from .choices import LISTED_DATES_SIGN, CalendarSource, DayKind
 from .models import CalendarDate, GradingPeriod, Session
 
 
@@ -94,7 +94,7 @@ def sessions_follow_listing(*, actor, school: School) -> int:
     moved = 0
     for session in Session.objects.filter(school=school, calendar_source=CalendarSource.PERIODS_WITH_COUNTS):
         if CalendarDate.objects.filter(school=school, date__gte=session.begin, date__lte=session.end,
-                                       kind__in=list(INSTRUCTIONAL_KINDS)).exists():
+                                       kind=LISTED_DATES_SIGN).exists():
             update_audited(session, actor=actor, calendar_source=CalendarSource.DATES_LISTED)
             moved += 1
     return moved

@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from casework.calendars import services as calendar_services
-from casework.calendars.choices import INSTRUCTIONAL_KINDS, CalendarSource, PeriodKind
+from casework.calendars.choices import LISTED_DATES_SIGN, CalendarSource, PeriodKind
 from casework.calendars.models import CalendarDate, GradingPeriod, Session
 from casework.core.services import update_audited
 from casework.programs import services as program_services
@@ -132,7 +132,7 @@ class SessionImporter(Importer):
         total = parse_int(row, "total_instructional_days", low=0, high=366)
         # Listed days off (holidays) go with either way; listed school days mean the dates were sent.
         listed = CalendarDate.objects.filter(school_id=school_pk, date__gte=begin, date__lte=end,
-                                             kind__in=list(INSTRUCTIONAL_KINDS)).exists()
+                                             kind=LISTED_DATES_SIGN).exists()
         source = (CalendarSource.PERIODS_WITH_COUNTS if total is not None and not listed
                   else CalendarSource.DATES_LISTED)
         fields: dict[str, Any] = {"begin": begin, "end": end, "calendar_source": source}

@@ -81,6 +81,9 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
             cursor.execute("SET LOCAL jit = off")  # compiling the expressions cost seconds, saving none
         prepared = setbased.prepare(cursor, as_of=as_of, school_ids=schools, student_ids=student_ids)
         everything = school_ids is None and student_ids is None
+        if prepared.skipped_ids:  # a school without a calendar keeps its last rows and open crossings
+            schools = [pk for pk in schools if pk not in set(prepared.skipped_ids)]
+            everything = False
         scope, params = _scope(None if everything else schools, student_ids is not None)
         table = StudentIndicator._meta.db_table
         cursor.execute(f"SELECT max(as_of) FROM {table} t WHERE {scope}", params)  # noqa: S608 - our names only

@@ -64,6 +64,7 @@ class Prepared:
     school_ids: list[int]
     pairs: int
     skipped: tuple[str, ...] = ()  # codes of schools with students and no calendar, left out
+    skipped_ids: tuple[int, ...] = ()  # their ids: their stored rows and crossings are left alone
 
 
 class _Sql:
@@ -226,21 +227,23 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
     enr, att, act = (m._meta.db_table for m in (Enrollment, AttendanceEvent, Action))
 
     skipped: tuple[str, ...] = ()
+    skipped_ids: tuple[int, ...] = ()
     if empty:  # the engine's IndicatorError: a school with students this year and no school days
         q: dict = dict(p)
         in_empty = _in("e", empty, q)
-        codes = sorted(School.objects.filter(pk__in=[r[0] for r in _run(cursor, (
+        with_students = [r[0] for r in _run(cursor, (
             f"SELECT DISTINCT e.school_id FROM {enr} e WHERE e.school_id {in_empty} AND e.entry_date <= %(as_of)s "
             "AND (e.exit_date IS NULL OR e.exit_date >= %(start)s)"
-            + (" AND e.student_id IN (SELECT student_id FROM cw_only)" if only else "")), q).fetchall()])
-            .values_list("code", flat=True))
+            + (" AND e.student_id IN (SELECT student_id FROM cw_only)" if only else "")), q).fetchall()]
+        codes = sorted(School.objects.filter(pk__in=with_students).values_list("code", flat=True))
         message = (f"No calendar for school(s) {', '.join(codes)} in the school year {year_start.isoformat()} to "
                    f"{year_end.isoformat()}: no instructional days found. Import the school calendar first.")
         if codes and len(empty) == len(school_ids):
             raise IndicatorError(message, schools=tuple(codes))
         # Other schools have calendars: one school's missing calendar does not hold the district back. Its
-        # students get no rows (the joins to cw_cal drop them) and the caller is told which schools.
-        skipped = tuple(codes)
+        # students get no rows (the joins to cw_cal drop them), the caller keeps its stored rows and open
+        # crossings (skipped_ids) and is told which schools.
+        skipped, skipped_ids = tuple(codes), tuple(sorted(with_students))
 
     # Enrollment spans as ranges of school-day ordinals (lo, hi]; entry clamped to the year, exit to as_of.
     _run(cursor, f"""
@@ -346,7 +349,7 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
             AND a.start_date >= %(start)s AND a.start_date <= %(as_of)s AND {_scope('a', schools, only)}"""
     _pp(cursor, sql, rules, p, contributions)
     pairs = _run(cursor, f"SELECT count(*) FROM cw_pp WHERE pidx = {YTD}").fetchone()[0]
-    return Prepared(ruleset=ruleset, school_ids=school_ids, pairs=pairs, skipped=skipped)
+    return Prepared(ruleset=ruleset, school_ids=school_ids, pairs=pairs, skipped=skipped, skipped_ids=skipped_ids)
 
 
 def _half_days(expr: str) -> str:

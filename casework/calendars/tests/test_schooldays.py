@@ -184,3 +184,6 @@ def test_grading_periods_with_day_counts_stand_in_for_missing_sessions(django_as
     f.calendar_dates(school=school, days={D(2025, 9, 2): "instructional"})
     listed = sd.instructional_days(school, D(2025, 8, 25), D(2025, 9, 30))
     assert listed == [D(2025, 9, 2)] and listed.method == "dates_listed"
+    # Decided over the period's whole span, not the range asked for: the week after 9/2 has no school day.
+    week = sd.instructional_days(school, D(2025, 9, 8), D(2025, 9, 12))
+    assert week == [] and week.method == "dates_listed"

@@ -155,10 +155,14 @@ def test_dates_listed_after_the_session_move_it_to_dates_listed(world, tmp_path)
     run(tmp_path, "sessions", "school_id,school_year,name,begin,end,total_instructional_days\n"
                               "A100,2026,Fall,2025-09-01,2025-09-12,9\n")
     assert Session.objects.get().calendar_source == "periods_with_counts"
+    # A Saturday make-up day and a short day are listed on such calendars too: no sign of listed dates.
+    run(tmp_path, "calendar", "school_id,date,kind\nA100,2025-09-06,make_up\nA100,2025-09-05,short_day\n")
+    assert Session.objects.get().calendar_source == "periods_with_counts"
     listed = "".join(f"A100,2025-09-{d:02d},instructional\n" for d in (2, 3, 4, 5, 8, 9, 10, 11, 12))
     r = run(tmp_path, "calendar", "school_id,date,kind\n" + listed)
     assert r.status == ImportRun.Status.COMMITTED, reasons(r)
     assert Session.objects.get().calendar_source == "dates_listed"
     from casework.calendars.schooldays import instructional_days
     days = instructional_days(School.objects.get(code="A100"), datetime.date(2025, 9, 1), datetime.date(2025, 9, 12))
-    assert len(days) == 9 and datetime.date(2025, 9, 1) not in days  # Labor Day: not listed, not a school day
+    # The nine listed days and the make-up Saturday; Labor Day is not listed, so not a school day.
+    assert len(days) == 10 and datetime.date(2025, 9, 6) in days and datetime.date(2025, 9, 1) not in days

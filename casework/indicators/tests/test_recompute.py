@@ -167,6 +167,7 @@ def test_a_school_without_a_calendar_does_not_hold_the_district_back(district): 
 
     from casework.indicators.inputs import IndicatorError
 
+    lsch, _psch, one, _two = district
     nocal = f.school(code="N300")
     f.student(school=nocal, entry_date=D(2025, 9, 1))
     done = indicators_recompute(as_of=AS_OF)
@@ -178,3 +179,15 @@ def test_a_school_without_a_calendar_does_not_hold_the_district_back(district): 
     assert "Not computed for school(s) N300: no calendar this school year" in err.getvalue()
     with pytest.raises(IndicatorError, match="No calendar for school"):  # alone, it is an error as before
         indicators_recompute(as_of=AS_OF, school_ids=[nocal.pk])
+    # A school whose calendar goes missing keeps its last rows and open alerts until it has one again.
+    stored = set(StudentIndicator.objects.filter(school=lsch).values_list("pk", flat=True))
+    open_alerts = FlagCrossing.objects.filter(school=lsch, cleared_on__isnull=True).count()
+    assert stored and open_alerts
+    from casework.calendars.models import CalendarDate, Session
+    CalendarDate.objects.filter(school=lsch).delete()
+    Session.objects.filter(school=lsch).delete()
+    again = indicators_recompute(as_of=AS_OF)
+    assert again.skipped == ("L100", "N300") and again.pairs == 1  # P200's pair only
+    assert set(StudentIndicator.objects.filter(school=lsch).values_list("pk", flat=True)) == stored
+    assert FlagCrossing.objects.filter(school=lsch, cleared_on__isnull=True).count() == open_alerts
+    assert StudentIndicator.objects.filter(student=one).exists()
