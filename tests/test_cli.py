@@ -244,3 +244,8 @@ def test_a_data_command_on_an_unmigrated_database_says_migrate_first(tmp_path):
     assert result.returncode == 1
     assert "the database is not migrated" in result.stderr and "Run `casework migrate` first" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_template_needs_no_database(tmp_path):
+    result = casework(f"--data-dir={tmp_path / 'fresh'}", "import", "--template", "attendance", cwd=tmp_path)
+    assert result.stdout.startswith("student_id,school_id,date,category")

@@ -201,11 +201,14 @@ def declared_day_mismatches(school_ids: Iterable[int]) -> list[str]:
     """For a data steward after a calendar import: each session of these schools whose declared day count
     (Ed-Fi TotalInstructionalDays) differs from the school days Casework finds in it. A session sent as
     periods with day counts and no days off listed counts every weekday, holidays included, which lowers
-    every absence rate; this is where that shows. One query for the sessions, one for the days."""
+    every absence rate; this is where that shows. Only the latest school year's sessions. One query for the
+    sessions, one for the days."""
     sessions = list(Session.objects.filter(school_id__in=list(school_ids), total_instructional_days__isnull=False)
                     .select_related("school").order_by("school__code", "begin", "name"))
     if not sessions:
         return []
+    latest = max(s.school_year for s in sessions)  # last year's sessions are not re-reported every run
+    sessions = [s for s in sessions if s.school_year == latest]
     days = instructional_days_by_school({s.school_id for s in sessions}, min(s.begin for s in sessions),
                                         max(s.end for s in sessions))
     out = []

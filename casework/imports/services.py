@@ -236,7 +236,11 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
                                     if p)
     run.save()  # the import's outcome is recorded before anything else can fail
     if run.status != ImportRun.Status.REFUSED:
-        mismatches = _calendar_mismatches(importers.values())
+        try:  # a warning only: whatever happens here, the committed run stands
+            mismatches = _calendar_mismatches(importers.values())
+        except Exception:
+            log.exception("calendar check after import run %s failed", run.pk)
+            mismatches = ""
         if mismatches:
             run.message = "\n".join(p for p in [run.message, mismatches] if p)
             run.save(update_fields=["message"])

@@ -147,6 +147,9 @@ class EarlyWarningExportView(EarlyWarningListMixin, PolicyView):
         return response
 
 
+WORKLIST_KEPT = ("flag", "grade", "crossed_since", "sort", "page")  # filters an Acknowledge returns to
+
+
 class WorklistView(PolicyView):
     """Newly crossed thresholds nobody has acknowledged yet, filtered and sorted like the early-warning list:
     a filter that cannot be read (or a school that is not the user's) is left out with a message."""
@@ -172,6 +175,8 @@ class WorklistView(PolicyView):
             "form": form, "page": page, "page_note": _page_note(request, page), "school": school, "sort": sort,
             "sort_label": dict(WORKLIST_SORT_CHOICES)[sort].lower(),
             "can_acknowledge": policy.has_action(request.user, "crossing.acknowledge"),
+            # What an Acknowledge form carries back (the school goes on its own): the list's own keys only.
+            "kept_filters": [(key, request.GET[key][:40]) for key in WORKLIST_KEPT if request.GET.get(key)],
         })
 
 
@@ -191,7 +196,7 @@ class CrossingAcknowledgeView(PolicyView):
         else:
             messages.success(request, f"{Flags(crossing.flag).label} alert acknowledged. It stays in the record.")
         # Back to the list as it was filtered: only the worklist's own filter keys, each read again there.
-        kept = {key: request.POST.get(key, "")[:40] for key in ("flag", "grade", "crossed_since", "sort", "page")}
+        kept = {key: request.POST.get(key, "")[:40] for key in WORKLIST_KEPT}
         kept = {key: value for key, value in kept.items() if value}
         code = request.POST.get("school", "")
         if code and School.objects.for_user(request.user, "worklist.view").filter(code=code).exists():

@@ -566,8 +566,9 @@ def compute(*, rules: Rules, as_of: date, calendar: Iterable[date], enrollments:
     rule = rules.label
     # A "not raised" names only the kinds of period it could look at: a school without its grading
     # periods loaded is checked on the year to date alone, and says so.
-    kinds = {str(r.kind) for r in every}
-    unchecked = " Not checked by {}: the school has no such grading period loaded (import its grading periods)."
+    # Kinds loaded for the school (begun or not: an August date has no quarter begun yet, but has quarters).
+    kinds = {str(PeriodKind(p.kind)) for p in periods} | {str(PeriodKind.YEAR)}
+    unchecked = " The school has no {} loaded, so only the limits above apply."
     terms = sorted(k.replace("_", " ") for k in rules.habitual_truant_period_kinds if k != str(PeriodKind.YEAR))
     habitual = _any("habitual_truant", rule, [r.habitual_truant for r in every if r.habitual_truant],
                     f"Not habitual truant in any {', '.join(terms)} or the year to date as of "
@@ -582,7 +583,7 @@ def compute(*, rules: Rules, as_of: date, calendar: Iterable[date], enrollments:
                   f"Not a truant student (Educ. Art. 7-302.2) as of {as_of.isoformat()}: unlawful absences stayed "
                   f"within "
                   + ", ".join(f"{n} in a {k.replace('_', ' ')}" for k, n in limits.items() if k in kinds) + "."
-                  + (unchecked.format(", ".join(truant_missing)) if truant_missing else ""))
+                  + (unchecked.format(" or ".join(truant_missing)) if truant_missing else ""))
     return StudentIndicators(
         as_of=as_of, rule_set=rule, year_to_date=ytd, periods=results,
         chronic_absent=ytd.chronic_absent, habitual_truant=habitual, truant_7_302_2=truant,

@@ -52,7 +52,7 @@ def test_set_refuses_bad_input(args, message):
     assert not DescriptorMapping.objects.filter(descriptor="ILL").exists()
 
 
-def test_a_refused_reason_exits_non_zero_from_the_command_line():
+def test_a_refused_reason_is_a_command_error_and_writes_nothing():
     # A CommandError is what the command line turns into exit status 1 (run_from_argv); run in process it
     # would also close the test's database connection.
     f.user(username="steward-z", role="data_steward")

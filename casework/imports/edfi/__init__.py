@@ -114,8 +114,9 @@ def _enrollment_rows(path: Path, seen: dict[tuple[str, str, str], tuple[str, int
             if key in seen:
                 first_file, first_line = seen[key]
                 where = f"line {first_line}" if first_file == path.name else f"line {first_line} of {first_file}"
+                # Named as student_id (the field the import page logs an access for), the id not in the text.
                 yield line, element_path, RowError(
-                    "entry_date", key[2], f"Duplicate: the StudentSchoolAssociation of student {key[0]} at school "
+                    "student_id", key[0], f"Duplicate: the same student's StudentSchoolAssociation at school "
                                           f"{key[1]} entering {key[2]} is already on {where}.")
                 continue
             seen[key] = (path.name, line)

@@ -283,10 +283,10 @@ def test_a_school_without_grading_periods_says_what_was_not_checked(district):
     assert row["periods"] == [] and row["truant_7_302_2"] is False
     truant = row["explanations"]["truant_7_302_2"]
     assert "stayed within 20 in a year." in truant and "8 in a quarter" not in truant
-    assert "Not checked by quarter, semester: the school has no such grading period loaded" in truant
+    assert "The school has no quarter or semester loaded, so only the limits above apply." in truant
     assert "Only the year to date was checked" in row["explanations"]["habitual_truant"]
     # A school with its quarters and semester loaded says nothing of the kind.
     full = next(r for r in json.loads(run("--as-of", "2025-09-26", "--school", "L100", "--format", "json"))
                 if r["student_id"] == "100002")
-    assert "Not checked" not in full["explanations"]["truant_7_302_2"]
+    assert "has no quarter" not in full["explanations"]["truant_7_302_2"]
     assert "Only the year to date" not in full["explanations"]["habitual_truant"]

@@ -315,8 +315,10 @@ def test_query_count_is_fixed(alerts):
 
 def test_acknowledging_returns_to_the_list_as_it_was_filtered(wl):
     c = client(wl, "director")
-    page = c.get(reverse("indicators:worklist"), {"school": "A100", "flag": "chronic_absent", "sort": "oldest"})
+    page = c.get(reverse("indicators:worklist"), {"school": "A100", "flag": "chronic_absent", "sort": "oldest",
+                                                  "csrfmiddlewaretoken": "x", "evil": "y"})
     form = page.content.decode()
+    assert 'name="csrfmiddlewaretoken" value="x"' not in form and 'name="evil"' not in form  # only its own keys
     # The acknowledge form carries the page's filters...
     assert '<input type="hidden" name="flag" value="chronic_absent">' in form
     assert '<input type="hidden" name="sort" value="oldest">' in form

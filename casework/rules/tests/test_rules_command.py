@@ -74,6 +74,10 @@ def test_who_may_change_the_rules():
     shipped = RuleSet.objects.get(is_default=True)
     with pytest.raises(CommandError, match="shipped statewide rule set and cannot be edited"):
         rules("set", str(shipped.pk), "habitual_truant_rate=0.15", "--user", "stew-r")
-    with pytest.raises(CommandError, match="there is no such date"):
+    with pytest.raises(CommandError, match="^--effective 2026-02-30: there is no such date"):
         rules("copy", "--name", "X", "--rule-version", "1", "--effective", "2026-02-30", "--user", "stew-r")
+    with pytest.raises(CommandError, match="Say what to change"):
+        rules("set", "²", "habitual_truant_rate=0.15", "--user", "stew-r")
+    with pytest.raises(CommandError, match="No rule set '²'"):
+        rules("show", "²")
     assert not RuleSet.objects.filter(name="X").exists()

@@ -17,7 +17,7 @@ import datetime
 import json
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -61,7 +61,13 @@ class Command(BaseCommand):
         parser.add_argument("--user", metavar="USERNAME", help="copy, set: the account the change is recorded under")
 
     def handle(self, *args, **opts):
-        action, rest = opts["action"], list(args)
+        try:
+            self._handle(list(args), opts)
+        except ImproperlyConfigured as exc:  # no rule set installed: the migrations were not run
+            raise CommandError(str(exc)) from None
+
+    def _handle(self, rest: list[str], opts) -> None:
+        action = opts["action"]
         if action == "list":
             return self._list()
         if action == "show":
@@ -86,7 +92,7 @@ class Command(BaseCommand):
 
     def _show(self, rest: list[str], as_of: str | None) -> None:
         if rest:
-            rs = RuleSet.objects.filter(pk=int(rest[0]) if rest[0].isdigit() else None).first()
+            rs = RuleSet.objects.filter(pk=int(rest[0]) if rest[0].isdecimal() and rest[0].isascii() else None).first()
             if rs is None:
                 raise CommandError(f"No rule set {rest[0]!r}; `casework rules` lists them.")
         else:
@@ -112,7 +118,10 @@ class Command(BaseCommand):
         if not opts["name"] or not opts["rule_version"] or not opts["effective"]:
             raise CommandError("Say what to make: casework rules copy --name NAME --rule-version V --effective "
                                "YYYY-MM-DD --user USERNAME")
-        effective: datetime.date = _as_of(opts["effective"])
+        try:
+            effective: datetime.date = _as_of(opts["effective"])
+        except CommandError as exc:
+            raise CommandError(str(exc).replace("--as-of", "--effective", 1)) from None
         if opts["source"] is not None:
             source = RuleSet.objects.filter(pk=opts["source"]).first()
             if source is None:
@@ -126,7 +135,7 @@ class Command(BaseCommand):
                           f"--user {actor.get_username()}")
 
     def _set(self, actor, rest: list[str]) -> None:
-        if len(rest) < 2 or not rest[0].isdigit():
+        if len(rest) < 2 or not (rest[0].isdecimal() and rest[0].isascii()):
             raise CommandError("Say what to change: casework rules set ID KEY=VALUE [KEY=VALUE ...] --user USERNAME")
         rs = RuleSet.objects.filter(pk=int(rest[0])).first()
         if rs is None:
