@@ -92,3 +92,13 @@ def test_command(small_district):
         call_command("summaries", "--as-of", "26/09/2025")
     with pytest.raises(CommandError, match="Give either"):
         call_command("summaries")
+
+
+def test_backfill_leaves_out_a_school_without_a_calendar_not_the_district(small_district):
+    from casework.core.testing import factories as f
+
+    nocal = f.school(code="N900")
+    f.student(school=nocal, entry_date=D(2025, 9, 1))
+    done = summaries_backfill(start=AS_OF, end=AS_OF)
+    assert done.dates == [AS_OF] and done.skipped == []
+    assert table(AS_OF) == EXPECTED  # L100 and M200 as before; N900 has no summary
