@@ -195,13 +195,15 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
                             importer.row_at(stage.name, line, element, row)
                         except RowError as exc:
                             rejects.append(RejectedRow(run=run, file=stage.name[:255], line=line,
-                                                       element=element[:200], field=exc.field[:60],
+                                                       element=element[:200],
+                                                       field=_source_field(run, stage.kind, exc.field)[:60],
                                                        value=exc.value, reason=exc.reason[:300]))
                 if current is not None:
                     current.finish()
-                for importer in importers.values():
+                for kind, importer in importers.items():
                     rejects.extend(RejectedRow(run=run, file=file[:255], line=line, element=element[:200],
-                                               field=exc.field[:60], value=exc.value, reason=exc.reason[:300])
+                                               field=_source_field(run, kind, exc.field)[:60], value=exc.value,
+                                               reason=exc.reason[:300])
                                    for file, line, element, exc in importer.rejects)
                 if rejects and not partial:
                     raise _Rollback
@@ -251,6 +253,16 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
             run.save(update_fields=["message"])
     _publish(run, "done", 1, 1)
     return run
+
+
+def _source_field(run: ImportRun, kind: str, field: str) -> str:
+    """A reject's field as the source file names it: an Ed-Fi run names the element ("EventDate"), a CSV
+    run its column."""
+    if run.format != "edfi":
+        return field
+    from .edfi.translate import FIELD_NAMES
+
+    return FIELD_NAMES.get(kind, {}).get(field, field)
 
 
 def _total_counts(importers: Iterable[Importer]) -> dict[str, int]:

@@ -58,9 +58,10 @@ def _store(run: ImportRun, form: ImportForm) -> list[Path]:
     return paths
 
 
-# Fields of rejected rows whose value can be a student's SIS id (plain CSV and Ed-Fi use student_id;
-# OneRoster names the user by identifier, sourcedId or userSourcedId).
-_STUDENT_FIELDS = frozenset({"student_id", "identifier", "sourcedId", "userSourcedId"})
+# Fields of rejected rows whose value can be a student's SIS id (plain CSV uses student_id, Ed-Fi the
+# element it came from; OneRoster names the user by identifier, sourcedId or userSourcedId).
+_STUDENT_FIELDS = frozenset({"student_id", "StudentUniqueId", "StudentReference/StudentUniqueId", "identifier",
+                             "sourcedId", "userSourcedId"})
 
 
 def _log_identified(request, rows, action: str, run: ImportRun) -> None:
@@ -188,7 +189,7 @@ class RejectsView(RunMixin, PolicyView):
     def get(self, request, pk: int):
         run = self.get_run(request, pk)
         rejects = RejectedRow.objects.for_user(request.user, self.action).filter(run=run).order_by("file", "line", "id")
-        _log_identified(request, rejects.filter(field="student_id").only("field", "value"),
+        _log_identified(request, rejects.filter(field__in=_STUDENT_FIELDS).only("field", "value"),
                         AccessLog.Action.EXPORT, run)
         writer = csv.writer(_Echo())
 

@@ -47,6 +47,86 @@ class EdfiRow(dict):
         return key in self.missing or super().__contains__(key)
 
 
+# The Ed-Fi element each plain-CSV field comes from, per importer kind: rejects name the element.
+SCHOOLS_NAMES = {
+    "school_id": "SchoolId",
+    "name": "NameOfInstitution",
+}
+SESSIONS_NAMES = {
+    "school_id": "SchoolReference/SchoolId",
+    "school_year": "SchoolYear",
+    "name": "SessionName",
+    "begin": "BeginDate",
+    "end": "EndDate",
+}
+GRADING_PERIODS_NAMES = {
+    "school_id": "SchoolReference/SchoolId",
+    "school_year": "SchoolYear",
+    "descriptor": "GradingPeriod",
+    "begin": "BeginDate",
+    "end": "EndDate",
+}
+CALENDAR_NAMES = {
+    "school_id": "CalendarReference/SchoolId",
+    "date": "Date",
+    "descriptor": "CalendarEvent",
+}
+STUDENTS_NAMES = {
+    "student_id": "StudentUniqueId",
+    "first_name": "FirstName",
+    "last_name": "LastSurname",
+    "birth_date": "BirthDate",
+}
+ENROLLMENTS_NAMES = {
+    "student_id": "StudentReference/StudentUniqueId",
+    "school_id": "SchoolReference/SchoolId",
+    "entry_date": "EntryDate",
+    "exit_date": "ExitWithdrawDate",
+    "grade": "EntryGradeLevel",
+}
+GUARDIANS_NAMES = {
+    "guardian_id": "ContactUniqueId",
+    "first_name": "FirstName",
+    "last_name": "LastSurname",
+}
+STUDENT_GUARDIANS_NAMES = {
+    "student_id": "StudentReference/StudentUniqueId",
+    "guardian_id": "ContactReference/ContactUniqueId",
+}
+ATTENDANCE_NAMES = {
+    "student_id": "StudentReference/StudentUniqueId",
+    "school_id": "SchoolReference/SchoolId",
+    "date": "EventDate",
+    "descriptor": "AttendanceEventCategory",
+    "reason_text": "AttendanceEventReason",
+    "event_duration": "EventDuration",
+    "minutes_present": "SchoolAttendanceDuration",
+    "arrival_time": "ArrivalTime",
+    "departure_time": "DepartureTime",
+}
+DISCIPLINE_NAMES = {
+    "student_id": "StudentReference/StudentUniqueId",
+    "school_id": "ResponsibilitySchoolReference/SchoolId",
+    "action_id": "DisciplineActionIdentifier",
+    "start_date": "DisciplineDate",
+    "descriptor": "Discipline",
+    "length_days": "DisciplineActionLength",
+    "actual_length_days": "ActualDisciplineActionLength",
+}
+FIELD_NAMES: dict[str, dict[str, str]] = {
+    "schools": SCHOOLS_NAMES,
+    "sessions": SESSIONS_NAMES,
+    "grading_periods": GRADING_PERIODS_NAMES,
+    "calendar": CALENDAR_NAMES,
+    "students": STUDENTS_NAMES,
+    "enrollments": ENROLLMENTS_NAMES,
+    "guardians": GUARDIANS_NAMES,
+    "student_guardians": STUDENT_GUARDIANS_NAMES,
+    "attendance": ATTENDANCE_NAMES,
+    "discipline": DISCIPLINE_NAMES,
+}
+
+
 def text(element: Element | None, *names: str) -> str | None:
     """The text of the first child found by the path of local names, or None when absent."""
     node = element
@@ -129,7 +209,7 @@ def school(element: Element, record: str) -> EdfiRow:
     phone = element.find("InstitutionTelephone")
     if phone is not None:
         values["phone"] = _opt(text(phone, "TelephoneNumber"))
-    return EdfiRow(record, values, {"school_id": "SchoolId", "name": "NameOfInstitution"})
+    return EdfiRow(record, values, SCHOOLS_NAMES)
 
 
 # --------------------------------------------------------------------------------------------- calendar
@@ -138,8 +218,7 @@ def session(element: Element, record: str) -> EdfiRow:
               "name": text(element, "SessionName"), "begin": day(element, "BeginDate"),
               "end": day(element, "EndDate"), "term": _opt(first(element, "Term", "TermDescriptor")),
               "total_instructional_days": _opt(text(element, "TotalInstructionalDays"))}
-    return EdfiRow(record, values, {"school_id": "SchoolReference/SchoolId", "school_year": "SchoolYear",
-                                    "name": "SessionName", "begin": "BeginDate", "end": "EndDate"})
+    return EdfiRow(record, values, SESSIONS_NAMES)
 
 
 def grading_period(element: Element, record: str) -> EdfiRow:
@@ -149,8 +228,7 @@ def grading_period(element: Element, record: str) -> EdfiRow:
               "name": first(element, "GradingPeriodName") or code_value(descriptor or ""),
               "begin": day(element, "BeginDate"), "end": day(element, "EndDate"),
               "total_instructional_days": _opt(text(element, "TotalInstructionalDays"))}
-    return EdfiRow(record, values, {"school_id": "SchoolReference/SchoolId", "school_year": "SchoolYear",
-                                    "descriptor": "GradingPeriod", "begin": "BeginDate", "end": "EndDate"})
+    return EdfiRow(record, values, GRADING_PERIODS_NAMES)
 
 
 def calendar_date(element: Element, record: str) -> EdfiRow:
@@ -161,8 +239,7 @@ def calendar_date(element: Element, record: str) -> EdfiRow:
     values = {"school_id": ref(element, "CalendarReference", "SchoolId") or ref(element, "SchoolReference",
                                                                                  "SchoolId"),
               "date": day(element, "Date"), "descriptor": chosen}
-    return EdfiRow(record, values, {"school_id": "CalendarReference/SchoolId", "date": "Date",
-                                    "descriptor": "CalendarEvent"})
+    return EdfiRow(record, values, CALENDAR_NAMES)
 
 
 # ---------------------------------------------------------------------------------------------- students
@@ -197,8 +274,7 @@ def student(element: Element, record: str, grades: dict[str, str]) -> EdfiRow:
     if sex is not None:
         code = code_value(sex.text or "").casefold()
         values["sex"] = _SEX.get(code, code)
-    return EdfiRow(record, values, {"student_id": "StudentUniqueId", "first_name": "FirstName",
-                                    "last_name": "LastSurname", "birth_date": "BirthDate"})
+    return EdfiRow(record, values, STUDENTS_NAMES)
 
 
 def enrollment(element: Element, record: str) -> EdfiRow:
@@ -208,9 +284,7 @@ def enrollment(element: Element, record: str) -> EdfiRow:
               "grade": _opt(grade(first(element, "EntryGradeLevel", "EntryGradeLevelDescriptor"))),
               "entry_code": code_value(_opt(first(element, "EntryType", "EntryTypeDescriptor")))[:20],
               "exit_code": code_value(_opt(first(element, "ExitWithdrawType", "ExitWithdrawTypeDescriptor")))[:20]}
-    return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
-                                    "school_id": "SchoolReference/SchoolId", "entry_date": "EntryDate",
-                                    "exit_date": "ExitWithdrawDate", "grade": "EntryGradeLevel"})
+    return EdfiRow(record, values, ENROLLMENTS_NAMES)
 
 
 # ---------------------------------------------------------------------------------------------- contacts
@@ -225,8 +299,7 @@ def contact(element: Element, record: str) -> EdfiRow:
               "phone": _opt(text(phones[0], "TelephoneNumber")) if phones else "",
               "email": _opt(text(mails[0], "ElectronicMailAddress")) if mails else "",
               "preferred_language": _opt(text(language, "Language")) if language is not None else ""}
-    return EdfiRow(record, values, {"guardian_id": "ContactUniqueId", "first_name": "FirstName",
-                                    "last_name": "LastSurname"})
+    return EdfiRow(record, values, GUARDIANS_NAMES)
 
 
 def student_contact(element: Element, record: str) -> EdfiRow:
@@ -236,8 +309,7 @@ def student_contact(element: Element, record: str) -> EdfiRow:
               "has_custody": _opt(text(element, "LegalGuardian")),
               "emergency_contact": _opt(text(element, "EmergencyContactStatus")),
               "contact_order": _opt(text(element, "ContactPriority"))}
-    return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
-                                    "guardian_id": "ContactReference/ContactUniqueId"})
+    return EdfiRow(record, values, STUDENT_GUARDIANS_NAMES)
 
 
 # -------------------------------------------------------------------------------------------- attendance
@@ -267,11 +339,7 @@ def attendance(element: Element, record: str) -> EdfiRow:
               "minutes_present": _minutes(text(element, "SchoolAttendanceDuration")),
               "arrival_time": _time(text(element, "ArrivalTime")),
               "departure_time": _time(text(element, "DepartureTime"))}
-    return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
-                                    "school_id": "SchoolReference/SchoolId", "date": "EventDate",
-                                    "descriptor": "AttendanceEventCategory", "reason_text": "AttendanceEventReason",
-                                    "event_duration": "EventDuration", "minutes_present": "SchoolAttendanceDuration",
-                                    "arrival_time": "ArrivalTime", "departure_time": "DepartureTime"})
+    return EdfiRow(record, values, ATTENDANCE_NAMES)
 
 
 # -------------------------------------------------------------------------------------------- discipline
@@ -329,11 +397,7 @@ def discipline_action(element: Element, record: str, incidents: dict[tuple[str, 
         if incident_id:
             values["incident_id"] = incident_id
             values.update(incidents.get((incident_id, incident_school), {}))
-    return EdfiRow(record, values, {"student_id": "StudentReference/StudentUniqueId",
-                                    "school_id": "ResponsibilitySchoolReference/SchoolId",
-                                    "action_id": "DisciplineActionIdentifier", "start_date": "DisciplineDate",
-                                    "descriptor": "Discipline", "length_days": "DisciplineActionLength",
-                                    "actual_length_days": "ActualDisciplineActionLength"})
+    return EdfiRow(record, values, DISCIPLINE_NAMES)
 
 
 # ---------------------------------------------------------------------------------------------- programs

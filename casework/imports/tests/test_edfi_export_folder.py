@@ -77,8 +77,8 @@ def test_the_same_student_school_association_twice_is_a_duplicate(tmp_path):
     path.write_text(text.replace(first, first * 2))
     run = edfi(folder)
     assert run.status == ImportRun.Status.REFUSED
-    # Named as the student_id field (whose value the import page logs an access for), not in the text.
-    assert rejects(run) == [("StudentEnrollment.xml", "StudentSchoolAssociation[2]", "student_id",
+    # Named by the element of the student's id (whose value the import page logs an access for), not in the text.
+    assert rejects(run) == [("StudentEnrollment.xml", "StudentSchoolAssociation[2]", "StudentReference/StudentUniqueId",
                              "Duplicate: the same student's StudentSchoolAssociation at school 100 entering "
                              "2025-09-01 is already on line 3.")]
     assert Enrollment.objects.count() == 0
@@ -103,7 +103,7 @@ def test_an_unmapped_attendance_descriptor_names_the_command_that_maps_it(tmp_pa
     run = edfi(folder)
     assert run.status == ImportRun.Status.REFUSED
     [(_file, element, field, reason)] = rejects(run)
-    assert (element, field) == ("StudentSchoolAttendanceEvent[1]", "descriptor")
+    assert (element, field) == ("StudentSchoolAttendanceEvent[1]", "AttendanceEventCategory")
     assert "casework descriptors set 'uri://ed-fi.org/AttendanceEventCategoryDescriptor#Field Trip' <category> " \
            "--user <you>" in reason
     assert "excused" in reason and len(reason) <= 300

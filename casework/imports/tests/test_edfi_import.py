@@ -163,7 +163,7 @@ def test_unknown_student_and_missing_event_date_are_rejected_with_the_element(tm
     run = edfi(folder)
     assert run.status == ImportRun.Status.REFUSED
     assert rejects(run) == [
-        ("StudentAttendance.xml", "StudentSchoolAttendanceEvent[5]", "student_id",
+        ("StudentAttendance.xml", "StudentSchoolAttendanceEvent[5]", "StudentReference/StudentUniqueId",
          "Unknown student 999999: import the students file first."),
         ("StudentAttendance.xml", "StudentSchoolAttendanceEvent[6]", "EventDate",
          "StudentSchoolAttendanceEvent has no EventDate; it is required."),

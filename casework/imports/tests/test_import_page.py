@@ -460,3 +460,14 @@ def test_other_roles_get_404(world):
         assert client.get(url).status_code == 404, url
     assert upload(client, STUDENTS).status_code == 404
     assert ImportRun.objects.count() == 1
+
+
+@pytest.mark.parametrize("fmt, field", [("edfi", "StudentReference/StudentUniqueId"), ("oneroster", "sourcedId")])
+def test_a_rejected_student_id_in_a_bundle_is_a_logged_access_too(world, steward, fmt, field):
+    run = start_run(actor=None, fmt=fmt, kind="enrollments", source_files=["x"], partial=False)
+    RejectedRow.objects.create(run=run, file="x", line=2, field=field, value="100001", reason="Duplicate.")
+    steward.get(reverse("imports:run", args=[run.pk]))
+    steward.get(reverse("imports:rejects", args=[run.pk]))
+    logged = AccessLog.objects.filter(detail=f"import run {run.pk} rejected rows")
+    assert sorted((e.student_id, e.action) for e in logged) == sorted(
+        [(world.student_a.pk, "view"), (world.student_a.pk, "export")])
