@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboard/", include("casework.reports.urls")),
     path("", include("casework.indicators.urls")),  # /early-warning/, /schools/<code>/early-warning/, /worklist/
     path("imports/", include("casework.imports.urls")),
+    path("attendance/", include("casework.attendance.urls")),  # /attendance/descriptors/
     path("referrals/", include("casework.referrals.urls")),
     path("cases/", include("casework.cases.urls")),
     # Case tabs live under /cases/<case_pk>/<tab>/ but belong to their own apps.

@@ -133,6 +133,15 @@ def test_import_pages(district, page_as, audit, settings, tmp_path):
     expect(page.get_by_role("table")).to_contain_text("Refused")
     audit.check(page, "import page with a run")
 
+    page.get_by_role("link", name="descriptor mappings").click()
+    expect(page.get_by_role("heading", level=1, name="Descriptor mappings")).to_be_visible()
+    audit.check(page, "descriptor mappings page")
+    page.get_by_label("Descriptor", exact=True).fill("ILL")
+    page.get_by_label("Lawful reason code (optional)").fill("Z")
+    page.get_by_role("button", name="Save the mapping").click()
+    expect(page.get_by_role("alert")).to_contain_text("Unknown reason code 'Z'")
+    audit.check(page, "descriptor mappings page with a form error")
+
     running = start_run(actor=None, fmt="csv", kind="attendance", source_files=["attendance.csv"], partial=False)
     cache.set(progress_key(running.pk), {"name": "attendance.csv", "done": 3, "total": 4})
     page.goto(f"/imports/{running.pk}/")
