@@ -82,6 +82,15 @@ BUNDLE = {"manifest.csv": MANIFEST, "orgs.csv": ORGS, "academicSessions.csv": SE
           "demographics.csv": DEMOGRAPHICS, "enrollments.csv": ENROLLMENTS}
 
 
+# The OneRoster 1.2 way: users.csv without the 1.1 role and orgSourcedIds columns, roles.csv declared.
+USERS_WITHOUT_ROLES = "\n".join(
+    ",".join(v for i, v in enumerate(line.split(",")) if i not in (4, 5))
+    for line in USERS.replace('"u-p1,u-g1"', "u-p1;u-g1").replace('"org-d,org-x"', "x").splitlines()
+).replace("u-p1;u-g1", '"u-p1,u-g1"') + "\n"
+ROLES_HEADER = ("sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,"
+                "userProfileSourcedId\n")
+MANIFEST_WITH_ROLES = MANIFEST.replace("file.roles,absent", "file.roles,bulk")
+
 def write_bundle(folder, files=None, encoding="utf-8"):
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in (BUNDLE if files is None else files).items():
@@ -243,11 +252,8 @@ def test_row_problems_name_file_line_field(db, tmp_path, replace, file, line, fi
 
 def test_roles_csv_instead_of_role_column(db, tmp_path):
     """The OneRoster 1.2 way: no role or orgSourcedIds in users.csv, roles.csv says who is what where."""
-    users = "\n".join(",".join(v for i, v in enumerate(line.split(",")) if i not in (4, 5))
-                      for line in USERS.replace('"u-p1,u-g1"', "u-p1;u-g1").replace('"org-d,org-x"', "x")
-                      .splitlines()).replace("u-p1;u-g1", '"u-p1,u-g1"') + "\n"
-    roles = ("sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,"
-             "userProfileSourcedId\n"
+    users = USERS_WITHOUT_ROLES
+    roles = (ROLES_HEADER +
              "r1,,,u-s1,primary,student,,,org-e,\n"
              f"r2,,,{S2},primary,student,,,org-m,\n"
              "r3,,,u-s3,primary,student,2026-09-14,,org-x,\n"
@@ -255,7 +261,7 @@ def test_roles_csv_instead_of_role_column(db, tmp_path):
              "r5,,,u-g1,primary,guardian,,,org-e,\n"
              "r6,,,u-r1,primary,relative,,,org-m,\n"
              "r7,,,u-t1,primary,teacher,,,org-e,\n")
-    manifest = MANIFEST.replace("file.roles,absent", "file.roles,bulk")
+    manifest = MANIFEST_WITH_ROLES
     r = run(write_bundle(tmp_path / "roster", changed(**{"users.csv": users, "roles.csv": roles,
                                                          "manifest.csv": manifest})))
     assert r.status == ImportRun.Status.COMMITTED, (r.message, rejects(r))
@@ -339,16 +345,13 @@ def test_a_schedule_change_in_the_next_bundle_updates_the_enrollment(db, tmp_pat
 
 
 def test_a_student_with_last_years_and_this_years_role_at_one_school_has_both_enrollments(db, tmp_path):
-    users = "\n".join(",".join(v for i, v in enumerate(line.split(",")) if i not in (4, 5))
-                      for line in USERS.replace('"u-p1,u-g1"', "u-p1;u-g1").replace('"org-d,org-x"', "x")
-                      .splitlines()).replace("u-p1;u-g1", '"u-p1,u-g1"') + "\n"
-    roles = ("sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,orgSourcedId,"
-             "userProfileSourcedId\n"
+    users = USERS_WITHOUT_ROLES
+    roles = (ROLES_HEADER +
              "r1,,,u-s1,primary,student,,,org-e,\n"
              f"r2,,,{S2},primary,student,,,org-m,\n"
              "r3,,,u-s3,primary,student,2026-08-31,,org-x,\n"
              "r3b,,,u-s3,primary,student,2025-08-25,2026-06-12,org-x,\n")
-    manifest = MANIFEST.replace("file.roles,absent", "file.roles,bulk")
+    manifest = MANIFEST_WITH_ROLES
     r = run(write_bundle(tmp_path / "roster", changed(**{"users.csv": users, "roles.csv": roles,
                                                          "manifest.csv": manifest})))
     assert r.status == ImportRun.Status.COMMITTED, (r.message, rejects(r))
