@@ -21,6 +21,7 @@ in it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -41,12 +42,7 @@ from casework.students.models import Enrollment
 
 
 class IndicatorError(ValueError):
-    """The indicators cannot be computed; the message says why, for a person to act on. `schools`: the
-    codes of the schools without a calendar, when that is why."""
-
-    def __init__(self, message: str, *, schools: tuple[str, ...] = ()):
-        super().__init__(message)
-        self.schools = schools
+    """The indicators cannot be computed; the message says why, for a person to act on."""
 
 
 # calendars.PeriodKind -> engine.PeriodKind. A trimester is a marking period: checked for habitual
@@ -131,6 +127,7 @@ class Inputs:
     rules: engine.Rules
     calendars: dict[int, SchoolCalendar]
     students: list[StudentSchoolInputs]
+    left_out: tuple[str, ...] = ()  # codes of schools left out for want of a calendar (leave_out_uncalendared)
 
 
 def _record(rows: Sequence[tuple], full_day_minutes: int) -> tuple[engine.AttendanceRecord, str | None]:
@@ -236,20 +233,28 @@ def gather(*, as_of: date, school_ids: Iterable[int] | None = None,
     return Inputs(as_of, year_start, year_end, ruleset, rules, calendars, students)
 
 
+def no_calendar_message(codes: Iterable[str], year_start: date, year_end: date) -> str:
+    return (f"No calendar for school(s) {', '.join(codes)} in the school year {year_start.isoformat()} to "
+            f"{year_end.isoformat()}: no instructional days found. Import the school calendar first.")
+
+
 def indicators_as_of(*, as_of: date, school_ids: Iterable[int] | None = None,
-                     student_ids: Iterable[int] | None = None,
-                     detail: bool = True) -> tuple[Inputs, list[IndicatorRow]]:
+                     student_ids: Iterable[int] | None = None, detail: bool = True,
+                     leave_out_uncalendared: bool = False) -> tuple[Inputs, list[IndicatorRow]]:
     """Indicators of every student x school enrolled in the school year up to `as_of` (only the given
     students when `student_ids` is not None).
 
-    Raises IndicatorError when a school with students in the year has no instructional days."""
+    Raises IndicatorError when a school with students in the year has no instructional days; with
+    `leave_out_uncalendared`, only when every such school has none: the others' students are left out and
+    their codes are in `inputs.left_out` (one school's missing calendar does not hold a district back)."""
     inputs = gather(as_of=as_of, school_ids=school_ids, student_ids=student_ids)
     missing = sorted({p.school_code for p in inputs.students if not inputs.calendars[p.school_pk].days})
     if missing:
-        raise IndicatorError(
-            f"No calendar for school(s) {', '.join(missing)} in the school year {inputs.year_start.isoformat()} to "
-            f"{inputs.year_end.isoformat()}: no instructional days found. Import the school calendar first.",
-            schools=tuple(missing))
+        error = IndicatorError(no_calendar_message(missing, inputs.year_start, inputs.year_end))
+        kept = [p for p in inputs.students if inputs.calendars[p.school_pk].days]
+        if not leave_out_uncalendared or not kept:
+            raise error
+        inputs = dataclasses.replace(inputs, students=kept, left_out=tuple(missing))
     rows = []
     days = {pk: engine.SortedDays(cal.days) for pk, cal in inputs.calendars.items()}  # once per school
     for p in inputs.students:

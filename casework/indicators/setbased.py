@@ -47,7 +47,14 @@ from casework.rules.selectors import ruleset_in_force
 from casework.schools.models import School
 from casework.students.models import Enrollment
 
-from .inputs import _DAY_PRECEDENCE, ABSENCE_CATEGORIES, PERIOD_KINDS, IndicatorError, school_year_bounds
+from .inputs import (
+    _DAY_PRECEDENCE,
+    ABSENCE_CATEGORIES,
+    PERIOD_KINDS,
+    IndicatorError,
+    no_calendar_message,
+    school_year_bounds,
+)
 from .models import YEAR_TO_DATE, StudentIndicator
 
 TEMP_TABLES = ("cw_only", "cw_cal", "cw_per", "cw_segp", "cw_span", "cw_isl", "cw_pp")
@@ -236,10 +243,8 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
             "AND (e.exit_date IS NULL OR e.exit_date >= %(start)s)"
             + (" AND e.student_id IN (SELECT student_id FROM cw_only)" if only else "")), q).fetchall()]
         codes = sorted(School.objects.filter(pk__in=with_students).values_list("code", flat=True))
-        message = (f"No calendar for school(s) {', '.join(codes)} in the school year {year_start.isoformat()} to "
-                   f"{year_end.isoformat()}: no instructional days found. Import the school calendar first.")
         if codes and len(empty) == len(school_ids):
-            raise IndicatorError(message, schools=tuple(codes))
+            raise IndicatorError(no_calendar_message(codes, year_start, year_end))
         # Other schools have calendars: one school's missing calendar does not hold the district back. Its
         # students get no rows (the joins to cw_cal drop them), the caller keeps its stored rows and open
         # crossings (skipped_ids) and is told which schools.

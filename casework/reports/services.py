@@ -26,7 +26,6 @@ from casework.indicators.inputs import IndicatorError, indicators_as_of
 from casework.indicators.models import StudentIndicator
 from casework.rules.models import RuleSet
 from casework.rules.selectors import ruleset_in_force
-from casework.schools.models import School
 from casework.students.models import Student
 
 from .models import SchoolGradeSummary
@@ -113,15 +112,7 @@ def summaries_record(*, as_of: date, school_ids: Iterable[int] | None = None) ->
 def _summaries_computed(*, as_of: date, school_ids: list[int] | None) -> tuple[list[SchoolGradeSummary], RuleSet]:
     """The same counts from indicators computed in memory (nothing stored but the summaries). Schools without
     a calendar are left out when others have one, as the recompute leaves them out."""
-    try:
-        inputs, results = indicators_as_of(as_of=as_of, school_ids=school_ids)
-    except IndicatorError as exc:
-        if school_ids is not None or not exc.schools:
-            raise
-        others = list(School.objects.exclude(code__in=exc.schools).values_list("pk", flat=True))
-        if not others:
-            raise
-        inputs, results = indicators_as_of(as_of=as_of, school_ids=others)
+    inputs, results = indicators_as_of(as_of=as_of, school_ids=school_ids, leave_out_uncalendared=school_ids is None)
     min_days = inputs.rules.chronic_min_days_enrolled
     grades = dict(Student.objects.filter(pk__in={r.student_pk for r in results}).values_list("pk", "grade"))
     tallies: dict[tuple[int, str], _Tally] = defaultdict(_Tally)

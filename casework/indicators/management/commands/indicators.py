@@ -10,7 +10,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.indicators.inputs import IndicatorError, indicators_as_of
+from casework.indicators.inputs import IndicatorError, indicators_as_of, no_calendar_message
 from casework.indicators.output import COLUMNS, csv_row, json_row
 from casework.schools.models import School
 
@@ -53,18 +53,14 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         as_of = _as_of(opts["as_of"])
         school_ids = _school_ids(opts["school"])
-        try:
-            _inputs, rows = indicators_as_of(as_of=as_of, school_ids=school_ids)
+        try:  # district-wide, one school without a calendar does not keep every other school's rows back
+            inputs, rows = indicators_as_of(as_of=as_of, school_ids=school_ids,
+                                            leave_out_uncalendared=school_ids is None)
         except IndicatorError as exc:
-            if school_ids is not None or not exc.schools:
-                raise CommandError(str(exc)) from None
-            # District-wide: one school without a calendar does not keep every other school's rows back.
-            school_ids = list(School.objects.exclude(code__in=exc.schools).values_list("pk", flat=True))
-            try:
-                _inputs, rows = indicators_as_of(as_of=as_of, school_ids=school_ids)
-            except IndicatorError as again:
-                raise CommandError(str(again)) from None
-            self.stderr.write(f"Warning: {exc} Their students are left out below.")
+            raise CommandError(str(exc)) from None
+        if inputs.left_out:
+            self.stderr.write(f"Warning: {no_calendar_message(inputs.left_out, inputs.year_start, inputs.year_end)} "
+                              "Their students are left out below.")
         if opts["format"] == "json":
             self.stdout.write(json.dumps([json_row(r) for r in rows], indent=2, ensure_ascii=False))
             return
