@@ -115,11 +115,6 @@ def _parser(path: Path, wanted: set[str] | None) -> tuple[expat.XMLParserType, _
     return parser, builder
 
 
-def root_name(path: Path) -> str:
-    """The interchange's root element, reading only as far as it; raises Refused."""
-    return root_element(path)[1]
-
-
 def root_element(path: Path) -> tuple[str, str]:
     """(namespace, local name) of the root element ("" when it has no namespace), reading only as far
     as it; raises Refused."""

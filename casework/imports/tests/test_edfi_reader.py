@@ -6,7 +6,7 @@ import tracemalloc
 import pytest
 
 from casework.imports.csvfile import Refused
-from casework.imports.edfi.reader import records, root_name
+from casework.imports.edfi.reader import records, root_element
 
 from . import test_edfi_fixtures as sample
 
@@ -29,7 +29,7 @@ def test_records_carry_line_and_element_path(tmp_path):
                    (4, "StudentSchoolAttendanceEvent[2]", "2025-09-03"),
                    (5, "StudentSchoolAttendanceEvent[3]", "2025-09-04"),
                    (6, "StudentSchoolAttendanceEvent[4]", "2025-09-22")]
-    assert root_name(path) == "InterchangeStudentAttendance"
+    assert root_element(path)[1] == "InterchangeStudentAttendance"
 
 
 def test_unwanted_records_are_skipped(tmp_path):
@@ -63,7 +63,7 @@ def test_an_encoding_python_cannot_read_is_refused_not_a_traceback(tmp_path, hea
     path = tmp_path / "Students.xml"
     path.write_text(head + '<InterchangeStudent xmlns="http://ed-fi.org/5.0.0"></InterchangeStudent>\n')
     with pytest.raises(Refused) as refused:
-        root_name(path)
+        root_element(path)
     assert str(refused.value).startswith("Students.xml, line 1: the XML declaration") and words in str(refused.value)
     with pytest.raises(Refused):
         list(records(path))
@@ -73,7 +73,7 @@ def test_a_declaration_without_an_element_says_so(tmp_path):
     path = tmp_path / "Students.xml"
     path.write_text('<?xml version="1.0"?>\n<!-- nothing -->\n\n')
     with pytest.raises(Refused, match="the file holds no element"):
-        root_name(path)
+        root_element(path)
     cut = tmp_path / "Cut.xml"
     cut.write_text('<?xml version="1.0"?>\n<InterchangeStudent xmlns="http://ed-fi.org/5.0.0"><Student>')
     with pytest.raises(Refused, match="was the export cut short"):
