@@ -44,10 +44,12 @@ class CalendarError(ValueError):
 class SchoolDays(list):
     """Instructional days in date order (a plain list of dates), plus how they were decided."""
 
-    def __init__(self, days: Iterable[date] = (), *, method: str = NONE, notes: Iterable[str] = ()):
+    def __init__(self, days: Iterable[date] = (), *, method: str = NONE, notes: Iterable[str] = (),
+                 mismatches: Iterable[tuple[int, int]] = ()):
         super().__init__(days)
         self.method = method
         self.notes = tuple(notes)
+        self.mismatches = dict(mismatches)  # session pk -> days found, where the declared count differs
 
     def __repr__(self) -> str:
         return f"SchoolDays({len(self)} days, method={self.method!r})"
@@ -125,7 +127,7 @@ def _decide(sessions: list[_Session], listed: dict[date, str], start: date, end:
             days.append(day)
         day += timedelta(days=1)
 
-    notes = []
+    notes, mismatches = [], []
     for s in sessions:
         if s.declared is not None and start <= s.begin and s.end <= end:
             found = sum(1 for d in days if s.begin <= d <= s.end)
@@ -133,8 +135,9 @@ def _decide(sessions: list[_Session], listed: dict[date, str], start: date, end:
                 how = "listed instructional dates" if s.source == DATES_LISTED else "weekdays minus listed days off"
                 notes.append(f"Session {s.pk} ({s.begin.isoformat()} to {s.end.isoformat()}) declares "
                              f"{s.declared} instructional days; its {how} give {found}.")
+                mismatches.append((s.pk, found))
     method = MIXED if len(methods) > 1 else next(iter(methods), NONE)
-    return SchoolDays(days, method=method, notes=notes)
+    return SchoolDays(days, method=method, notes=notes, mismatches=mismatches)
 
 
 def instructional_days_by_school(school_ids: Iterable[int], start: date, end: date) -> dict[int, SchoolDays]:
@@ -213,8 +216,8 @@ def declared_day_mismatches(school_ids: Iterable[int]) -> list[str]:
                                         max(s.end for s in sessions))
     out = []
     for s in sessions:
-        found = [d for d in days[s.school_id] if s.begin <= d <= s.end]
-        if len(found) == s.total_instructional_days:
+        found = days[s.school_id].mismatches.get(s.pk)  # _decide compared them
+        if found is None:
             continue
         if s.calendar_source == PERIODS_WITH_COUNTS:
             how = "its weekdays minus the days off listed so far give"
@@ -224,5 +227,5 @@ def declared_day_mismatches(school_ids: Iterable[int]) -> list[str]:
             how = "its listed instructional dates give"
             fix = "Check that every instructional date of the session is listed."
         out.append(f"School {s.school.code}, session {s.name} ({s.begin.isoformat()} to {s.end.isoformat()}) "
-                   f"declares {s.total_instructional_days} instructional days; {how} {len(found)}. {fix}")
+                   f"declares {s.total_instructional_days} instructional days; {how} {found}. {fix}")
     return out
