@@ -26,7 +26,31 @@ ABC_ANY = "abc"
 FLAG_CHOICES = [*Flags.choices, (ABC_ANY, "ABC: attendance or suspended")]
 
 
-class EarlyWarningFilterForm(forms.Form):
+class _LenientFilterForm(forms.Form):
+    """Filters read leniently: a field with an error is left out (its message shown), the rest apply.
+    Subclasses name their default sort and the fields that are not row filters."""
+
+    default_sort = ""
+    not_filters: tuple[str, ...] = ("sort",)
+
+    def _ids(self) -> None:
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"id_{name}")
+
+    def _valid(self) -> dict:
+        return getattr(self, "cleaned_data", {}) if self.is_bound else {}
+
+    def filters(self) -> dict:
+        """The valid filters; a field with an error is left out (and its message shown)."""
+        return {k: v for k, v in self._valid().items() if v not in (None, "") and k not in self.not_filters}
+
+    def sort_key(self) -> str:
+        return self._valid().get("sort") or self.default_sort
+
+
+class EarlyWarningFilterForm(_LenientFilterForm):
+    default_sort = DEFAULT_SORT
+
     grade = forms.ChoiceField(required=False, choices=[("", "Any grade"), *Grade.choices])
     band = forms.ChoiceField(required=False)
     flag = forms.ChoiceField(required=False, choices=[("", "Any or none"), *FLAG_CHOICES])
@@ -43,17 +67,7 @@ class EarlyWarningFilterForm(forms.Form):
         self.fields["band"].choices = [("", "Any band"), *bands, ("none", "Not rated (too few days enrolled)")]
         if not show_cases:
             del self.fields["open_case"]
-        for name, field in self.fields.items():
-            field.widget.attrs.setdefault("id", f"id_{name}")
-
-    def filters(self) -> dict:
-        """The valid filters; a field with an error is left out (and its message shown)."""
-        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
-        return {k: v for k, v in data.items() if v not in (None, "") and k != "sort"}
-
-    def sort_key(self) -> str:
-        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
-        return data.get("sort") or DEFAULT_SORT
+        self._ids()
 
 
 # The worklist's sort keys; selectors.WORKLIST_SORTS says what each orders by.
@@ -75,10 +89,14 @@ class _SchoolField(forms.ChoiceField):
         super().validate(value)
 
 
-class WorklistFilterForm(forms.Form):
+class WorklistFilterForm(_LenientFilterForm):
     """The worklist's filters, read like the early-warning list's: a value that cannot be read is left out
     with a message and the others still apply. `school` offers only the user's schools, so another
-    school's code is refused as "not one of your schools" (the rows are scoped by for_user regardless)."""
+    school's code is refused as "not one of your schools" (the rows are scoped by for_user regardless);
+    it is not a row filter: the view turns its code into one of the user's schools."""
+
+    default_sort = WORKLIST_DEFAULT_SORT
+    not_filters = ("sort", "school")
 
     school = _SchoolField(required=False, label="School",
                           error_messages={"invalid_choice": "%(value)s is not one of your schools."})
@@ -93,22 +111,10 @@ class WorklistFilterForm(forms.Form):
     def __init__(self, data=None, *, schools):
         super().__init__(data)
         self.fields["school"].choices = [("", "All my schools"), *((s.code, s.name) for s in schools)]
-        for name, field in self.fields.items():
-            field.widget.attrs.setdefault("id", f"id_{name}")
-
-    def filters(self) -> dict:
-        """The valid filters but the school (the view turns its code into one of the user's schools);
-        a field with an error is left out (and its message shown)."""
-        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
-        return {k: v for k, v in data.items() if v not in (None, "") and k not in ("sort", "school")}
+        self._ids()
 
     def school_code(self) -> str:
-        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
-        return data.get("school") or ""
-
-    def sort_key(self) -> str:
-        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
-        return data.get("sort") or WORKLIST_DEFAULT_SORT
+        return self._valid().get("school") or ""
 
     def show_flag_counts(self, counts: dict[str, int]) -> None:
         """Label each flag with how many alerts it would list under the other filters."""
