@@ -47,6 +47,20 @@ class StudentIndicatorQuerySet(_SchoolAndStudentQuerySet):
         return self.filter(period_key=YEAR_TO_DATE)
 
 
+class StoredJSONField(models.JSONField):
+    """JSON kept as written (PostgreSQL `json`, not `jsonb`). A full recompute writes 160,000 of these
+    documents at once and nothing queries inside them; turning each into `jsonb` was a fifth of the
+    recompute (docs/performance.md). SQLite stores text either way."""
+
+    def db_type(self, connection):
+        return "json" if connection.vendor == "postgresql" else super().db_type(connection)
+
+    def from_db_value(self, value, expression, connection):
+        if value is not None and not isinstance(value, str):  # psycopg decodes `json` itself
+            return value
+        return super().from_db_value(value, expression, connection)
+
+
 class StudentIndicator(AuditedModel):
     """One student's indicators at one school for one period (`period_key` "year_to_date", or the
     grading period's name such as "Q1"), counted through `as_of`.
@@ -81,7 +95,7 @@ class StudentIndicator(AuditedModel):
     abc_attendance = models.BooleanField(default=False)
     abc_behavior = models.BooleanField(default=False)
     suspensions = models.PositiveSmallIntegerField(default=0)
-    values = models.JSONField(help_text="The period's counts, rates, band and flags with explanations")
+    values = StoredJSONField(help_text="The period's counts, rates, band and flags with explanations")
 
     objects = StudentIndicatorQuerySet.as_manager()
     audit_exclude = ("created_at", "updated_at", "version", "values")

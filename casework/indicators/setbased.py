@@ -433,7 +433,7 @@ def write(cursor, *, prepared: Prepared, as_of: date, now) -> int:
     if sql.pg:
         def listed(cond: str, expr: str) -> str:
             return f"string_agg({expr}, ',' ORDER BY q.pidx) FILTER (WHERE {cond})"
-        cast = "CAST({} AS jsonb)"
+        cast = "CAST({} AS json)"
     else:  # SQLite: group_concat keeps the order rows arrive in, cw_pp_pair's
         def listed(cond: str, expr: str) -> str:
             return f"group_concat({expr}, ',') FILTER (WHERE {cond})"
