@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     if not os.environ.get("DATABASE_URL"):
         Path(os.environ.get("CASEWORK_DATA_DIR") or Path.cwd() / "var").mkdir(parents=True, exist_ok=True)
 
-    if argv[0] in _NEED_MIGRATED and not {"-h", "--help", "--template"} & set(argv):
+    if argv[0] in _NEED_MIGRATED and not {"-h", "--help", "--template", "--no-db"} & set(argv):
         _refuse_unmigrated(argv[0])
 
     from django.core.management import execute_from_command_line
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 # Commands that read or write the district's data: on a database that is not migrated they would end in a
-# "no such table" traceback, so they stop first and say what to do.
+# "no such table" traceback, so they stop first and say what to do. `--template` and `seed --no-db` touch no database.
 _NEED_MIGRATED = {"import", "indicators", "recompute", "rules", "descriptors", "worker", "createuser", "token",
                   "seed", "summaries", "ladder"}
 

@@ -249,3 +249,10 @@ def test_a_data_command_on_an_unmigrated_database_says_migrate_first(tmp_path):
 def test_the_template_needs_no_database(tmp_path):
     result = casework(f"--data-dir={tmp_path / 'fresh'}", "import", "--template", "attendance", cwd=tmp_path)
     assert result.stdout.startswith("student_id,school_id,date,category")
+
+
+def test_an_export_only_seed_needs_no_database(tmp_path):
+    result = casework(f"--data-dir={tmp_path / 'fresh'}", "seed", "--scale", "demo", "--students", "30",
+                      "--export", str(tmp_path / "out"), "--no-db", cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "attendance.csv").exists()
