@@ -41,6 +41,10 @@ def counts() -> dict[str, int]:
     return {m.__name__: m.objects.count() for m in MODELS}
 
 
+def period_names() -> list[tuple[str, str]]:
+    return sorted(GradingPeriod.objects.values_list("school__code", "name"))
+
+
 def wipe_all_but_schools() -> None:
     for model in (StudentIndicator, FlagCrossing, AttendanceEvent, Action, Incident, ProgramParticipation,
                   StudentGuardian, Guardian, Enrollment, Student, CalendarDate, GradingPeriod, Session):
@@ -54,6 +58,7 @@ def test_edfi_and_csv_give_identical_indicators(tmp_path: Path):
     assert run.status == ImportRun.Status.COMMITTED, (run.message, list(run.rejected_rows.values_list(
         "element", "reason")[:5]))
     from_edfi, edfi_counts = indicators(), counts()
+    edfi_periods = period_names()
     assert edfi_counts["AttendanceEvent"] > 500 and edfi_counts["Action"] > 0 and edfi_counts["Session"] > 0
     rows = from_edfi.splitlines()
     assert len(rows) > 200
@@ -66,3 +71,4 @@ def test_edfi_and_csv_give_identical_indicators(tmp_path: Path):
         assert run.status == ImportRun.Status.COMMITTED, (kind, run.message)
     assert counts() == edfi_counts
     assert indicators() == from_edfi
+    assert period_names() == edfi_periods  # flag explanations name the periods: "Raised in Q1" either way

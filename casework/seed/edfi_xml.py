@@ -101,13 +101,14 @@ class Interchanges:
         fh, code = self.files["calendar"], cal.school
         for p in cal.periods:
             fh.write(f"<GradingPeriod>{school_ref(code)}<GradingPeriod>{GRADING_PERIOD_NS}#{escape(p.descriptor)}"
-                     f"</GradingPeriod>{_el('PeriodSequence', p.sequence)}<SchoolYear>{SCHOOL_YEAR}</SchoolYear>"
+                     f"</GradingPeriod>{_el('GradingPeriodName', p.name)}{_el('PeriodSequence', p.sequence)}<SchoolYear>{SCHOOL_YEAR}</SchoolYear>"
                      f"{_el('BeginDate', p.begin)}{_el('EndDate', p.end)}"
                      f"{_el('TotalInstructionalDays', p.total_instructional_days)}</GradingPeriod>\n")
         for s in cal.sessions:
             periods = "".join(
                 f"<GradingPeriodReference><GradingPeriodIdentity>{school_ref(code)}<GradingPeriod>"
-                f"{GRADING_PERIOD_NS}#{escape(p.descriptor)}</GradingPeriod>{_el('PeriodSequence', p.sequence)}"
+                f"{GRADING_PERIOD_NS}#{escape(p.descriptor)}</GradingPeriod>{_el('GradingPeriodName', p.name)}"
+                f"{_el('PeriodSequence', p.sequence)}"
                 f"<SchoolYear>{SCHOOL_YEAR}</SchoolYear></GradingPeriodIdentity></GradingPeriodReference>"
                 for p in cal.periods if s.begin <= p.begin and p.end <= s.end)
             fh.write(f"<Session>{_el('SessionName', s.name)}<SchoolYear>{SCHOOL_YEAR}</SchoolYear>"
