@@ -21,6 +21,7 @@ from casework.discipline.models import Action, Incident
 from casework.imports.models import ImportRun
 from casework.indicators.models import FlagCrossing, StudentIndicator
 from casework.programs.models import ProgramParticipation
+from casework.schools.models import School
 from casework.seed.export import export_district
 from casework.seed.plan import AS_OF, SCALES
 from casework.students.models import Enrollment, Guardian, Student, StudentGuardian
@@ -41,8 +42,11 @@ def counts() -> dict[str, int]:
     return {m.__name__: m.objects.count() for m in MODELS}
 
 
-def period_names() -> list[tuple[str, str]]:
-    return sorted(GradingPeriod.objects.values_list("school__code", "name"))
+def period_names() -> list[tuple]:
+    """What the two formats must also agree on beyond the indicators: period names (flag explanations
+    name them) and the schools' levels and phones."""
+    return sorted(GradingPeriod.objects.values_list("school__code", "name")) + sorted(
+        School.objects.values_list("code", "level", "phone"))
 
 
 def wipe_all_but_schools() -> None:

@@ -132,7 +132,7 @@ def _previous_as_of(cursor, table: str, scope: str, params: dict, schools: list[
         cursor.execute(f"SELECT max(as_of) FROM {table} t WHERE {scope}", params)  # noqa: S608 - our names only
     else:
         p = {f"p{i}": pk for i, pk in enumerate(schools)}
-        probes = " UNION ALL ".join(f"SELECT (SELECT max(as_of) FROM {table} WHERE school_id = %(p{i})s) AS d"
+        probes = " UNION ALL ".join(f"SELECT (SELECT max(as_of) FROM {table} WHERE school_id = %(p{i})s) AS d"  # noqa: S608
                                     for i in range(len(schools)))
         cursor.execute(f"SELECT max(d) FROM ({probes}) s", p)  # noqa: S608 - our names; ids are parameters
     previous = cursor.fetchone()[0]

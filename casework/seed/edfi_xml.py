@@ -14,13 +14,14 @@ from xml.sax.saxutils import escape
 
 from .attendance_plan import ActionPlan, EventPlan, ProgramPlan
 from .calendar_plan import CALENDAR_EVENT_NS, EDFI_EVENT, EDFI_SCHOOL_YEAR, GRADING_PERIOD_NS, TERM_NS, CalendarPlan
-from .plan import HIGH, MIDDLE, EnrollmentPlan, SchoolPlan, StudentPlan
+from .plan import ALTERNATIVE, HIGH, MIDDLE, SPECIAL, EnrollmentPlan, SchoolPlan, StudentPlan
 from .year_writer import EDFI_CATEGORY, EDFI_DISCIPLINE, PROGRAM_TYPE, PROGRAM_TYPE_NS
 
 NAMESPACE = "http://ed-fi.org/5.0.0"
 SCHOOL_YEAR = f"{EDFI_SCHOOL_YEAR - 1}-{EDFI_SCHOOL_YEAR}"  # the XSD's SchoolYearType: "2026-2027"
 ATTENDANCE_NS = "uri://ed-fi.org/AttendanceEventCategoryDescriptor"
 GRADE_NS = "uri://ed-fi.org/GradeLevelDescriptor"
+SCHOOL_TYPES = {ALTERNATIVE: "Alternative", SPECIAL: "Special Education"}  # SchoolTypeDescriptor code values
 GRADE_NAMES = {"PK": "Preschool/Prekindergarten", "KG": "Kindergarten", "01": "First grade", "02": "Second grade",
                "03": "Third grade", "04": "Fourth grade", "05": "Fifth grade", "06": "Sixth grade",
                "07": "Seventh grade", "08": "Eighth grade", "09": "Ninth grade", "10": "Tenth grade",
@@ -92,7 +93,13 @@ class Interchanges:
                  "<StateAbbreviation>uri://ed-fi.org/StateAbbreviationDescriptor#MD</StateAbbreviation>",
                  f"{_el('PostalCode', s.postal_code)}",
                  "<AddressType>uri://ed-fi.org/AddressTypeDescriptor#Physical</AddressType></Address>",
+                 *([f"<InstitutionTelephone><InstitutionTelephoneNumberType>uri://ed-fi.org/"
+                    "InstitutionTelephoneNumberTypeDescriptor#Main</InstitutionTelephoneNumberType>"
+                    f"{_el('TelephoneNumber', s.phone)}</InstitutionTelephone>"] if s.phone else []),
                  _el("SchoolId", s.code),
+                 # Alternative and special schools are a SchoolType in Ed-Fi, not a SchoolCategory.
+                 *([f"<SchoolType>uri://ed-fi.org/SchoolTypeDescriptor#{SCHOOL_TYPES[s.level]}</SchoolType>"]
+                   if s.level in SCHOOL_TYPES else []),
                  *(f"<GradeLevel>{GRADE_NS}#{escape(GRADE_NAMES[g])}</GradeLevel>" for g in grades),
                  f"<SchoolCategory>uri://ed-fi.org/SchoolCategoryDescriptor#{category}</SchoolCategory></School>\n"]
         self.files["education_organization"].write("".join(parts))

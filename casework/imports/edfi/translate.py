@@ -199,7 +199,11 @@ def school(element: Element, record: str) -> EdfiRow:
     values: dict[str, str | None] = {"school_id": text(element, "SchoolId"),
                                      "name": text(element, "NameOfInstitution")}
     categories = [code_value(c.text or "").casefold() for c in element.findall("SchoolCategory")]
-    if categories:
+    # Casework's alternative and special schools are Ed-Fi SchoolTypes; the category gives the others.
+    kind = code_value(text(element, "SchoolType") or "").casefold()
+    if "alternative" in kind or "special" in kind:
+        values["level"] = "alternative" if "alternative" in kind else "special"
+    elif categories:
         values["level"] = next((lvl for word, lvl in _SCHOOL_LEVELS for c in categories if word in c), "other")
     address = element.find("Address")
     if address is not None:
