@@ -108,7 +108,8 @@ class Interchanges:
         fh, code = self.files["calendar"], cal.school
         for p in cal.periods:
             fh.write(f"<GradingPeriod>{school_ref(code)}<GradingPeriod>{GRADING_PERIOD_NS}#{escape(p.descriptor)}"
-                     f"</GradingPeriod>{_el('GradingPeriodName', p.name)}{_el('PeriodSequence', p.sequence)}<SchoolYear>{SCHOOL_YEAR}</SchoolYear>"
+                     f"</GradingPeriod>{_el('GradingPeriodName', p.name)}{_el('PeriodSequence', p.sequence)}"
+                     f"<SchoolYear>{SCHOOL_YEAR}</SchoolYear>"
                      f"{_el('BeginDate', p.begin)}{_el('EndDate', p.end)}"
                      f"{_el('TotalInstructionalDays', p.total_instructional_days)}</GradingPeriod>\n")
         for s in cal.sessions:
