@@ -59,7 +59,7 @@ class Command(BaseCommand):
             run = import_run(actor=actor, kind=kind, paths=paths, partial=options["partial"], progress=report)
         else:
             run = import_bundle(actor=actor, fmt=fmt, paths=paths, partial=options["partial"], progress=report)
-        if show and getattr(self, "_drew", False):
+        if show and getattr(self, "_drawn", None):
             self.stderr.write("")
         self.stdout.write(f"Import run {run.pk} ({fmt} {run.kind}): {run.get_status_display()}")
         if run.encoding:
@@ -80,9 +80,12 @@ class Command(BaseCommand):
             raise CommandError(f"Import run {run.pk} refused: nothing was written.")
 
     def _progress(self, name: str, done: int, total: int) -> None:
-        self._drew = True
-        width = 30
-        filled = int(width * done / total) if total else width
-        self.stderr.write(f"\r{name} [{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1):3d}%",
-                          ending="")
+        """One bar a file: redrawn in place, and a new line when the next file starts, so each file's
+        bar stays on screen. A total of 0 (an empty file) is done."""
+        percent = 100 if total <= 0 else min(100, 100 * done // total)
+        filled = 30 * percent // 100
+        line = f"{name} [{'#' * filled}{'.' * (30 - filled)}] {percent:3d}%"
+        previous, self._drawn = getattr(self, "_drawn", None), name
+        start = "" if previous is None else "\r" if previous == name else "\n"
+        self.stderr.write(start + line, ending="")
         self.stderr.flush()
