@@ -51,7 +51,7 @@ class Packet:
     case: Case
     as_of: datetime.date
     today: datetime.date
-    age: int
+    age: int | None  # None: no birth date recorded
     guardians: list[dict] = field(default_factory=list)
     schools: list[SchoolRecord] = field(default_factory=list)
     counts: dict = field(default_factory=dict)  # days_enrolled, days_absent, days_unlawful, source
@@ -70,7 +70,7 @@ class Packet:
         return self.case.student
 
 
-def statute(kind: str, age: int) -> list[str]:
+def statute(kind: str, age: int | None) -> list[str]:
     """The law the packet rests on (rules doc section 1). Penalty amounts are left to the statute's
     current text rather than printed from memory."""
     lines = [
@@ -82,7 +82,11 @@ def statute(kind: str, age: int) -> list[str]:
         "unlawfully absent more than 20% of the school days in a marking period, semester or year.",
     ]
     if kind == PacketKind.DISTRICT_COURT:
-        if age < 16:
+        if age is None:  # which route applies turns on the age: say so rather than guess
+            lines.append(
+                "The student's birth date is not recorded, so their age is unknown: parent charges under "
+                "Sec. 7-301(e) apply only to a child under 16. Record the birth date before filing.")
+        elif age < 16:
             lines.append(
                 f"The student is {age}, under 16: Sec. 7-301(e) applies to the parent or person with custody or care "
                 "and control who fails to see that the child attends (a misdemeanor; penalties per day of unlawful "

@@ -99,7 +99,8 @@ def _summary(pdf: _Doc, p: Packet) -> None:
              f"{p.as_of:%m/%d/%Y}.", size=9)
     pdf.h2("Student")
     pdf.fact("Name", s.legal_name)
-    pdf.fact("Date of birth", f"{s.date_of_birth:%m/%d/%Y} (age {p.age} as of {p.today:%m/%d/%Y})")
+    pdf.fact("Date of birth", f"{s.date_of_birth:%m/%d/%Y} (age {p.age} as of {p.today:%m/%d/%Y})" if s.date_of_birth
+             else "Not recorded (age unknown): the SIS sent no birth date")
     pdf.fact("Grade", s.get_grade_display())
     pdf.fact("Student ID", s.district_id + (f" (state ID {s.state_id})" if s.state_id else ""))
     pdf.fact("School(s)", ", ".join(r.school_name for r in p.schools) or "No enrollment this school year")

@@ -87,6 +87,10 @@ class Importer:
     def finish(self) -> None:
         pass
 
+    def run_notes(self) -> list[str]:
+        """Warning lines for the run's message once the rows are written (they do not stop the run)."""
+        return []
+
     def once(self, column: str, value: str, file: str, line: int | None) -> None:
         """Reject a second row for the same record in one run: the last would silently win, and the file
         would never re-import as unchanged."""
@@ -156,11 +160,18 @@ class StudentImporter(Importer):
     required = ("student_id", "first_name", "last_name", "birth_date", "grade")
     optional = ("state_id", "middle_name", "suffix", "preferred_name", "sex", "home_language")
 
+    def prepare(self) -> None:
+        super().prepare()
+        self.without_birth_date = {CREATED: 0, UPDATED: 0}
+
     def row(self, file, line, row):
-        values: dict[str, Any] = {
-            "first_name": row["first_name"], "last_name": row["last_name"],
-            "date_of_birth": parse_date(row, "birth_date"), "grade": _grade(row),
-        }
+        values: dict[str, Any] = {"first_name": row["first_name"], "last_name": row["last_name"], "grade": _grade(row)}
+        # Plain CSV and Ed-Fi rows always carry birth_date (a required column, a required element): there
+        # it must be a date. A OneRoster student without a demographics.csv row has no birth_date at all:
+        # a new student is saved with none recorded, a known one keeps the date stored.
+        known_birth = "birth_date" in row
+        if known_birth:
+            values["date_of_birth"] = parse_date(row, "birth_date")
         for name in ("first_name", "last_name"):
             if not values[name]:
                 raise RowError(name, "", f"{name} is required.")
@@ -176,16 +187,28 @@ class StudentImporter(Importer):
         if not sid:
             raise RowError("student_id", sid, "student_id is required.")
         self.once("student_id", sid, file, line)
-        if values["date_of_birth"] > timezone.localdate():
+        if known_birth and values["date_of_birth"] > timezone.localdate():
             raise RowError("birth_date", row["birth_date"], "The birth date is in the future.")
         current = Student.objects.filter(district_id=sid).first()
         if current is None:
+            values.setdefault("date_of_birth", None)
             created = self.in_service(student_services.student_create, actor=self.actor, district_id=sid, **values)
             self.count(CREATED, Student, created.pk)
+            self.without_birth_date[CREATED] += not known_birth
             return
         version = current.version
         updated = self.in_service(student_services.student_update, actor=self.actor, student=current, **values)
+        self.without_birth_date[UPDATED] += not known_birth
         self.count(UNCHANGED if updated.version == version else UPDATED, Student, current.pk)
+
+    def run_notes(self) -> list[str]:
+        new, known = self.without_birth_date[CREATED], self.without_birth_date[UPDATED]
+        if not new + known:
+            return []
+        parts = [f"{new} new student(s) saved with the birth date not recorded" if new else "",
+                 f"{known} already in Casework kept the birth date stored, if any" if known else ""]
+        return [f"{new + known} student(s) came without a birth date: {'; '.join(p for p in parts if p)}. "
+                "Without one, a student's record says the birth date is not recorded and gives no age."]
 
 
 class EnrollmentImporter(Importer):

@@ -236,6 +236,7 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
         if run.created + run.updated == 0 and not rejects:
             run.message = "\n".join(p for p in ["Nothing changed: every row matches what is stored.", run.message]
                                     if p)
+        run.message = "\n".join(p for p in [run.message, *(n for i in importers.values() for n in i.run_notes())] if p)
     run.save()  # the import's outcome is recorded before anything else can fail
     if run.status != ImportRun.Status.REFUSED:
         try:  # a warning only: whatever happens here, the committed run stands

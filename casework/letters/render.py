@@ -233,6 +233,17 @@ def school_year_label(as_of: datetime.date, language: str = "en") -> str:
     return f"lo que va del año escolar {year}" if language == "es" else f"{year} school year to date"
 
 
+# A student whose SIS sent no birth date: the letter says so instead of a made-up date.
+_NO_BIRTH_DATE = {"en": ("not recorded", "unknown"), "es": ("no registrada", "desconocida")}
+
+
+def _birth(student, as_of, language: str) -> dict[str, str]:
+    if student.date_of_birth is None:
+        dob, age = _NO_BIRTH_DATE.get(language, _NO_BIRTH_DATE["en"])
+        return {"date_of_birth": dob, "age": age}
+    return {"date_of_birth": f"{student.date_of_birth:%m/%d/%Y}", "age": str(student.age_on(as_of))}
+
+
 def letter_context(case, guardian, *, as_of: datetime.date | None = None, language: str = "en",
                    known_absences: dict | None = None, hearing=None, batch: LetterBatch | None = None
                    ) -> dict[str, str]:
@@ -260,8 +271,7 @@ def letter_context(case, guardian, *, as_of: datetime.date | None = None, langua
         "student_first_name": student.preferred_name or student.first_name,
         "student_id": student.district_id,
         "grade": grade_label(student.grade, language),
-        "date_of_birth": f"{student.date_of_birth:%m/%d/%Y}",
-        "age": str(student.age_on(as_of)),
+        **_birth(student, as_of, language),
         "school_name": school.name if school else "",
         "school_address": school_address,
         "school_phone": school.phone if school else "",

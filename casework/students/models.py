@@ -142,7 +142,8 @@ class Student(AuditedModel):
     last_name = models.CharField(max_length=100)
     suffix = models.CharField(max_length=10, blank=True)
     preferred_name = models.CharField(max_length=100, blank=True)
-    date_of_birth = models.DateField()
+    # Null when the SIS sent none (a OneRoster bundle without demographics.csv): unknown, never guessed.
+    date_of_birth = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     grade = models.CharField(max_length=2, choices=Grade.choices)
     home_language = models.CharField(max_length=60, blank=True)
@@ -179,8 +180,11 @@ class Student(AuditedModel):
         words = [self.last_name, self.first_name, self.preferred_name, self.middle_name, self.district_id]
         self.search_text = fold(" ".join(w for w in words if w))[:400]
 
-    def age_on(self, day) -> int:
+    def age_on(self, day) -> int | None:
+        """Whole years on `day`; None when the birth date is not recorded."""
         dob = self.date_of_birth
+        if dob is None:
+            return None
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 

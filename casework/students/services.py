@@ -20,7 +20,7 @@ def _refresh(student: Student) -> None:
 
 
 def student_create(*, actor, district_id: str, first_name: str, last_name: str,
-                   date_of_birth: datetime.date, grade: str, **fields: Any) -> Student:
+                   date_of_birth: datetime.date | None, grade: str, **fields: Any) -> Student:
     if Student.objects.filter(district_id=district_id.strip()).exists():
         raise ValidationError({"district_id": f"A student with district id {district_id.strip()} already exists."})
     return create_audited(Student, actor=actor, derive=_refresh, district_id=district_id.strip(),

@@ -138,6 +138,16 @@ def test_court_packet_for_a_student_of_16_names_the_juvenile_route(record):
     assert "The student is 16, 16 or older" in text_of(pdf)
 
 
+def test_court_packet_for_a_student_without_a_birth_date_says_so(record):
+    kid = record["kid"]
+    kid.date_of_birth = None  # a OneRoster bundle without demographics.csv
+    kid.save(update_fields=["date_of_birth"])
+    _, pdf = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
+                                      today=TODAY)
+    text = text_of(pdf)
+    assert "Not recorded (age unknown)" in text and "age is unknown" in text
+
+
 def _positions(text, tokens):
     return [text.index(t) for t in tokens]
 

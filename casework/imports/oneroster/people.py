@@ -125,13 +125,13 @@ class PeopleRows(Rows):
         if state_id:
             plain["state_id"] = state_id
         demo = self.demographics.get(sid)
-        if demo is None:
-            raise RowError("birthDate", "", f"No birth date: demographics.csv has no row for user {sid} "
-                                            "(Casework needs every student's date of birth).")
+        if demo is None:  # demographics.csv is optional in OneRoster: no birth_date, the importer keeps what is stored
+            return plain
         demo_line, demo_row = demo
         where = f"demographics.csv, line {demo_line}: "
-        birth = parse_day(demo_row, "birthdate", "birthDate", required=True, where=where)
-        plain["birth_date"] = birth.isoformat()
+        birth = parse_day(demo_row, "birthdate", "birthDate", where=where)
+        if birth is not None:  # birthDate is optional too
+            plain["birth_date"] = birth.isoformat()
         if "sex" in demo_row:
             sex = _SEX.get(demo_row["sex"].lower())
             if sex is None:
@@ -176,20 +176,25 @@ class PeopleRows(Rows):
             student = users[sid]
             for order, agent in enumerate(agents, 1):
                 guardian = users[agent]
-                out.append((student.line, "", {"student_id": student.key, "guardian_id": guardian.key,
-                                               "relationship": self._relationship(agent, guardian),
-                                               "contact_order": str(order)}))
+                link = {"student_id": student.key, "guardian_id": guardian.key, "contact_order": str(order)}
+                relationship = self._relationship(agent, guardian)
+                if relationship is not None:
+                    link["relationship"] = relationship
+                out.append((student.line, "", link))
         return sorted(out, key=by_line)
 
-    def _relationship(self, sid: str, guardian: User) -> str:
+    def _relationship(self, sid: str, guardian: User) -> str | None:
         """Relationship choices have no "parent": a parent is a mother or father when demographics.csv says
-        female or male, else other. A guardian is the court-appointed one; a relative is other."""
+        female or male, else other; None (the stored link keeps its relationship, a new one is other) when
+        demographics.csv has no row for the parent. A guardian is the court-appointed one; a relative is other."""
         role = guardian.guardian_role
         if role == "guardian":
             return "legal_guardian"
         if role == "parent":
-            sex = (self.demographics.get(sid) or (0, {}))[1].get("sex", "").lower()
-            return {"female": "mother", "male": "father"}.get(sex, "other")
+            demo = self.demographics.get(sid)
+            if demo is None:
+                return None
+            return {"female": "mother", "male": "father"}.get(demo[1].get("sex", "").lower(), "other")
         return "other"
 
 

@@ -51,6 +51,7 @@ def test_students_create_update_unchanged(world, tmp_path):
 @pytest.mark.parametrize("row, field, words", [
     ("300003,Ana,Lopez,2013-02-30,06,F,", "birth_date", "not a real date"),
     ("300003,Ana,Lopez,2099-01-01,06,F,", "birth_date", "in the future"),
+    ("300003,Ana,Lopez,,06,F,", "birth_date", "birth_date is required"),  # only OneRoster may leave it out
     ("300003,Ana,Lopez,2013-04-02,14,F,", "grade", "Unknown grade"),
     ("300003,Ana,Lopez,2013-04-02,06,Q,", "sex", "Unknown sex"),
     (",Ana,Lopez,2013-04-02,06,F,", "student_id", "required"),

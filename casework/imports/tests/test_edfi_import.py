@@ -208,3 +208,14 @@ def test_same_data_as_plain_csv_gives_identical_indicators(tmp_path):
         run = import_run(actor=None, kind=kind, paths=[path])
         assert run.status == ImportRun.Status.COMMITTED, (kind, rejects(run))
     assert indicators() == from_edfi
+
+
+def test_a_student_without_birth_date_is_still_rejected(tmp_path):
+    """Only a OneRoster bundle may leave the birth date out (demographics.csv is optional there)."""
+    folder = sample.write_edfi(tmp_path / "set")
+    path = folder / "Student.xml"
+    path.write_text(path.read_text().replace("<BirthDate>2014-05-17</BirthDate>", ""))
+    run = edfi(folder)
+    assert run.status == ImportRun.Status.REFUSED
+    assert [r[2:] for r in rejects(run) if r[0] == "Student.xml"] == [
+        ("BirthDate", "Student has no BirthDate; it is required.")]

@@ -230,8 +230,6 @@ def test_partial_commits_the_good_rows(db, tmp_path):
      "demographics.csv, line 2: birthDate '2017-02-30' is not a date"),
     (("demographics.csv", f"{S2},,,2013-11-02,male", f"{S2},,,2013-11-02,boy"), "users.csv", 3, "sex",
      "sex 'boy' is not male, female"),
-    (("demographics.csv", "u-s3,,,2021-01-09,unspecified,false,false\n", ""), "users.csv", 4, "birthDate",
-     "demographics.csv has no row for user u-s3"),
     (("users.csv", '"u-p1,u-g1"', '"u-p1,u-zz"'), "users.csv", 2, "agentSourcedIds", "Unknown user u-zz"),
     (("academicSessions.csv", "Q2,gradingPeriod,2026-11-09,2027-01-22,s1,2027",
       "Q2,gradingPeriod,2026-11-09,2026-11-01,s1,2027"), "academicSessions.csv", 6, "endDate", "before startDate"),

@@ -78,6 +78,17 @@ def test_context_counts_by_hand(setting):
     later = letter_context(case, g, as_of=D(2025, 9, 26))
     assert (later["absence_count"], later["unlawful_absence_count"]) == ("4", "3")
     assert later["absence_dates"].endswith("09/22/2025")
+
+
+def test_context_without_a_birth_date_says_not_recorded(setting):
+    school, student, case, ppw = setting
+    student.date_of_birth = None  # a OneRoster bundle without demographics.csv
+    student.save(update_fields=["date_of_birth"])
+    g = family(student)
+    ctx = letter_context(case, g, as_of=D(2025, 9, 19))
+    assert (ctx["date_of_birth"], ctx["age"]) == ("not recorded", "unknown")
+    es = letter_context(case, g, as_of=D(2025, 9, 19), language="es")
+    assert es["date_of_birth"] == "no registrada"
     es = letter_context(case, g, as_of=D(2025, 9, 19), language="es")
     assert es["today"] == "19 de septiembre de 2025"
     assert es["period"] == "lo que va del año escolar 2025-26"
