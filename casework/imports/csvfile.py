@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .parsing import RowError
+
 _CHUNK = 1 << 20
 _OTHER_DELIMITERS = {";": "semicolon (;)", "\t": "tab", "|": "vertical bar (|)"}
 
@@ -126,28 +128,43 @@ class CsvFile:
         if unknown:
             self.warnings.append(f"{self.name}: unknown column(s) ignored: {', '.join(unknown)}.")
 
-    def rows(self, progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
-        """(line number, {column: stripped value}) for every non-blank row; the header is line 1."""
+    def rows(self, progress: Callable[[int, int], None] | None = None
+             ) -> Iterator[tuple[int, dict[str, str] | RowError]]:
+        """(line number, {column: stripped value}) for every non-blank row; the header is line 1. A row
+        with fewer or more values than the header comes as a RowError in place of the row: padding a
+        short row with empty values would import a file cut short as if it were whole."""
         size = os.path.getsize(self.path)
         with open(self.path, "rb") as raw:
             text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
-            reader = csv.reader(text)
+            # strict: a file that ends inside a quoted value is an error, not a last value swallowing the rest
+            reader = csv.reader(text, strict=True)
+            start = 1  # the line the row being read starts on
             try:
                 next(reader)
-                yield from self._rows(reader, raw, size, progress)
+                start = reader.line_num + 1
+                for count, values in enumerate(reader, 1):
+                    if progress is not None and count % 5000 == 0:
+                        progress(raw.tell(), size)
+                    start = reader.line_num + 1
+                    if any(v.strip() for v in values):
+                        yield reader.line_num, self._row(reader.line_num, values)
             except csv.Error as exc:
+                if "end of data" in str(exc):
+                    raise Refused(f"{self.name}, line {start}: a quoted value that starts on this line is never "
+                                  "closed (the file ends inside it); the file may be cut short. Export it again, or "
+                                  "close the quote, and import it again.") from None
                 raise Refused(f"{self.name}, line {reader.line_num}: the file cannot be read as CSV ({exc}).") \
                     from None
-
-    def _rows(self, reader, raw, size, progress):
-        for count, values in enumerate(reader, 1):
-            if progress is not None and count % 5000 == 0:
-                progress(raw.tell(), size)
-            if not any(v.strip() for v in values):
-                continue
-            row = {c: (values[i].strip() if i < len(values) else "") for i, c in enumerate(self.columns)}
-            if len(values) > len(self.columns) and any(v.strip() for v in values[len(self.columns):]):
-                row["__extra__"] = ",".join(values[len(self.columns):])
-            yield reader.line_num, row
         if progress is not None:
             progress(size, size)
+
+    def _row(self, line: int, values: list[str]) -> dict[str, str] | RowError:
+        have, want = len(values), len(self.columns)
+        if have > want and any(v.strip() for v in values[want:]):  # Excel's empty columns after the last are fine
+            return RowError("", ",".join(values[want:]), f"The row has more values than the header has columns (an "
+                                                         f"unquoted comma?): line {line} has {have} values; the "
+                                                         f"header has {want}.")
+        if have < want:
+            return RowError("", "", f"Line {line} has {have} value{'s' if have != 1 else ''}; the header has {want}: "
+                                    "the file may be cut short, or a value (or its comma) is missing.")
+        return {c: values[i].strip() for i, c in enumerate(self.columns)}

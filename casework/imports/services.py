@@ -187,11 +187,8 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
                         continue
                     for line, element, row in stage.rows(report_for(stage.name)):
                         try:
-                            if isinstance(row, RowError):  # a reader could not translate this record
+                            if isinstance(row, RowError):  # a reader could not translate or read this record
                                 raise row
-                            if "__extra__" in row:
-                                raise RowError("", row["__extra__"], "The row has more values than the header "
-                                                                     "has columns (an unquoted comma?).")
                             importer.row_at(stage.name, line, element, row)
                         except RowError as exc:
                             rejects.append(RejectedRow(run=run, file=stage.name[:255], line=line,

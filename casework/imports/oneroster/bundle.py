@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from django.conf import settings
 
 from casework.imports.csvfile import CsvFile, Refused
+from casework.imports.parsing import RowError
 
 MANIFEST = "manifest.csv"
 _ONEROSTER_VERSION = re.compile(r"^1\.2(\.\d+)?$")
@@ -48,7 +49,8 @@ FILES: dict[str, FileSpec] = {
 }
 NEEDED = ("orgs", "users")
 
-Rows = list[tuple[int, dict[str, str]]]
+# A row whose number of values differs from the header's is a RowError in place of the dict (CsvFile.rows).
+Rows = list[tuple[int, dict[str, str] | RowError]]
 
 
 class Bundle:
@@ -70,8 +72,10 @@ class Bundle:
             return []
         if name not in self._rows:
             spec, f = FILES[name], self.files[name]
-            keep = {*spec.required, *spec.optional, "__extra__"}
-            self._rows[name] = [(line, {k: v for k, v in row.items() if k in keep}) for line, row in f.rows()]
+            keep = {*spec.required, *spec.optional}
+            self._rows[name] = [
+                (line, row if isinstance(row, RowError) else {k: v for k, v in row.items() if k in keep})
+                for line, row in f.rows()]
         return self._rows[name]
 
 
@@ -177,6 +181,8 @@ def _manifest(path: Path) -> dict[str, str]:
     f.open()
     properties: dict[str, str] = {}
     for line, row in f.rows():
+        if isinstance(row, RowError):
+            raise Refused(f"manifest.csv, line {line}: {row.reason}")
         name = row["propertyname"]
         if name in properties:
             raise Refused(f"manifest.csv, line {line}: {name} is given twice.")

@@ -49,13 +49,13 @@ class Rows:
         keyed: dict[str, tuple[int, dict]] = {}
         problems: list[Located] = []
         for line, row in self.bundle.rows(name):
+            if isinstance(row, RowError):  # more or fewer values than the header
+                problems.append((line, "", problem_of(row)))
+                continue
             sid = row.get("sourcedid", "")
             error = status_error(row)
             problem = None if error is None else problem_of(error)
-            if "__extra__" in row:
-                problem = Problem("", row["__extra__"], "The row has more values than the header has columns "
-                                                        "(an unquoted comma?).")
-            elif not sid:
+            if not sid:
                 problem = Problem("sourcedId", "", "sourcedId is required.")
             elif sid in keyed:
                 problem = Problem("sourcedId", sid, f"Duplicate: sourcedId {sid} is already on line "

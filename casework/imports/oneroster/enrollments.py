@@ -27,7 +27,10 @@ class EnrollmentRows(Rows):
         spans: dict[tuple[str, str], list] = {}
         problems: list[Located] = []
         for line, row in self.bundle.rows("enrollments"):
-            if row.get("role", "").lower() != "student" and "__extra__" not in row:
+            if isinstance(row, RowError):  # more or fewer values than the header
+                problems.append((line, "", problem_of(row)))
+                continue
+            if row.get("role", "").lower() != "student":
                 continue  # teachers' and aides' class enrollments say nothing about school enrollment
             try:
                 key, begin, end = self._class_enrollment(row)
@@ -80,8 +83,6 @@ class EnrollmentRows(Rows):
         error = status_error(row)
         if error is not None:
             raise error
-        if "__extra__" in row:
-            raise RowError("", row["__extra__"], "The row has more values than the header has columns.")
         user_sid, org_sid = row["usersourcedid"], row["schoolsourcedid"]
         user = self.users.get(user_sid)
         if user is None:

@@ -63,12 +63,12 @@ class PeopleRows(Rows):
                 role_problems.append((line, "", problem_of(exc)))
         return users, problems, role_problems
 
-    def _role(self, users: dict[str, User], row: dict[str, str]) -> None:
+    def _role(self, users: dict[str, User], row: dict[str, str] | RowError) -> None:
+        if isinstance(row, RowError):  # more or fewer values than the header
+            raise row
         error = status_error(row)
         if error is not None:
             raise error
-        if "__extra__" in row:
-            raise RowError("", row["__extra__"], "The row has more values than the header has columns.")
         user = users.get(row["usersourcedid"])
         if user is None:
             raise self.unknown("userSourcedId", row["usersourcedid"], "users.csv", "User")

@@ -57,3 +57,32 @@ def test_an_unnamed_column_between_named_ones_is_refused(world, tmp_path):
                                   b"300070,x,Ana,Lopez,2013-04-02,08\n")
     assert r.status == ImportRun.Status.REFUSED
     assert "column 2 of the first line has no name" in r.message
+
+
+@pytest.mark.parametrize(("kind", "data"), [
+    ("students", STUDENTS + "300070,Ana,Lopez,2013-04-02,08\n300071,Bo,Li,2013-04-02\n"),
+    ("attendance", ATTENDANCE + "100001,A100,2025-09-02,unexcused\n100001,A100,2025-09-03\n"),
+])
+def test_a_short_row_is_rejected_not_padded(world, tmp_path, kind, data):
+    """A file cut short after a comma, or a row missing a value, is not read as if the values were empty."""
+    r = run(tmp_path, kind, data.encode())
+    assert r.status == ImportRun.Status.REFUSED
+    assert [(x.file, x.line, x.reason) for x in r.rejected_rows.all()] == [
+        ("in.csv", 3, f"Line 3 has {4 if kind == 'students' else 3} values; the header has "
+                      f"{5 if kind == 'students' else 4}: the file may be cut short, or a value (or its comma) is "
+                      "missing.")]
+    assert not Student.objects.filter(district_id="300070").exists()
+    assert not AttendanceEvent.objects.exists()
+
+
+@pytest.mark.parametrize(("kind", "data"), [
+    ("students", STUDENTS + '300070,Ana,Lopez,2013-04-02,08\n300071,"Bo,Li,2013-04-02,08\n'),
+    ("attendance", ATTENDANCE + '100001,A100,2025-09-02,unexcused\n100001,A100,2025-09-03,"unexcused\n'),
+])
+def test_a_file_ending_inside_a_quoted_value_is_refused(world, tmp_path, kind, data):
+    r = run(tmp_path, kind, data.encode())
+    assert r.status == ImportRun.Status.REFUSED
+    assert ("in.csv, line 3: a quoted value that starts on this line is never closed (the file ends inside it); "
+            "the file may be cut short.") in r.message
+    assert not Student.objects.filter(district_id="300070").exists()
+    assert not AttendanceEvent.objects.exists()

@@ -6,7 +6,7 @@ import datetime
 from casework.imports.models import ImportRun
 from casework.students.models import Student
 
-from .test_oneroster import BUNDLE, DEMOGRAPHICS, MANIFEST, changed, rejects, run, write_bundle
+from .test_oneroster import BUNDLE, DEMOGRAPHICS, ENROLLMENTS, MANIFEST, changed, rejects, run, write_bundle
 
 D = datetime.date
 WITHOUT_DEMOGRAPHICS = changed(**{
@@ -42,3 +42,20 @@ def test_a_demographics_row_without_birth_date_is_not_recorded_either(db, tmp_pa
     assert (sofia.date_of_birth, sofia.sex) == (None, "U")
     assert "1 student(s) came without a birth date" in r.message
     assert BUNDLE["demographics.csv"] == DEMOGRAPHICS
+
+
+def test_a_short_row_is_rejected_naming_file_and_line(db, tmp_path):
+    cut = ENROLLMENTS + "e6,,,c-e-3a,org-e,u-s3,student,false\n"  # cut short after primary: 8 of 10 values
+    r = run(write_bundle(tmp_path / "roster", changed(**{"enrollments.csv": cut})))
+    assert r.status == ImportRun.Status.REFUSED
+    assert rejects(r) == [("enrollments.csv", 7, "", "Line 7 has 8 values; the header has 10: the file may be cut "
+                                                     "short, or a value (or its comma) is missing.")]
+    assert not Student.objects.exists()
+
+
+def test_a_bundle_file_ending_inside_a_quote_is_refused(db, tmp_path):
+    cut = ENROLLMENTS + 'e6,,,c-e-3a,org-e,u-s3,student,false,"2026-08-31\n'
+    r = run(write_bundle(tmp_path / "roster", changed(**{"enrollments.csv": cut})))
+    assert r.status == ImportRun.Status.REFUSED
+    assert r.message.startswith("enrollments.csv, line 7: a quoted value that starts on this line is never closed")
+    assert not Student.objects.exists()
