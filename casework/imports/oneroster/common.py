@@ -58,8 +58,7 @@ class Rows:
             if not sid:
                 problem = Problem("sourcedId", "", "sourcedId is required.")
             elif sid in keyed:
-                problem = Problem("sourcedId", sid, f"Duplicate: sourcedId {sid} is already on line "
-                                                    f"{keyed[sid][0]} of {file}.")
+                problem = duplicate_sourced_id(sid, keyed[sid][0], file)
             if problem is not None:  # a Problem is an empty dict: falsy
                 problems.append((line, "", problem))
                 if sid and sid not in keyed:
@@ -70,6 +69,18 @@ class Rows:
         return cache[name]
 
 
+    @staticmethod
+    def duplicate(row: dict[str, str], seen: dict[str, int], line: int, file: str) -> Problem | None:
+        """A second row of `file` with a sourcedId already seen (files whose rows are not keyed by it:
+        enrollments, roles); records the first."""
+        sid = row.get("sourcedid", "")
+        if not sid:
+            return None
+        if sid in seen:
+            return duplicate_sourced_id(sid, seen[sid], file)
+        seen[sid] = line
+        return None
+
     def unknown(self, column: str, sid: str, file: str, what: str) -> RowError:
         """The error for a reference to a sourcedId that `file` does not hold, or holds on a rejected row
         (a tobedeleted or duplicate one): then it names that line, so the fix is found where it is."""
@@ -78,6 +89,10 @@ class Rows:
             return RowError(column, sid, f"{what} {sid} is on line {line} of {file}, which was rejected: see that "
                                          "line's reason.")
         return RowError(column, sid, f"Unknown {what.lower()} {sid}: no row of {file} has this sourcedId.")
+
+
+def duplicate_sourced_id(sid: str, first_line: int, file: str) -> Problem:
+    return Problem("sourcedId", sid, f"Duplicate: sourcedId {sid} is already on line {first_line} of {file}.")
 
 
 def by_line(located: Located) -> int:

@@ -26,9 +26,14 @@ class EnrollmentRows(Rows):
         """(user, school org) -> [first line, earliest beginDate, latest endDate, open], and the problems."""
         spans: dict[tuple[str, str], list] = {}
         problems: list[Located] = []
+        seen: dict[str, int] = {}
         for line, row in self.bundle.rows("enrollments"):
             if isinstance(row, RowError):  # more or fewer values than the header
                 problems.append((line, "", problem_of(row)))
+                continue
+            duplicate = self.duplicate(row, seen, line, "enrollments.csv")
+            if duplicate is not None:
+                problems.append((line, "", duplicate))
                 continue
             if row.get("role", "").lower() != "student":
                 continue  # teachers' and aides' class enrollments say nothing about school enrollment

@@ -56,7 +56,12 @@ class PeopleRows(Rows):
             if user.is_student:
                 user.orgs.extend((org, None, None) for org in orgs)
         role_problems: list[Located] = []
+        seen: dict[str, int] = {}
         for line, row in self.bundle.rows("roles"):
+            duplicate = None if isinstance(row, RowError) else self.duplicate(row, seen, line, "roles.csv")
+            if duplicate is not None:
+                role_problems.append((line, "", duplicate))
+                continue
             try:
                 self._role(users, row)
             except RowError as exc:

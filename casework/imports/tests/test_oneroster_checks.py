@@ -6,7 +6,18 @@ import datetime
 from casework.imports.models import ImportRun
 from casework.students.models import Student
 
-from .test_oneroster import BUNDLE, DEMOGRAPHICS, ENROLLMENTS, MANIFEST, changed, rejects, run, write_bundle
+from .test_oneroster import (
+    BUNDLE,
+    DEMOGRAPHICS,
+    ENROLLMENTS,
+    MANIFEST,
+    MANIFEST_WITH_ROLES,
+    ROLES_HEADER,
+    changed,
+    rejects,
+    run,
+    write_bundle,
+)
 
 D = datetime.date
 WITHOUT_DEMOGRAPHICS = changed(**{
@@ -59,3 +70,19 @@ def test_a_bundle_file_ending_inside_a_quote_is_refused(db, tmp_path):
     assert r.status == ImportRun.Status.REFUSED
     assert r.message.startswith("enrollments.csv, line 7: a quoted value that starts on this line is never closed")
     assert not Student.objects.exists()
+
+
+def test_a_duplicate_enrollment_sourced_id_is_rejected(db, tmp_path):
+    twice = ENROLLMENTS + "e2,,,c-m-7a,org-m,u-s3,student,false,2026-08-31,\n"
+    r = run(write_bundle(tmp_path / "roster", changed(**{"enrollments.csv": twice})))
+    assert r.status == ImportRun.Status.REFUSED
+    assert rejects(r) == [("enrollments.csv", 7, "sourcedId",
+                           "Duplicate: sourcedId e2 is already on line 3 of enrollments.csv.")]
+
+
+def test_a_duplicate_role_sourced_id_is_rejected(db, tmp_path):
+    roles = ROLES_HEADER + "r1,,,u-s1,primary,student,,,org-e,\nr1,,,u-s3,primary,student,,,org-x,\n"
+    files = changed(**{"roles.csv": roles, "manifest.csv": MANIFEST_WITH_ROLES})
+    r = run(write_bundle(tmp_path / "roster", files))
+    assert r.status == ImportRun.Status.REFUSED
+    assert rejects(r) == [("roles.csv", 3, "sourcedId", "Duplicate: sourcedId r1 is already on line 2 of roles.csv.")]
