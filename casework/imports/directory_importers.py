@@ -285,8 +285,10 @@ class StudentGuardianImporter(Importer):
         contact_id = row.get("guardian_id", "")
         guardian = Guardian.objects.filter(contact_id=contact_id).first() if contact_id else None
         if guardian is None:
-            raise RowError("guardian_id", contact_id, f"Unknown guardian {contact_id}: import the guardians "
-                                                      "file first." if contact_id else "guardian_id is required.")
+            if not contact_id:
+                raise RowError("guardian_id", contact_id, "guardian_id is required.")
+            raise self.unknown("guardian_id", contact_id, "Guardian", f"Unknown guardian {contact_id}: import the "
+                                                                      "guardians file first.")
         fields: dict[str, Any] = {}
         if "relationship" in row:
             fields["relationship"] = relationship(row["relationship"])

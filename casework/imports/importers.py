@@ -61,6 +61,9 @@ class Importer:
         # Rows an importer rejects after the rows were read: (file, line, element, RowError).
         self.rejects: list = []
         self.progress = None  # (name, done, total), set by the run
+        # (key column, id) -> (file, line) of the run's rejected rows, shared by the run's importers: a row
+        # referring to a record whose own row was rejected names that line instead of "unknown".
+        self.rejected_keys: dict[tuple[str, str], tuple[str, int | None]] = {}
         self._seen: dict[str, dict[str, tuple[str, int | None]]] = {}
 
     @classmethod
@@ -115,7 +118,7 @@ class Importer:
             raise RowError("school_id", code, "school_id is required.")
         pk = self.schools.get(code)
         if pk is None:
-            raise RowError("school_id", code, f"Unknown school {code}: no school has this code.")
+            raise self.unknown("school_id", code, "School", f"Unknown school {code}: no school has this code.")
         return pk
 
     def student(self, row: dict[str, str]) -> Student:
@@ -124,8 +127,18 @@ class Importer:
             raise RowError("student_id", sid, "student_id is required.")
         student = Student.objects.filter(district_id=sid).first()
         if student is None:
-            raise RowError("student_id", sid, f"Unknown student {sid}: import the students file first.")
+            raise self.unknown("student_id", sid, "Student", f"Unknown student {sid}: import the students file first.")
         return student
+
+    def unknown(self, column: str, value: str, what: str, reason: str) -> RowError:
+        """The error for a reference to a record that is not stored: naming the line of this run that was
+        to write it when that row was rejected (the fix is there), else `reason`."""
+        first = self.rejected_keys.get((column, value))
+        if first is None:
+            return RowError(column, value, reason)
+        file, line = first
+        where = f"line {line} of {file}" if line is not None else file
+        return RowError(column, value, f"{what} {value} is on {where}, which was rejected: see that line's reason.")
 
     def in_service(self, fn, *args, **kwargs):
         """A service call in its own savepoint, so a refused row leaves the run's transaction usable."""
@@ -426,10 +439,16 @@ class AttendanceImporter(Importer):
             self.load.flush_rows()
             self._rows_stage = None
 
+    def _named(self, exc: RowError) -> RowError:
+        """An unknown student or school whose own row this run rejected: name that line (Importer.unknown)."""
+        if exc.field in ("student_id", "school_id") and exc.reason.startswith("Unknown "):
+            return self.unknown(exc.field, exc.value, "Student" if exc.field == "student_id" else "School", exc.reason)
+        return exc
+
     def finish(self):
         self._end_rows()
         outcome = self.load.run(partial=self.run.partial, progress=self.progress)
-        self.rejects = outcome.rejects
+        self.rejects = [(file, line, element, self._named(exc)) for file, line, element, exc in outcome.rejects]
         self.counts[CREATED] += outcome.created
         self.counts[UPDATED] += outcome.updated
         self.counts[UNCHANGED] += outcome.unchanged

@@ -11,11 +11,15 @@ VALUE_LIMIT = 40  # enough to recognise the value in the SIS, not a copy of the 
 
 
 class RowError(Exception):
-    def __init__(self, field: str, value: str, reason: str):
+    """`key`: the id of the record the rejected row would have written (a translated row's student_id),
+    when the row itself is not at hand, so later rows referring to it can name the rejected line."""
+
+    def __init__(self, field: str, value: str, reason: str, *, key: str = ""):
         super().__init__(reason)
         self.field = field
         self.value = (value or "")[:VALUE_LIMIT]
         self.reason = reason
+        self.key = key
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")

@@ -36,6 +36,9 @@ FORMATS = ("csv", "edfi", "oneroster")
 FULL_RECOMPUTE_ABOVE = 20_000
 log = logging.getLogger(__name__)
 
+# The column naming the record a row of each kind writes: a later row naming that id finds the line
+# of a rejected one (Importer.unknown).
+KEY_COLUMNS = {"schools": "school_id", "students": "student_id", "guardians": "guardian_id"}
 # (line or None, element path or "", row) as a stage yields them; a RowError in place of the row
 # rejects that record (a reader found it untranslatable).
 Located = tuple[int | None, str, dict[str, str] | RowError]
@@ -151,6 +154,7 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
     so the next one sees what it wrote (attendance sees the enrollments)."""
     rejects: list[RejectedRow] = []
     importers: dict[str, Importer] = {}
+    rejected_keys: dict[tuple[str, str], tuple[str, int | None]] = {}
     unreadable = ""
     partial = run.partial
 
@@ -179,6 +183,7 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
                             current.finish()
                         importer = importers[stage.kind] = IMPORTERS[stage.kind](run=run, actor=actor)
                         importer.progress = progress_for(stage.kind)
+                        importer.rejected_keys = rejected_keys
                         importer.prepare()
                     elif importer is not current:
                         raise ValueError(f"Stages of kind {stage.kind} are not consecutive.")
@@ -195,6 +200,7 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
                                                        element=element[:200],
                                                        field=_source_field(run, stage.kind, exc.field)[:60],
                                                        value=exc.value, reason=exc.reason[:300]))
+                            _remember_rejected(rejected_keys, stage, line, row, exc)
                 if current is not None:
                     current.finish()
                 for kind, importer in importers.items():
@@ -251,6 +257,20 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
             run.save(update_fields=["message"])
     _publish(run, "done", 1, 1)
     return run
+
+
+def _remember_rejected(rejected_keys: dict, stage: Stage, line: int | None, row, exc: RowError) -> None:
+    column = KEY_COLUMNS.get(stage.kind)
+    if column is None:
+        return
+    key = exc.key
+    if not key and isinstance(row, dict):
+        try:
+            key = row.get(column, "")
+        except RowError:  # an Ed-Fi record without the id
+            return
+    if key:
+        rejected_keys.setdefault((column, key), (stage.name, line))
 
 
 def _source_field(run: ImportRun, kind: str, field: str) -> str:

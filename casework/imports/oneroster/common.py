@@ -99,8 +99,9 @@ def by_line(located: Located) -> int:
     return located[0] or 0
 
 
-def problem_of(exc: RowError) -> Problem:
-    return Problem(exc.field, exc.value, exc.reason)
+def problem_of(exc: RowError, *, key: str = "") -> Problem:
+    """`key`: the id of the record the row would have written (RowError.key)."""
+    return Problem(exc.field, exc.value, exc.reason, key=key or exc.key)
 
 
 def status_error(row: dict[str, str]) -> RowError | None:

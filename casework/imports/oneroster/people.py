@@ -109,12 +109,12 @@ class PeopleRows(Rows):
                 column = "identifier" if user.row.get("identifier") else "sourcedId"
                 out.append((user.line, "", Problem(column, user.key, f"Student id {user.key} is longer than 32 "
                                                                      "characters; give the user its SIS student "
-                                                                     "number as identifier.")))
+                                                                     "number as identifier.", key=user.key)))
                 continue
             try:
                 out.append((user.line, "", self._student(sid, user)))
             except RowError as exc:
-                out.append((user.line, "", problem_of(exc)))
+                out.append((user.line, "", problem_of(exc, key=user.key)))
         return sorted(out, key=by_line)
 
     def _student(self, sid: str, user: User) -> dict[str, str]:

@@ -219,3 +219,8 @@ def test_a_student_without_birth_date_is_still_rejected(tmp_path):
     assert run.status == ImportRun.Status.REFUSED
     assert [r[2:] for r in rejects(run) if r[0] == "Student.xml"] == [
         ("BirthDate", "Student has no BirthDate; it is required.")]
+    # The rows about that student name the rejected record's line, not "Unknown student".
+    line = run.rejected_rows.get(file="Student.xml").line
+    following = {r[3] for r in rejects(run) if r[0] != "Student.xml"}
+    assert following == {f"Student 100001 is on line {line} of Student.xml, which was rejected: see that line's "
+                         "reason."}

@@ -13,6 +13,7 @@ from .test_oneroster import (
     MANIFEST,
     MANIFEST_WITH_ROLES,
     ROLES_HEADER,
+    USERS,
     changed,
     rejects,
     run,
@@ -86,3 +87,20 @@ def test_a_duplicate_role_sourced_id_is_rejected(db, tmp_path):
     r = run(write_bundle(tmp_path / "roster", files))
     assert r.status == ImportRun.Status.REFUSED
     assert rejects(r) == [("roles.csv", 3, "sourcedId", "Duplicate: sourcedId r1 is already on line 2 of roles.csv.")]
+
+
+def test_rows_referring_to_a_rejected_student_name_its_line(db, tmp_path):
+    """u-s1's users.csv row (line 2) is rejected, by the translation (a grade with no Casework grade) or by the
+    students importer (no given name): its enrollment and guardian links say so, not "Unknown student"."""
+    for folder, users in (("grade", USERS.replace(",03,,Mara", ",ZZ,,Mara")),
+                          ("name", USERS.replace("Amara,Okafor", ",Okafor"))):
+        r = run(write_bundle(tmp_path / folder, changed(**{"users.csv": users})))
+        assert r.status == ImportRun.Status.REFUSED
+        found = rejects(r)
+        assert [row[:2] for row in found if row[0] == "users.csv"].count(("users.csv", 2)) == 3, found
+        following = [row for row in found if row[3].startswith("Student 500001")]
+        assert [(f, line, field) for f, line, field, _ in following] == [
+            ("enrollments.csv", 2, "student_id"), ("users.csv", 2, "student_id"), ("users.csv", 2, "student_id")]
+        assert {reason for *_, reason in following} == {
+            "Student 500001 is on line 2 of users.csv, which was rejected: see that line's reason."}
+        assert not any("Unknown student" in reason for *_, reason in found)
