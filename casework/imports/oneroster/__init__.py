@@ -21,6 +21,7 @@ _STAGES = (
     ("students", "roles.csv", "role_problem_rows"),
     ("guardians", "users.csv", "guardian_rows"),
     ("student_guardians", "users.csv", "student_guardian_rows"),
+    ("enrollments", "classes.csv", "class_problem_rows"),
     ("enrollments", "enrollments.csv", "enrollment_rows"),
     ("enrollments", "users.csv", "fallback_enrollment_rows"),
 )
@@ -44,7 +45,7 @@ def oneroster_stages(paths: list[Path]) -> list:
     for kind, file, method in _STAGES:
         if file == "academicSessions.csv" and not bundle.has("academicSessions"):
             continue
-        if file in ("enrollments.csv", "roles.csv") and not bundle.has(file.removesuffix(".csv")):
+        if file in ("enrollments.csv", "roles.csv", "classes.csv") and not bundle.has(file.removesuffix(".csv")):
             continue
         source = bundle.files.get(file.removesuffix(".csv"))
         stages.append(Stage(kind, file, _rows(getattr(translation, method)),

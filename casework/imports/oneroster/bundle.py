@@ -46,6 +46,8 @@ FILES: dict[str, FileSpec] = {
     "enrollments": FileSpec(("classsourcedid", "schoolsourcedid", "usersourcedid", "role"),
                             (*_COMMON, "sourcedid", "primary", "begindate", "enddate")),
     "demographics": FileSpec(("sourcedid",), (*_COMMON, "birthdate", "sex")),
+    # Read only to check references: an enrollment's class, a class's school.
+    "classes": FileSpec(("sourcedid", "schoolsourcedid"), (*_COMMON,)),
 }
 NEEDED = ("orgs", "users")
 

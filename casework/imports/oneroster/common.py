@@ -62,12 +62,16 @@ class Rows:
             if problem is not None:  # a Problem is an empty dict: falsy
                 problems.append((line, "", problem))
                 if sid and sid not in keyed:
-                    self.__dict__.setdefault("_rejected", {}).setdefault(file, {}).setdefault(sid, line)
+                    self.reject(sid, line, file)
                 continue
             keyed[sid] = (line, row)
         cache[name] = (keyed, problems)
         return cache[name]
 
+
+    def reject(self, sid: str, line: int, file: str) -> None:
+        """Remember that `file`'s row for `sid` was rejected, for `unknown` to name its line."""
+        self.__dict__.setdefault("_rejected", {}).setdefault(file, {}).setdefault(sid, line)
 
     @staticmethod
     def duplicate(row: dict[str, str], seen: dict[str, int], line: int, file: str) -> Problem | None:

@@ -68,6 +68,28 @@ class EnrollmentRows(Rows):
                 return entry
         return begin
 
+    @cached_property
+    def _classes(self) -> tuple[dict[str, tuple[int, dict[str, str]]], list[Located]]:
+        """classes.csv is read only to check the enrollments' classSourcedId: the classes, and the problems
+        (a duplicate or tobedeleted row, a school not in orgs.csv) reported at their lines."""
+        keyed, problems = self._by_sourced_id("classes", "classes.csv")
+        classes, out = {}, list(problems)
+        for sid, (line, row) in keyed.items():
+            school = row["schoolsourcedid"]
+            if school in self.orgs:
+                classes[sid] = (line, row)
+                continue
+            out.append((line, "", problem_of(self.unknown("schoolSourcedId", school, "orgs.csv", "Org"))))
+            self.reject(sid, line, "classes.csv")
+        return classes, sorted(out, key=by_line)
+
+    @property
+    def classes(self) -> dict[str, tuple[int, dict[str, str]]]:
+        return self._classes[0]
+
+    def class_problem_rows(self) -> list[Located]:
+        return self._classes[1]
+
     def enrollment_rows(self) -> list[Located]:
         spans, problems = self._class_spans
         out = list(problems)
@@ -97,6 +119,9 @@ class EnrollmentRows(Rows):
                                                       "not give them the student role.")
         if org_sid not in self.orgs:
             raise self.unknown("schoolSourcedId", org_sid, "orgs.csv", "Org")
+        class_sid = row["classsourcedid"]
+        if self.bundle.has("classes") and class_sid not in self.classes:
+            raise self.unknown("classSourcedId", class_sid, "classes.csv", "Class")
         if org_sid not in self.schools:
             raise RowError("schoolSourcedId", org_sid, f"Org {org_sid} is not a school (type "
                                                        f"{self.orgs[org_sid][1]['type']}).")
@@ -126,10 +151,7 @@ class EnrollmentRows(Rows):
             # Earliest first: an earlier, closed span must be in before a later, open one is opened.
             for org_sid, begin, end in ((o, b, e) for o, spans in dated.items()
                                         for b, e in sorted(spans, key=lambda s: s[0] or datetime.date.min)):
-                if org_sid not in self.orgs:
-                    out.append((user.line, "", problem_of(self.unknown("orgSourcedIds", org_sid, "orgs.csv", "Org"))))
-                    continue
-                if org_sid not in self.schools:
+                if org_sid not in self.schools:  # an unknown org rejected the student or the role already
                     continue  # a student's district or department, not where they are enrolled
                 entry = begin or (year.begin if year else None)
                 if entry is None:

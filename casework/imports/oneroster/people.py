@@ -78,8 +78,10 @@ class PeopleRows(Rows):
         if user is None:
             raise self.unknown("userSourcedId", row["usersourcedid"], "users.csv", "User")
         role = row["role"].lower()
-        user.roles.add(role)
-        if role == "student":
+        user.roles.add(role)  # the user's role stands even when this row's org or dates are rejected
+        if role == "student":  # the org is where the student is enrolled: it must be in orgs.csv
+            if row["orgsourcedid"] not in self.orgs:
+                raise self.unknown("orgSourcedId", row["orgsourcedid"], "orgs.csv", "Org")
             span = (parse_day(row, "begindate", "beginDate"), parse_day(row, "enddate", "endDate"))
             user.orgs.append((row["orgsourcedid"], *span))
 
@@ -117,8 +119,17 @@ class PeopleRows(Rows):
                 out.append((user.line, "", problem_of(exc, key=user.key)))
         return sorted(out, key=by_line)
 
+    def _check_orgs(self, user: User) -> None:
+        """The orgs an imported user (student, guardian) names must be in orgs.csv; the users Casework
+        does not import (teachers, administrators) are not checked."""
+        for column, name in (("orgsourcedids", "orgSourcedIds"), ("primaryorgsourcedid", "primaryOrgSourcedId")):
+            for org in split_list(user.row.get(column, "")):
+                if org not in self.orgs:
+                    raise self.unknown(name, org, "orgs.csv", "Org")
+
     def _student(self, sid: str, user: User) -> dict[str, str]:
         row = user.row
+        self._check_orgs(user)
         plain = {"student_id": user.key, "first_name": row["givenname"], "last_name": row["familyname"],
                  "grade": _grade(row.get("grades", ""))}
         if "middlename" in row:
@@ -150,6 +161,11 @@ class PeopleRows(Rows):
         for user in self.users.values():
             if user.guardian_role and not user.is_student:
                 row = user.row
+                try:
+                    self._check_orgs(user)
+                except RowError as exc:
+                    out.append((user.line, "", problem_of(exc, key=user.key)))
+                    continue
                 out.append((user.line, "", {"guardian_id": user.key, "first_name": row["givenname"],
                                             "last_name": row["familyname"],
                                             "phone": row.get("phone", "") or row.get("sms", ""),

@@ -104,3 +104,50 @@ def test_rows_referring_to_a_rejected_student_name_its_line(db, tmp_path):
         assert {reason for *_, reason in following} == {
             "Student 500001 is on line 2 of users.csv, which was rejected: see that line's reason."}
         assert not any("Unknown student" in reason for *_, reason in found)
+
+
+def test_a_roles_csv_org_not_in_orgs_is_rejected_on_roles_csv(db, tmp_path):
+    roles = ROLES_HEADER + "r1,,,u-s1,primary,student,,,org-e,\nr2,,,u-s3,primary,student,,,org-nowhere,\n"
+    r = run(write_bundle(tmp_path / "roster", changed(**{"roles.csv": roles, "manifest.csv": MANIFEST_WITH_ROLES})))
+    assert r.status == ImportRun.Status.REFUSED
+    assert rejects(r) == [("roles.csv", 3, "orgSourcedId",
+                           "Unknown org org-nowhere: no row of orgs.csv has this sourcedId.")]
+
+
+def test_a_primary_org_not_in_orgs_rejects_the_user(db, tmp_path):
+    users = USERS.replace("u-s1,,,true,org-e,", "u-s1,,,true,,").replace(
+        "preferredGivenName\n", "preferredGivenName,primaryOrgSourcedId\n").replace(",Mara\n", ",Mara,org-zz\n")
+    r = run(write_bundle(tmp_path / "roster", changed(**{"users.csv": users})))
+    assert r.status == ImportRun.Status.REFUSED
+    assert ("users.csv", 2, "primaryOrgSourcedId", "Unknown org org-zz: no row of orgs.csv has this sourcedId.") \
+        in rejects(r)
+    assert all(reason.startswith("Student 500001 is on line 2 of users.csv") for f, line, field, reason in rejects(r)
+               if field == "student_id")
+
+
+CLASSES = """sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,\
+schoolSourcedId,termSourcedIds
+c-e-3a,,,Grade 3 A,03,co-3,3A,homeroom,,org-e,sy27
+c-e-3b,,,Grade 3 B,03,co-3,3B,scheduled,,org-e,sy27
+c-m-7a,,,Math 7,07,co-7,7A,scheduled,,org-m,sy27
+c-m-7b,,,Science 7,07,co-7,7B,scheduled,,org-m,sy27
+"""
+WITH_CLASSES = {"manifest.csv": MANIFEST.replace("file.classes,absent", "file.classes,bulk"), "classes.csv": CLASSES}
+
+
+def test_classes_csv_is_read_to_check_references(db, tmp_path):
+    r = run(write_bundle(tmp_path / "good", changed(**WITH_CLASSES)))
+    assert r.status == ImportRun.Status.COMMITTED, (r.message, rejects(r))
+    assert "classes.csv: UTF-8" in r.encoding
+    classes = CLASSES.replace("Science 7,07,co-7,7B,scheduled,,org-m", "Science 7,07,co-7,7B,scheduled,,org-zz")
+    enrollments = ENROLLMENTS.replace("e3,,,c-m-7a", "e3,,,c-m-9z")
+    r = run(write_bundle(tmp_path / "bad", changed(**{**WITH_CLASSES, "classes.csv": classes,
+                                                      "enrollments.csv": enrollments})))
+    assert r.status == ImportRun.Status.REFUSED
+    assert rejects(r) == [
+        ("classes.csv", 5, "schoolSourcedId", "Unknown org org-zz: no row of orgs.csv has this sourcedId."),
+        ("enrollments.csv", 4, "classSourcedId", "Unknown class c-m-9z: no row of classes.csv has this sourcedId."),
+        # e4 names the class whose row was rejected: that line, not "unknown"
+        ("enrollments.csv", 5, "classSourcedId", "Class c-m-7b is on line 5 of classes.csv, which was rejected: see "
+                                                 "that line's reason."),
+    ]
