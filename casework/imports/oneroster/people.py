@@ -15,10 +15,11 @@ from .common import Located, Problem, Rows, by_line, parse_day, problem_of, spli
 
 GUARDIAN_ROLES = ("parent", "guardian", "relative")
 _SEX = {"female": "F", "male": "M", "other": "X", "unspecified": "U", "": "U"}
-# CEDS grade codes -> Casework grades. TK (transitional kindergarten) and PR (preschool) are pre-K here;
-# IT (infant/toddler), PS (postsecondary) and 13 have no Casework grade and are rejected.
-_GRADES = {"PK": "PK", "TK": "PK", "PR": "PK", "KG": "KG", "UG": "UG", "OTHER": "UG",
-           **{f"{n:02d}": f"{n:02d}" for n in range(1, 13)}}
+# CEDS grade codes -> Casework grades. Every CEDS code imports: a student the SIS rosters still needs a
+# PPW. Before kindergarten (IT infant/toddler, PR preschool, TK transitional kindergarten) is PK; past
+# grade 12 (13, PS postsecondary, e.g. a student finishing in a transition program) and Other are UG.
+_GRADES = {"IT": "PK", "PR": "PK", "PK": "PK", "TK": "PK", "KG": "KG", "13": "UG", "PS": "UG", "UG": "UG",
+           "OTHER": "UG", **{f"{n:02d}": f"{n:02d}" for n in range(1, 13)}}
 _STATE_ID_TYPES = {"sasid", "stateid", "state_id", "state", "msid"}
 
 
@@ -228,7 +229,8 @@ def _grade(value: str) -> str:
     if code.isdigit() and 1 <= int(code) <= 12:
         code = f"{int(code):02d}"
     if code not in _GRADES:
-        raise RowError("grades", codes[0], f"Grade {codes[0]!r} has no Casework grade; use PK, KG, 01..12 or UG.")
+        raise RowError("grades", codes[0], f"Grade {codes[0]!r} is not a CEDS grade code; use IT, PR, PK, TK, KG, "
+                                           "01..13, PS, UG or Other.")
     return _GRADES[code]
 
 

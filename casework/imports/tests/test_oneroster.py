@@ -224,7 +224,7 @@ def test_partial_commits_the_good_rows(db, tmp_path):
 
 
 @pytest.mark.parametrize("replace, file, line, field, words", [
-    (("users.csv", ",03,,Mara", ",13,,Mara"), "users.csv", 2, "grades", "Grade '13' has no Casework grade"),
+    (("users.csv", ",03,,Mara", ",14,,Mara"), "users.csv", 2, "grades", "Grade '14' is not a CEDS grade code"),
     (("users.csv", ",03,,Mara", ",,,Mara"), "users.csv", 2, "grades", "grades is empty"),
     (("demographics.csv", "2017-03-14", "2017-02-30"), "users.csv", 2, "birthDate",
      "demographics.csv, line 2: birthDate '2017-02-30' is not a date"),

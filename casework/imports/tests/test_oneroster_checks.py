@@ -3,6 +3,8 @@ rows, duplicates, references to rejected or unknown rows, CEDS grades and date f
 
 import datetime
 
+import pytest
+
 from casework.imports.models import ImportRun
 from casework.students.models import Student
 
@@ -151,3 +153,12 @@ def test_classes_csv_is_read_to_check_references(db, tmp_path):
         ("enrollments.csv", 5, "classSourcedId", "Class c-m-7b is on line 5 of classes.csv, which was rejected: see "
                                                  "that line's reason."),
     ]
+
+
+@pytest.mark.parametrize("code, grade", [("IT", "PK"), ("PR", "PK"), ("TK", "PK"), ("13", "UG"), ("PS", "UG"),
+                                         ("Other", "UG"), ("3", "03"), ("kg", "KG")])
+def test_every_ceds_grade_imports(db, tmp_path, code, grade):
+    """A student the SIS rosters is imported whatever their CEDS grade (docs/imports.md has the mapping)."""
+    r = run(write_bundle(tmp_path / "roster", changed(**{"users.csv": USERS.replace(",03,,Mara", f",{code},,Mara")})))
+    assert r.status == ImportRun.Status.COMMITTED, (r.message, rejects(r))
+    assert Student.objects.get(district_id="500001").grade == grade
