@@ -4,12 +4,15 @@ sourcedId."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from casework.imports.parsing import RowError
 
 from .bundle import Bundle
 
 Located = tuple[int | None, str, dict[str, str]]
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?")
 
 
 class Problem(RowError):
@@ -29,11 +32,29 @@ def parse_day(row: dict[str, str], column: str, name: str, *, required: bool = F
         if required:
             raise RowError(name, "", f"{where}{name} is required.")
         return None
+    day = value[:10] if "T" in value else value
+    if not _DAY.fullmatch(day):
+        raise RowError(name, value, f"{where}{name} {value!r} is not a date; OneRoster dates are YYYY-MM-DD.")
     try:
-        return datetime.date.fromisoformat(value[:10] if "T" in value else value)
+        return datetime.date.fromisoformat(day)
     except ValueError:
-        raise RowError(name, value, f"{where}{name} {value!r} is not a date; OneRoster dates are YYYY-MM-DD.") \
+        raise RowError(name, value, f"{where}{name} {value} is not a real date (no such day in the calendar).") \
             from None
+
+
+def date_time_error(row: dict[str, str]) -> RowError | None:
+    """dateLastModified, when given, is an ISO 8601 date-time (2026-08-01T12:00:00.000Z), as the binding has it."""
+    value = row.get("datelastmodified", "")
+    if not value:
+        return None
+    if _DATE_TIME.fullmatch(value):
+        try:
+            datetime.datetime.fromisoformat(value)
+            return None
+        except ValueError:
+            pass
+    return RowError("dateLastModified", value, f"dateLastModified {value!r} is not an ISO 8601 date-time; OneRoster "
+                                               "writes it as YYYY-MM-DDThh:mm:ss.sssZ (2026-08-01T12:00:00.000Z).")
 
 
 
@@ -109,8 +130,9 @@ def problem_of(exc: RowError, *, key: str = "") -> Problem:
 
 
 def status_error(row: dict[str, str]) -> RowError | None:
+    """What is wrong with the fields every OneRoster row has (status, dateLastModified), if anything."""
     if row.get("status", "").lower() == "tobedeleted":
         return RowError("status", "tobedeleted", "status tobedeleted: Casework imports bulk exports only and does "
                                                  "not delete records; leave the row out of the export instead.")
-    return None
+    return date_time_error(row)
 

@@ -227,7 +227,7 @@ def test_partial_commits_the_good_rows(db, tmp_path):
     (("users.csv", ",03,,Mara", ",14,,Mara"), "users.csv", 2, "grades", "Grade '14' is not a CEDS grade code"),
     (("users.csv", ",03,,Mara", ",,,Mara"), "users.csv", 2, "grades", "grades is empty"),
     (("demographics.csv", "2017-03-14", "2017-02-30"), "users.csv", 2, "birthDate",
-     "demographics.csv, line 2: birthDate '2017-02-30' is not a date"),
+     "demographics.csv, line 2: birthDate 2017-02-30 is not a real date"),
     (("demographics.csv", f"{S2},,,2013-11-02,male", f"{S2},,,2013-11-02,boy"), "users.csv", 3, "sex",
      "sex 'boy' is not male, female"),
     (("users.csv", '"u-p1,u-g1"', '"u-p1,u-zz"'), "users.csv", 2, "agentSourcedIds", "Unknown user u-zz"),

@@ -14,6 +14,7 @@ from .test_oneroster import (
     ENROLLMENTS,
     MANIFEST,
     MANIFEST_WITH_ROLES,
+    ORGS,
     ROLES_HEADER,
     USERS,
     changed,
@@ -162,3 +163,41 @@ def test_every_ceds_grade_imports(db, tmp_path, code, grade):
     r = run(write_bundle(tmp_path / "roster", changed(**{"users.csv": USERS.replace(",03,,Mara", f",{code},,Mara")})))
     assert r.status == ImportRun.Status.COMMITTED, (r.message, rejects(r))
     assert Student.objects.get(district_id="500001").grade == grade
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("2026-02-30", "beginDate 2026-02-30 is not a real date (no such day in the calendar)."),
+    ("2026-9-8", "beginDate '2026-9-8' is not a date; OneRoster dates are YYYY-MM-DD."),
+    ("09/08/2026", "beginDate '09/08/2026' is not a date; OneRoster dates are YYYY-MM-DD."),
+])
+def test_a_date_that_is_not_real_or_not_iso_says_which(db, tmp_path, value, reason):
+    enrollments = ENROLLMENTS.replace("e1,,,c-e-3a,org-e,u-s1,student,false,2026-09-08",
+                                      f"e1,,,c-e-3a,org-e,u-s1,student,false,{value}")
+    r = run(write_bundle(tmp_path / "roster", changed(**{"enrollments.csv": enrollments})))
+    assert rejects(r) == [("enrollments.csv", 2, "beginDate", reason)]
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("2026-08-01T12:00:00.000Z", True), ("2026-08-01T12:00:00Z", True), ("2026-08-01T08:00:00-04:00", True),
+    ("", True), ("2026-08-01", False), ("yesterday", False), ("2026-08-01T25:00:00Z", False),
+    ("2026-02-30T12:00:00.000Z", False),
+])
+def test_date_last_modified_is_an_iso_date_time_when_given(db, tmp_path, value, ok):
+    orgs = ORGS.replace("org-x,,,Oak", f"org-x,,{value},Oak")
+    r = run(write_bundle(tmp_path / "roster", changed(**{"orgs.csv": orgs})))
+    if ok:
+        assert r.status == ImportRun.Status.COMMITTED, (r.message, rejects(r))
+        return
+    assert r.status == ImportRun.Status.REFUSED
+    assert ("orgs.csv", 5, "dateLastModified") in [row[:3] for row in rejects(r)]
+    assert f"dateLastModified {value!r} is not an ISO 8601 date-time" in rejects(r)[0][3] or \
+        any(f"{value!r} is not an ISO 8601 date-time" in row[3] for row in rejects(r))
+
+
+def test_date_last_modified_is_checked_in_enrollments_and_roles_too(db, tmp_path):
+    enrollments = ENROLLMENTS.replace("e1,,,", "e1,,today,")
+    roles = ROLES_HEADER + "r1,,2026-13-01T00:00:00Z,u-s1,primary,student,,,org-e,\n"
+    files = changed(**{"enrollments.csv": enrollments, "roles.csv": roles, "manifest.csv": MANIFEST_WITH_ROLES})
+    r = run(write_bundle(tmp_path / "roster", files))
+    assert [row[:3] for row in rejects(r)] == [("enrollments.csv", 2, "dateLastModified"),
+                                               ("roles.csv", 2, "dateLastModified")]
