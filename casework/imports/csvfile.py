@@ -106,25 +106,28 @@ class CsvFile:
                     raise Refused(f"{self.name}: columns are separated by {label}, not commas. "
                                   "Save the file as comma-separated values (CSV) and import it again.")
         try:
-            self.columns = [c.strip().lower() for c in next(csv.reader([header_line]))]
+            header = [c.strip() for c in next(csv.reader([header_line]))]
         except csv.Error as exc:
             raise Refused(f"{self.name}, line 1: the file cannot be read as CSV ({exc}).") from None
-        while self.columns and not self.columns[-1]:  # Excel keeps empty columns after the last one
-            self.columns.pop()
+        while header and not header[-1]:  # Excel keeps empty columns after the last one
+            header.pop()
+        self.columns = [c.lower() for c in header]
         if "" in self.columns:
             raise Refused(f"{self.name}: column {self.columns.index('') + 1} of the first line has no name; "
                           "every column needs its name in the first line.")
-        missing = [c for c in self.required if c not in self.columns]
+        # Names are matched case-insensitively and said as the caller spells them (OneRoster's familyName).
+        missing = [c for c in self.required if c.lower() not in self.columns]
         for group in self.one_of:
-            if not any(c in self.columns for c in group):
+            if not any(c.lower() in self.columns for c in group):
                 missing.append(" or ".join(group))
         if missing:
             raise Refused(f"{self.name}: required column(s) missing: {', '.join(missing)}. "
-                          f"Found: {', '.join(self.columns)}.")
+                          f"Found: {', '.join(header)}.")
         duplicated = sorted({c for c in self.columns if self.columns.count(c) > 1})
         if duplicated:
             raise Refused(f"{self.name}: column(s) given twice: {', '.join(duplicated)}.")
-        unknown = [c for c in self.columns if c not in self.known]
+        known = {c.lower() for c in self.known}
+        unknown = [h for h, c in zip(header, self.columns, strict=True) if c not in known]
         if unknown:
             self.warnings.append(f"{self.name}: unknown column(s) ignored: {', '.join(unknown)}.")
 

@@ -54,7 +54,6 @@ class Stage:
     name: str
     rows: Callable[[Callable[[int, int], None] | None], Iterator[Located]]
     csv: CsvFile | None = None  # a plain CSV file an importer may load whole (load_stage)
-    encoding: str = ""  # how the source file was decoded, when it is a CSV file of a bundle
 
 
 class _Rollback(Exception):
@@ -142,8 +141,8 @@ def import_bundle(*, actor, fmt: str, paths: Sequence[Path | str], partial: bool
     # Files skipped (interchanges Casework does not read, another Ed-Fi version): said on the run.
     run.message = "\n".join(p for p in [run.message, *getattr(stages, "warnings", ())] if p)
     run.kind = ", ".join(dict.fromkeys(s.kind for s in stages))[:200]
-    run.encoding = ", ".join(dict.fromkeys(f"{s.name}: {ENCODING_LABELS[s.encoding]}" for s in stages
-                                           if s.encoding))[:300]
+    run.encoding = ", ".join(f"{name}: {ENCODING_LABELS[encoding]}"
+                             for name, encoding in getattr(stages, "encodings", ()))[:300]
     return run_stages(run=run, actor=actor, stages=stages, progress=progress, recompute=recompute)
 
 
@@ -236,8 +235,9 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
         counts = _total_counts(importers.values())
         run.created, run.updated, run.unchanged = counts["created"], counts["updated"], counts["unchanged"]
         run.status = ImportRun.Status.PARTIAL if rejects else ImportRun.Status.COMMITTED
-        if run.created + run.updated == 0 and not rejects:
-            run.message = "\n".join(p for p in ["Nothing changed: every row matches what is stored.", run.message]
+        if run.created + run.updated == 0:  # a --partial run too: its good rows may all be as stored
+            same = "every row that was not rejected" if rejects else "every row"
+            run.message = "\n".join(p for p in [f"Nothing changed: {same} matches what is stored.", run.message]
                                     if p)
         run.message = "\n".join(p for p in [run.message, *(n for i in importers.values() for n in i.run_notes())] if p)
     run.save()  # the import's outcome is recorded before anything else can fail

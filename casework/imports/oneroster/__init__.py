@@ -41,16 +41,23 @@ def oneroster_stages(paths: list[Path]) -> list:
     if missing:
         raise Refused(f"This Casework cannot import {', '.join(missing)} yet, so it cannot import OneRoster.")
     translation = Translation(bundle)
-    stages = []
+    # Every file read, as the run's Encoding line says (demographics.csv and classes.csv have no stage).
+    stages = BundleStages(encodings=[(f.name, f.encoding) for f in bundle.files.values()])
     for kind, file, method in _STAGES:
         if file == "academicSessions.csv" and not bundle.has("academicSessions"):
             continue
         if file in ("enrollments.csv", "roles.csv", "classes.csv") and not bundle.has(file.removesuffix(".csv")):
             continue
-        source = bundle.files.get(file.removesuffix(".csv"))
-        stages.append(Stage(kind, file, _rows(getattr(translation, method)),
-                            encoding=source.encoding if source is not None else ""))
+        stages.append(Stage(kind, file, _rows(getattr(translation, method))))
     return stages
+
+
+class BundleStages(list):
+    """The run's stages, and how each file of the bundle was decoded: (file name, encoding)."""
+
+    def __init__(self, stages=(), encodings=()):
+        super().__init__(stages)
+        self.encodings: list[tuple[str, str]] = list(encodings)
 
 
 def _rows(make: Callable[[], list[Located]]):

@@ -29,25 +29,26 @@ class FileSpec:
     optional: tuple[str, ...]
 
 
-_COMMON = ("status", "datelastmodified")
-# The columns Casework reads, lower-cased as CsvFile reads headers (the binding names them in camelCase).
+_COMMON = ("status", "dateLastModified")
+# The columns Casework reads, spelled as the binding spells them (a refusal names them so); headers are
+# matched case-insensitively and rows keyed by the lower-cased name.
 # users.csv: `role`/`roles` and `orgSourcedIds` are the OneRoster 1.1 columns many SIS exports still write
 # in 1.2 bundles; the 1.2 way is roles.csv. Either is read.
 FILES: dict[str, FileSpec] = {
-    "orgs": FileSpec(("sourcedid", "name", "type"), (*_COMMON, "identifier", "parentsourcedid")),
-    "users": FileSpec(("sourcedid", "givenname", "familyname"),
-                      (*_COMMON, "enableduser", "username", "userids", "middlename", "preferredgivenname",
-                       "preferredfirstname", "role", "roles", "identifier", "email", "sms", "phone",
-                       "agentsourcedids", "orgsourcedids", "primaryorgsourcedid", "grades")),
-    "roles": FileSpec(("usersourcedid", "role", "orgsourcedid"), (*_COMMON, "sourcedid", "roletype", "begindate",
-                                                                  "enddate")),
-    "academicSessions": FileSpec(("sourcedid", "title", "type", "startdate", "enddate", "schoolyear"),
-                                 (*_COMMON, "parentsourcedid")),
-    "enrollments": FileSpec(("classsourcedid", "schoolsourcedid", "usersourcedid", "role"),
-                            (*_COMMON, "sourcedid", "primary", "begindate", "enddate")),
-    "demographics": FileSpec(("sourcedid",), (*_COMMON, "birthdate", "sex")),
+    "orgs": FileSpec(("sourcedId", "name", "type"), (*_COMMON, "identifier", "parentSourcedId")),
+    "users": FileSpec(("sourcedId", "givenName", "familyName"),
+                      (*_COMMON, "enabledUser", "username", "userIds", "middleName", "preferredGivenName",
+                       "preferredFirstName", "role", "roles", "identifier", "email", "sms", "phone",
+                       "agentSourcedIds", "orgSourcedIds", "primaryOrgSourcedId", "grades")),
+    "roles": FileSpec(("userSourcedId", "role", "orgSourcedId"), (*_COMMON, "sourcedId", "roleType", "beginDate",
+                                                                  "endDate")),
+    "academicSessions": FileSpec(("sourcedId", "title", "type", "startDate", "endDate", "schoolYear"),
+                                 (*_COMMON, "parentSourcedId")),
+    "enrollments": FileSpec(("classSourcedId", "schoolSourcedId", "userSourcedId", "role"),
+                            (*_COMMON, "sourcedId", "primary", "beginDate", "endDate")),
+    "demographics": FileSpec(("sourcedId",), (*_COMMON, "birthDate", "sex")),
     # Read only to check references: an enrollment's class, a class's school.
-    "classes": FileSpec(("sourcedid", "schoolsourcedid"), (*_COMMON,)),
+    "classes": FileSpec(("sourcedId", "schoolSourcedId"), (*_COMMON,)),
 }
 NEEDED = ("orgs", "users")
 
@@ -74,7 +75,7 @@ class Bundle:
             return []
         if name not in self._rows:
             spec, f = FILES[name], self.files[name]
-            keep = {*spec.required, *spec.optional}
+            keep = {c.lower() for c in (*spec.required, *spec.optional)}
             self._rows[name] = [
                 (line, row if isinstance(row, RowError) else {k: v for k, v in row.items() if k in keep})
                 for line, row in f.rows()]
@@ -179,7 +180,7 @@ def _check(bundle: Bundle) -> Bundle:
 
 
 def _manifest(path: Path) -> dict[str, str]:
-    f = CsvFile(path, required=("propertyname", "value"), known=("propertyname", "value"))
+    f = CsvFile(path, required=("propertyName", "value"), known=("propertyName", "value"))
     f.open()
     properties: dict[str, str] = {}
     for line, row in f.rows():

@@ -86,3 +86,13 @@ def test_a_file_ending_inside_a_quoted_value_is_refused(world, tmp_path, kind, d
             "the file may be cut short.") in r.message
     assert not Student.objects.filter(district_id="300070").exists()
     assert not AttendanceEvent.objects.exists()
+
+
+def test_a_partial_plain_csv_run_that_changes_nothing_says_so(world, tmp_path):
+    data = (STUDENTS + "300070,Ana,Lopez,2013-04-02,08\n").encode()
+    assert run(tmp_path, "students", data).created == 1
+    path = tmp_path / "again.csv"
+    path.write_bytes(data + b"300071,Bo,Li,2013-02-30,08\n")
+    r = import_run(actor=None, kind="students", paths=[path], partial=True)
+    assert (r.status, r.created, r.updated, r.unchanged, r.rejected) == (ImportRun.Status.PARTIAL, 0, 0, 1, 1)
+    assert "Nothing changed: every row that was not rejected matches what is stored." in r.message

@@ -290,7 +290,7 @@ def test_roles_csv_instead_of_role_column(db, tmp_path):
      "needs orgs.csv and users.csv"),
     (changed(**{"manifest.csv": None}), "no manifest.csv"),
     (changed(**{"users.csv": USERS.replace("givenName,", "firstName,", 1)}),
-     "users.csv: required column(s) missing: givenname"),
+     "users.csv: required column(s) missing: givenName"),
     (changed(**{"users.csv": USERS.replace(",role,", ",kind,", 1)}), "no role column"),
 ])
 def test_bundle_refused(db, tmp_path, files, words):

@@ -201,3 +201,24 @@ def test_date_last_modified_is_checked_in_enrollments_and_roles_too(db, tmp_path
     r = run(write_bundle(tmp_path / "roster", files))
     assert [row[:3] for row in rejects(r)] == [("enrollments.csv", 2, "dateLastModified"),
                                                ("roles.csv", 2, "dateLastModified")]
+
+
+def test_a_missing_column_is_named_as_the_binding_spells_it(db, tmp_path):
+    users = USERS.replace("givenName,familyName,", "givenName,surname,", 1)
+    r = run(write_bundle(tmp_path / "roster", changed(**{"users.csv": users})))
+    assert r.status == ImportRun.Status.REFUSED
+    assert "users.csv: required column(s) missing: familyName. Found: sourcedId, status, dateLastModified," in r.message
+
+
+def test_the_encoding_line_names_every_file_read(db, tmp_path):
+    r = run(write_bundle(tmp_path / "roster"))
+    assert r.encoding == ("orgs.csv: UTF-8, users.csv: UTF-8, academicSessions.csv: UTF-8, enrollments.csv: UTF-8, "
+                          "demographics.csv: UTF-8")
+
+
+def test_a_partial_run_that_changes_nothing_says_so(db, tmp_path):
+    assert run(write_bundle(tmp_path / "first")).status == ImportRun.Status.COMMITTED
+    text = ENROLLMENTS + "e6,,,c-e-3a,org-e,u-ghost,student,false,2026-08-31,\n"
+    r = run(write_bundle(tmp_path / "again", changed(**{"enrollments.csv": text})), partial=True)
+    assert (r.status, r.created, r.updated, r.rejected) == (ImportRun.Status.PARTIAL, 0, 0, 1)
+    assert r.message.startswith("Nothing changed: every row that was not rejected matches what is stored.")
