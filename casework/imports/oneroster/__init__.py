@@ -33,8 +33,10 @@ def oneroster_stages(paths: list[Path]) -> list:
     from casework.imports.services import Stage
 
     bundle = open_bundle([Path(p) for p in paths])
-    users = bundle.files["users"]
-    if not ({"role", "roles"} & set(users.columns) or bundle.has("roles")):
+    users = bundle.files.get("users")
+    # A delta's users without a role are told apart by what Casework holds (people.py).
+    if users is not None and not bundle.delta("users") and not ({"role", "roles"} & set(users.columns)
+                                                                  or bundle.has("roles")):
         raise Refused("users.csv has no role column and manifest.csv declares no roles.csv: Casework cannot "
                       "tell students from guardians.")
     missing = sorted({kind for kind, _, _ in _STAGES} - set(IMPORTERS))
@@ -42,7 +44,8 @@ def oneroster_stages(paths: list[Path]) -> list:
         raise Refused(f"This Casework cannot import {', '.join(missing)} yet, so it cannot import OneRoster.")
     translation = Translation(bundle)
     # Every file read, as the run's Encoding line says (demographics.csv and classes.csv have no stage).
-    stages = BundleStages(encodings=[(f.name, f.encoding) for f in bundle.files.values()])
+    stages = BundleStages(encodings=[(f.name, f.encoding) for f in bundle.files.values()],
+                          warnings=translation.delta_warnings() if bundle.is_delta else ())
     for kind, file, method in _STAGES:
         if file == "academicSessions.csv" and not bundle.has("academicSessions"):
             continue
@@ -55,9 +58,10 @@ def oneroster_stages(paths: list[Path]) -> list:
 class BundleStages(list):
     """The run's stages, and how each file of the bundle was decoded: (file name, encoding)."""
 
-    def __init__(self, stages=(), encodings=()):
+    def __init__(self, stages=(), encodings=(), warnings=()):
         super().__init__(stages)
         self.encodings: list[tuple[str, str]] = list(encodings)
+        self.warnings: list[str] = list(warnings)
 
 
 def _rows(make: Callable[[], list[Located]]):

@@ -1,7 +1,7 @@
 """Opening a OneRoster 1.2 CSV bundle: a folder or a .zip holding manifest.csv and the files it declares.
-Everything that makes the bundle unusable as a whole (no manifest, wrong version, a delta export, a
-declared file missing or an undeclared one present, a required column missing) is refused here,
-before any row is imported."""
+Everything that makes the bundle unusable as a whole (no manifest, wrong version, a declared file
+missing or an undeclared one present, a required column missing) is refused here, before any row is
+imported."""
 
 from __future__ import annotations
 
@@ -51,6 +51,9 @@ FILES: dict[str, FileSpec] = {
     "classes": FileSpec(("sourcedId", "schoolSourcedId"), (*_COMMON,)),
 }
 NEEDED = ("orgs", "users")
+# The files read when delta (changes only); a delta classes.csv is not read (too few rows to check
+# references against).
+DELTA = ("orgs", "academicSessions", "users", "demographics", "enrollments", "roles")
 
 # A row whose number of values differs from the header's is a RowError in place of the dict (CsvFile.rows).
 Rows = list[tuple[int, dict[str, str] | RowError]]
@@ -64,10 +67,20 @@ class Bundle:
         self.folder = folder
         self.label = label
         self.files: dict[str, CsvFile] = {}
+        self.modes: dict[str, str] = {}  # bulk or delta, for each file in `files`
         self._rows: dict[str, Rows] = {}
 
     def has(self, name: str) -> bool:
         return name in self.files
+
+    @property
+    def is_delta(self) -> bool:
+        return "delta" in self.modes.values()
+
+    def delta(self, name: str) -> bool:
+        """The file lists only what changed: a row not in it is not gone, only unchanged. In a delta bundle
+        a file left absent is a delta with no changes."""
+        return self.modes.get(name) == "delta" or (self.is_delta and name not in self.files)
 
     def rows(self, name: str) -> Rows:
         """(line, {column: value}) of a declared file, [] when it is absent. Unknown columns are dropped."""
@@ -153,29 +166,27 @@ def _check(bundle: Bundle) -> Bundle:
         if mode not in _MODES:
             raise Refused(f"manifest.csv: {prop} is {value!r}; use absent, bulk or delta.")
         modes[prop.removeprefix("file.")] = mode
-    deltas = sorted(f"{name}.csv" for name, mode in modes.items() if mode == "delta")
-    if deltas:
-        raise Refused(f"manifest.csv declares {', '.join(deltas)} as delta (changes only). Casework imports bulk "
-                      "(complete) OneRoster exports only for now: export a bulk file set and import it again.")
     for name, mode in modes.items():
         here = f"{name.lower()}.csv" in present
-        if mode == "bulk" and not here:
-            raise Refused(f"manifest.csv declares {name}.csv (bulk) but the bundle has no {name}.csv.")
+        if mode in ("bulk", "delta") and not here:
+            raise Refused(f"manifest.csv declares {name}.csv ({mode}) but the bundle has no {name}.csv.")
         if mode == "absent" and here:
             raise Refused(f"{name}.csv is in the bundle but manifest.csv declares it absent; fix the manifest "
                           "or remove the file.")
     for name in FILES:
         if name not in modes and f"{name.lower()}.csv" in present:
             raise Refused(f"{name}.csv is in the bundle but manifest.csv does not declare it (file.{name}).")
-    missing = [f"{n}.csv" for n in NEEDED if modes.get(n) != "bulk"]
-    if missing:
+    missing = [f"{n}.csv" for n in NEEDED if modes.get(n) not in ("bulk", "delta")]
+    if missing and "delta" not in modes.values():  # a delta bundle lists only the files that changed
         raise Refused(f"A OneRoster import needs {' and '.join(f'{n}.csv' for n in NEEDED)}; manifest.csv does "
-                      f"not declare {', '.join(missing)} (bulk).")
+                      f"not declare {', '.join(missing)} (bulk or delta).")
     for name, spec in FILES.items():
-        if modes.get(name) == "bulk":
+        # A delta classes.csv lists only the changed classes: too few to check references against.
+        if modes.get(name) == "bulk" or (modes.get(name) == "delta" and name in DELTA):
             f = CsvFile(present[f"{name.lower()}.csv"], required=spec.required, known=(*spec.required, *spec.optional))
             f.open()
             bundle.files[name] = f
+            bundle.modes[name] = modes[name]
     return bundle
 
 

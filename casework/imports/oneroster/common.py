@@ -63,32 +63,41 @@ class Rows:
         self.bundle = bundle
 
     def _by_sourced_id(self, name: str, file: str) -> tuple[dict[str, tuple[int, dict]], list[Located]]:
-        """Rows keyed by sourcedId, and a Problem for each duplicate, tobedeleted or overlong row."""
+        """Rows keyed by sourcedId, and a Problem for each duplicate, tobedeleted or overlong row. In a
+        delta file a tobedeleted row is no problem: it goes to `deleted`, not to the rows."""
         cache = self.__dict__.setdefault("_keyed", {})
         if name in cache:
             return cache[name]
         keyed: dict[str, tuple[int, dict]] = {}
+        deleted = self.deleted(name)
         problems: list[Located] = []
+        delta = self.bundle.delta(name)
         for line, row in self.bundle.rows(name):
             if isinstance(row, RowError):  # more or fewer values than the header
                 problems.append((line, "", problem_of(row)))
                 continue
             sid = row.get("sourcedid", "")
-            error = status_error(row)
+            error = status_error(row, delta=delta)
             problem = None if error is None else problem_of(error)
             if not sid:
                 problem = Problem("sourcedId", "", "sourcedId is required.")
-            elif sid in keyed:
-                problem = duplicate_sourced_id(sid, keyed[sid][0], file)
+            elif sid in keyed or sid in deleted:
+                problem = duplicate_sourced_id(sid, (keyed.get(sid) or deleted[sid])[0], file)
             if problem is not None:  # a Problem is an empty dict: falsy
                 problems.append((line, "", problem))
                 if sid and sid not in keyed:
                     self.reject(sid, line, file)
                 continue
+            if is_deleted(row):
+                deleted[sid] = (line, row)
+                continue
             keyed[sid] = (line, row)
         cache[name] = (keyed, problems)
         return cache[name]
 
+    def deleted(self, name: str) -> dict[str, tuple[int, dict[str, str]]]:
+        """A delta file's tobedeleted rows by sourcedId (filled as the file is keyed)."""
+        return self.__dict__.setdefault("_deleted", {}).setdefault(name, {})
 
     def reject(self, sid: str, line: int, file: str) -> None:
         """Remember that `file`'s row for `sid` was rejected, for `unknown` to name its line."""
@@ -129,10 +138,22 @@ def problem_of(exc: RowError, *, key: str = "") -> Problem:
     return Problem(exc.field, exc.value, exc.reason, key=key or exc.key)
 
 
-def status_error(row: dict[str, str]) -> RowError | None:
-    """What is wrong with the fields every OneRoster row has (status, dateLastModified), if anything."""
-    if row.get("status", "").lower() == "tobedeleted":
-        return RowError("status", "tobedeleted", "status tobedeleted: Casework imports bulk exports only and does "
-                                                 "not delete records; leave the row out of the export instead.")
+def is_deleted(row: dict[str, str]) -> bool:
+    return row.get("status", "").lower() == "tobedeleted"
+
+
+def status_error(row: dict[str, str], *, delta: bool = False) -> RowError | None:
+    """What is wrong with the fields every OneRoster row has (status, dateLastModified), if anything. A
+    bulk file is the whole roster: a deleted record is left out of it, never listed as tobedeleted."""
+    if is_deleted(row) and not delta:
+        return RowError("status", "tobedeleted", "status tobedeleted in a bulk file: a bulk export leaves deleted "
+                                                 "records out (Casework deletes nothing); leave the row out, or "
+                                                 "declare the file delta in manifest.csv.")
     return date_time_error(row)
+
+
+def modified_on(row: dict[str, str]) -> datetime.date | None:
+    """The date of a row's dateLastModified (checked by status_error), None when blank."""
+    value = row.get("datelastmodified", "")
+    return datetime.date.fromisoformat(value[:10]) if value else None
 

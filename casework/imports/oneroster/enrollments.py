@@ -14,19 +14,25 @@ import datetime
 from collections import defaultdict
 from functools import cached_property
 
+from django.utils import timezone
+
 from casework.imports.parsing import RowError
 from casework.students.models import Enrollment
 
-from .common import Located, Problem, Rows, by_line, parse_day, problem_of, status_error
+from .common import Located, Problem, Rows, by_line, is_deleted, modified_on, parse_day, problem_of, status_error
 
 
 class EnrollmentRows(Rows):
     @cached_property
     def _class_spans(self) -> tuple[dict[tuple[str, str], list], list[Located]]:
-        """(user, school org) -> [first line, earliest beginDate, latest endDate, open], and the problems."""
+        """(student id, school id) -> [first line, earliest beginDate, latest endDate, open], and the
+        problems. A delta file's tobedeleted rows go to `_ends` instead."""
         spans: dict[tuple[str, str], list] = {}
         problems: list[Located] = []
         seen: dict[str, int] = {}
+        self._enrolled_users: set[str] = set()
+        self._ends: dict[tuple[str, str], tuple[int, datetime.date]] = {}
+        self.nothing_to_end: list[int] = []  # tobedeleted rows with no enrollment open to end
         for line, row in self.bundle.rows("enrollments"):
             if isinstance(row, RowError):  # more or fewer values than the header
                 problems.append((line, "", problem_of(row)))
@@ -42,6 +48,12 @@ class EnrollmentRows(Rows):
             except RowError as exc:
                 problems.append((line, "", problem_of(exc)))
                 continue
+            self._enrolled_users.add(row["usersourcedid"])
+            if is_deleted(row):  # a delta's: the class enrollment ended on the day it was modified, or today
+                day = modified_on(row) or timezone.localdate()
+                first_line, latest = self._ends.get(key, (line, day))
+                self._ends[key] = (first_line, max(latest, day))
+                continue
             span = spans.setdefault(key, [line, None, None, False])
             if begin is not None:
                 span[1] = begin if span[1] is None else min(span[1], begin)
@@ -53,9 +65,10 @@ class EnrollmentRows(Rows):
 
     @cached_property
     def _stored(self) -> dict[tuple[str, str], list[tuple[datetime.date, datetime.date | None]]]:
-        """(student id, school code) -> the enrollments stored there: one query over the bundle's schools."""
+        """(student id, school code) -> the enrollments stored there: one query over the bundle's schools
+        (every school for a delta orgs.csv, which lists only the changed ones)."""
         stored = defaultdict(list)
-        for sid, code, entry, exit_ in (Enrollment.objects.filter(school__code__in=set(self.schools.values()))
+        for sid, code, entry, exit_ in (Enrollment.objects.filter(school__code__in=self.known_schools)
                                         .values_list("student__district_id", "school__code", "entry_date",
                                                      "exit_date").iterator(chunk_size=10000)):
             stored[(sid, code)].append((entry, exit_))
@@ -76,7 +89,7 @@ class EnrollmentRows(Rows):
         classes, out = {}, list(problems)
         for sid, (line, row) in keyed.items():
             school = row["schoolsourcedid"]
-            if school in self.orgs:
+            if school in self.orgs or self.bundle.delta("orgs"):
                 classes[sid] = (line, row)
                 continue
             out.append((line, "", problem_of(self.unknown("schoolSourcedId", school, "orgs.csv", "Org"))))
@@ -93,47 +106,62 @@ class EnrollmentRows(Rows):
     def enrollment_rows(self) -> list[Located]:
         spans, problems = self._class_spans
         out = list(problems)
-        for (user_sid, org_sid), (line, begin, end, open_) in spans.items():
+        out.extend(self._ended)
+        for (key, school), (line, begin, end, open_) in spans.items():
             if begin is None and self.school_year is None:
                 out.append((line, "", Problem("beginDate", "", "No beginDate for this student at this school, and "
                                                                "academicSessions.csv has no schoolYear to start "
                                                                "the enrollment from.")))
                 continue
-            key, school = self.users[user_sid].key, self.schools[org_sid]
             exit_ = None if open_ else end
             entry = self._entry(key, school, begin or self.school_year.begin, exit_)
             out.append((line, "", {"student_id": key, "school_id": school, "entry_date": entry.isoformat(),
                                    "exit_date": "" if exit_ is None else exit_.isoformat()}))
         return sorted(out, key=by_line)
 
+    @cached_property
+    def _ended(self) -> list[Located]:
+        """A delta's tobedeleted class enrollments end the school enrollment they belong to, unless the
+        student still has a listed active class there: the stored enrollment open on that day (or ending
+        later) gets the day as its exit date. Lines with nothing to end go to `nothing_to_end`."""
+        spans = self._class_spans[0]
+        out: list[Located] = []
+        for (key, school), (line, day) in sorted(self._ends.items()):
+            if (key, school) in spans:
+                continue
+            stored = sorted(self._stored.get((key, school), ()))
+            current = [(entry, exit_) for entry, exit_ in stored if entry <= day and (exit_ is None or exit_ > day)]
+            if current:
+                entry = current[-1][0]
+                out.append((line, "", {"student_id": key, "school_id": school, "entry_date": entry.isoformat(),
+                                       "exit_date": day.isoformat()}))
+            elif any(entry > day for entry, _ in stored):
+                out.append((line, "", Problem("dateLastModified", day.isoformat(), f"The enrollment this row ends "
+                                              f"begins after {day.isoformat()}, the day it would end.")))
+            else:
+                self.nothing_to_end.append(line)
+        return out
+
     def _class_enrollment(self, row):
-        error = status_error(row)
+        error = status_error(row, delta=self.bundle.delta("enrollments"))
         if error is not None:
             raise error
         user_sid, org_sid = row["usersourcedid"], row["schoolsourcedid"]
-        user = self.users.get(user_sid)
-        if user is None:
-            raise self.unknown("userSourcedId", user_sid, "users.csv", "User")
-        if not user.is_student:
-            raise RowError("userSourcedId", user_sid, f"User {user_sid} is enrolled as a student but users.csv does "
-                                                      "not give them the student role.")
-        if org_sid not in self.orgs:
-            raise self.unknown("schoolSourcedId", org_sid, "orgs.csv", "Org")
+        key = self.student_key(user_sid)
+        school = self.school_code(org_sid, "schoolSourcedId")
         class_sid = row["classsourcedid"]
         if self.bundle.has("classes") and class_sid not in self.classes:
             raise self.unknown("classSourcedId", class_sid, "classes.csv", "Class")
-        if org_sid not in self.schools:
-            raise RowError("schoolSourcedId", org_sid, f"Org {org_sid} is not a school (type "
-                                                       f"{self.orgs[org_sid][1]['type']}).")
         begin, end = parse_day(row, "begindate", "beginDate"), parse_day(row, "enddate", "endDate")
         if begin and end and end < begin:
             raise RowError("endDate", row["enddate"], "endDate is before beginDate.")
-        return (user_sid, org_sid), begin, end
+        return (key, school), begin, end
 
     def fallback_enrollment_rows(self) -> list[Located]:
         """Students with no class enrollment: enrolled at their schools (orgSourcedIds, roles.csv) for the
         latest school year, or the role's own dates."""
-        enrolled = {user_sid for user_sid, _ in self._class_spans[0]}
+        self._class_spans  # noqa: B018 - fills _enrolled_users
+        enrolled = self._enrolled_users
         out: list[Located] = []
         year = self.school_year
         for sid, user in self.users.items():
@@ -151,8 +179,12 @@ class EnrollmentRows(Rows):
             # Earliest first: an earlier, closed span must be in before a later, open one is opened.
             for org_sid, begin, end in ((o, b, e) for o, spans in dated.items()
                                         for b, e in sorted(spans, key=lambda s: s[0] or datetime.date.min)):
-                if org_sid not in self.schools:  # an unknown org rejected the student or the role already
-                    continue  # a student's district or department, not where they are enrolled
+                try:
+                    school = self.school_code(org_sid, "orgSourcedIds")
+                except RowError:  # a district or department; an unknown org rejected the student or role already
+                    continue
+                if self.bundle.delta("users") and self._stored.get((user.key, school)):
+                    continue  # a changed user of a delta: their enrollment there is stored, not re-dated
                 entry = begin or (year.begin if year else None)
                 if entry is None:
                     out.append((user.line, "", Problem("orgSourcedIds", org_sid, "No enrollment can be dated: the "
@@ -160,8 +192,8 @@ class EnrollmentRows(Rows):
                                                        "has no schoolYear session.")))
                     continue
                 exit_ = end or (year.end if year and not begin else None)
-                entry = self._entry(user.key, self.schools[org_sid], entry, exit_)
-                out.append((user.line, "", {"student_id": user.key, "school_id": self.schools[org_sid],
+                entry = self._entry(user.key, school, entry, exit_)
+                out.append((user.line, "", {"student_id": user.key, "school_id": school,
                                             "entry_date": entry.isoformat(),
                                             "exit_date": exit_.isoformat() if exit_ else ""}))
         return sorted(out, key=by_line)

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from casework.imports.parsing import RowError
+from casework.students.models import Student
 
-from .common import Located, Problem, Rows, by_line, parse_day, problem_of, split_list, status_error
+from .common import Located, Problem, Rows, by_line, is_deleted, parse_day, problem_of, split_list, status_error
 
 GUARDIAN_ROLES = ("parent", "guardian", "relative")
 _SEX = {"female": "F", "male": "M", "other": "X", "unspecified": "U", "": "U"}
@@ -53,15 +54,21 @@ class PeopleRows(Rows):
         users = {sid: User(line, row) for sid, (line, row) in rows.items()}
         for user in users.values():
             user.roles.update(r.lower() for r in split_list(user.row.get("role", "") or user.row.get("roles", "")))
+        self._roles_from_store(users)
+        for user in users.values():
             orgs = split_list(user.row.get("orgsourcedids", "")) or split_list(user.row.get("primaryorgsourcedid", ""))
             if user.is_student:
                 user.orgs.extend((org, None, None) for org in orgs)
         role_problems: list[Located] = []
         seen: dict[str, int] = {}
+        self.deleted_roles: list[int] = []
         for line, row in self.bundle.rows("roles"):
             duplicate = None if isinstance(row, RowError) else self.duplicate(row, seen, line, "roles.csv")
             if duplicate is not None:
                 role_problems.append((line, "", duplicate))
+                continue
+            if not isinstance(row, RowError) and is_deleted(row) and self.bundle.delta("roles"):
+                self.deleted_roles.append(line)  # a delta's: the user keeps the role (Casework deletes nothing)
                 continue
             try:
                 self._role(users, row)
@@ -69,10 +76,23 @@ class PeopleRows(Rows):
                 role_problems.append((line, "", problem_of(exc)))
         return users, problems, role_problems
 
+    def _roles_from_store(self, users: dict[str, User]) -> None:
+        """A delta users.csv without a role column lists changed users only: one Casework holds as a
+        student (by identifier, else sourcedId) is a student; others without a role are not imported."""
+        users_file = self.bundle.files.get("users")
+        if users_file is None or not self.bundle.delta("users") or {"role", "roles"} & set(users_file.columns):
+            return
+        unroled = [u for u in users.values() if not u.roles]
+        known = set(Student.objects.filter(district_id__in=[u.key for u in unroled]).values_list("district_id",
+                                                                                                  flat=True))
+        for user in unroled:
+            if user.key in known:
+                user.roles.add("student")
+
     def _role(self, users: dict[str, User], row: dict[str, str] | RowError) -> None:
         if isinstance(row, RowError):  # more or fewer values than the header
             raise row
-        error = status_error(row)
+        error = status_error(row, delta=self.bundle.delta("roles"))
         if error is not None:
             raise error
         user = users.get(row["usersourcedid"])
@@ -81,10 +101,29 @@ class PeopleRows(Rows):
         role = row["role"].lower()
         user.roles.add(role)  # the user's role stands even when this row's org or dates are rejected
         if role == "student":  # the org is where the student is enrolled: it must be in orgs.csv
-            if row["orgsourcedid"] not in self.orgs:
+            if row["orgsourcedid"] not in self.orgs and not self.bundle.delta("orgs"):
                 raise self.unknown("orgSourcedId", row["orgsourcedid"], "orgs.csv", "Org")
             span = (parse_day(row, "begindate", "beginDate"), parse_day(row, "enddate", "endDate"))
             user.orgs.append((row["orgsourcedid"], *span))
+
+    def student_key(self, sid: str) -> str:
+        """The student id a user sourcedId names. RowError when the user is unknown (not in users.csv, nor,
+        for a delta users.csv, a tobedeleted row or a student Casework holds under that id) or no student."""
+        user = self.users.get(sid)
+        if user is not None:
+            if not user.is_student:
+                raise RowError("userSourcedId", sid, f"User {sid} is enrolled as a student but users.csv does not "
+                                                     "give them the student role.")
+            return user.key
+        if not self.bundle.delta("users"):
+            raise self.unknown("userSourcedId", sid, "users.csv", "User")
+        deleted = self.deleted("users").get(sid)
+        if deleted is not None:
+            return deleted[1].get("identifier") or sid
+        if Student.objects.filter(district_id=sid).exists():
+            return sid
+        raise RowError("userSourcedId", sid, f"Unknown user {sid}: not in this delta users.csv, and no student has "
+                                             "this id; include the user's row in the export.")
 
     def role_problem_rows(self) -> list[Located]:
         return self._users[2]
@@ -125,7 +164,7 @@ class PeopleRows(Rows):
         does not import (teachers, administrators) are not checked."""
         for column, name in (("orgsourcedids", "orgSourcedIds"), ("primaryorgsourcedid", "primaryOrgSourcedId")):
             for org in split_list(user.row.get(column, "")):
-                if org not in self.orgs:
+                if org not in self.orgs and not self.bundle.delta("orgs"):
                     raise self.unknown(name, org, "orgs.csv", "Org")
 
     def _student(self, sid: str, user: User) -> dict[str, str]:
@@ -177,11 +216,15 @@ class PeopleRows(Rows):
         """A link for each guardian a student names in agentSourcedIds (in that order: contact_order), and
         for each guardian naming the student (OneRoster lets either side list the other)."""
         users = self.users
-        links: dict[str, list[str]] = defaultdict(list)
+        links: dict[str, list[str | None]] = defaultdict(list)
         out: list[Located] = []
         for sid, user in users.items():
             for agent in split_list(user.row.get("agentsourcedids", "")):
                 other = users.get(agent)
+                if other is None and self.bundle.delta("users"):
+                    if user.is_student:  # not changed, so not listed: the stored link stays, in its place
+                        links[sid].append(None)
+                    continue
                 if other is None:
                     if user.is_student or user.guardian_role:
                         out.append((user.line, "", problem_of(self.unknown("agentSourcedIds", agent, "users.csv",
@@ -197,6 +240,8 @@ class PeopleRows(Rows):
         for sid, agents in links.items():
             student = users[sid]
             for order, agent in enumerate(agents, 1):
+                if agent is None:
+                    continue
                 guardian = users[agent]
                 link = {"student_id": student.key, "guardian_id": guardian.key, "contact_order": str(order)}
                 relationship = self._relationship(agent, guardian)

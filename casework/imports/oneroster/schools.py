@@ -10,7 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from casework.calendars.models import GradingPeriod
+from casework.calendars.models import Session as CalendarSession
 from casework.imports.parsing import RowError
+from casework.schools.models import School
 
 from .common import Located, Problem, Rows, by_line, parse_day, problem_of
 
@@ -40,6 +43,49 @@ class SchoolRows(Rows):
         """School org sourcedId -> school_id, for the schools that translated."""
         return {sid: row.get("identifier") or sid for sid, (_, row) in self.orgs.items()
                 if row["type"].lower() == "school"}
+
+    @cached_property
+    def known_schools(self) -> set[str]:
+        """The bundle's schools, and for a delta orgs.csv (which lists only the changed orgs) every school
+        Casework holds as well."""
+        codes = set(self.schools.values())
+        if self.bundle.delta("orgs"):
+            codes.update(School.objects.values_list("code", flat=True))
+        return codes
+
+    def _session_schools(self, s: Session) -> list[str]:
+        """OneRoster sessions are district-wide: each goes to every school of a bulk orgs.csv. A delta names
+        only the changed orgs: a session goes to those and to the schools already holding it (same school
+        year and name), so a changed session is updated where it is, and never spread to other schools."""
+        listed = list(self.schools.values())
+        if not self.bundle.delta("orgs"):
+            return listed
+        return listed + sorted(set(self._holding.get((s.school_year, s.title[:60]), ())) - set(listed))
+
+    @cached_property
+    def _holding(self) -> dict[tuple[int, str], set[str]]:
+        holding: dict[tuple[int, str], set[str]] = defaultdict(set)
+        for model in (CalendarSession, GradingPeriod):
+            for year, name, code in model.objects.values_list("school_year", "name", "school__code"):
+                holding[(year, name)].add(code)
+        return holding
+
+    def school_code(self, org_sid: str, column: str) -> str:
+        """The school id an org sourcedId names. RowError when the org is not a school, or unknown: not in
+        orgs.csv, nor, for a delta orgs.csv, a school Casework holds under that id."""
+        if org_sid in self.schools:
+            return self.schools[org_sid]
+        if org_sid in self.orgs:
+            raise RowError(column, org_sid, f"Org {org_sid} is not a school (type {self.orgs[org_sid][1]['type']}).")
+        if not self.bundle.delta("orgs"):
+            raise self.unknown(column, org_sid, "orgs.csv", "Org")
+        deleted = self.deleted("orgs").get(org_sid)
+        if deleted is not None and deleted[1]["type"].lower() == "school":
+            return deleted[1].get("identifier") or org_sid
+        if org_sid in self.known_schools:
+            return org_sid
+        raise RowError(column, org_sid, f"Unknown org {org_sid}: it is not in this delta orgs.csv and no school has "
+                                        "this id; include the org's row in the export.")
 
     def school_rows(self) -> list[Located]:
         out: list[Located] = list(self._by_sourced_id("orgs", "orgs.csv")[1])
@@ -102,7 +148,7 @@ class SchoolRows(Rows):
                 continue
             term = {"schoolYear": "Year Round", "semester": {1: "Fall Semester", 2: "Spring Semester"}.get(
                 semesters.get(s.sourced_id, 0), "")}.get(s.kind, "")
-            for code in self.schools.values():
+            for code in self._session_schools(s):
                 out.append((s.line, "", {"school_id": code, "school_year": str(s.school_year), "name": s.title[:60],
                                          "begin": s.begin.isoformat(), "end": s.end.isoformat(), "term": term}))
         return sorted(out, key=by_line)
@@ -117,7 +163,7 @@ class SchoolRows(Rows):
         for s in sessions:
             if s.sourced_id not in kinds:
                 continue
-            for code in self.schools.values():
+            for code in self._session_schools(s):
                 out.append((s.line, "", {"school_id": code, "school_year": str(s.school_year),
                                          "kind": kinds[s.sourced_id], "sequence": str(numbers[s.sourced_id]),
                                          "name": s.title[:60], "begin": s.begin.isoformat(),
