@@ -32,7 +32,6 @@ class EnrollmentRows(Rows):
         seen: dict[str, int] = {}
         self._enrolled_users: set[str] = set()
         self._ends: dict[tuple[str, str], tuple[int, datetime.date]] = {}
-        self.nothing_to_end: list[int] = []  # tobedeleted rows with no enrollment open to end
         for line, row in self.bundle.rows("enrollments"):
             if isinstance(row, RowError):  # more or fewer values than the header
                 problems.append((line, "", problem_of(row)))
@@ -106,7 +105,7 @@ class EnrollmentRows(Rows):
     def enrollment_rows(self) -> list[Located]:
         spans, problems = self._class_spans
         out = list(problems)
-        out.extend(self._ended)
+        out.extend(self._ended[0])
         for (key, school), (line, begin, end, open_) in spans.items():
             if begin is None and self.school_year is None:
                 out.append((line, "", Problem("beginDate", "", "No beginDate for this student at this school, and "
@@ -120,12 +119,13 @@ class EnrollmentRows(Rows):
         return sorted(out, key=by_line)
 
     @cached_property
-    def _ended(self) -> list[Located]:
+    def _ended(self) -> tuple[list[Located], list[int]]:
         """A delta's tobedeleted class enrollments end the school enrollment they belong to, unless the
         student still has a listed active class there: the stored enrollment open on that day (or ending
-        later) gets the day as its exit date. Lines with nothing to end go to `nothing_to_end`."""
+        later) gets the day as its exit date. Returns those rows, and the lines with nothing to end."""
         spans = self._class_spans[0]
         out: list[Located] = []
+        nothing_to_end: list[int] = []
         for (key, school), (line, day) in sorted(self._ends.items()):
             if (key, school) in spans:
                 continue
@@ -139,8 +139,8 @@ class EnrollmentRows(Rows):
                 out.append((line, "", Problem("dateLastModified", day.isoformat(), f"The enrollment this row ends "
                                               f"begins after {day.isoformat()}, the day it would end.")))
             else:
-                self.nothing_to_end.append(line)
-        return out
+                nothing_to_end.append(line)
+        return out, nothing_to_end
 
     def _class_enrollment(self, row):
         error = status_error(row, delta=self.bundle.delta("enrollments"))

@@ -17,7 +17,6 @@ class Translation(SchoolRows, PeopleRows, EnrollmentRows):
     def delta_warnings(self) -> list[str]:
         """What a delta bundle does not do, for the run's message: Casework deletes nothing but enrollments."""
         notes = []
-        self._ended  # noqa: B018 - finds the tobedeleted enrollments with nothing to end
         for name, what in (("users", "user"), ("orgs", "org"), ("academicSessions", "session"),
                            ("demographics", "demographics row")):
             if not self.bundle.delta(name):
@@ -49,9 +48,10 @@ class Translation(SchoolRows, PeopleRows, EnrollmentRows):
         if nowhere:
             notes.append(f"academicSessions.csv (delta): {len(nowhere)} session(s) went to no school: no school holds "
                          f"them yet and orgs.csv lists none; line(s) {_lines(nowhere)}.")
-        if self.nothing_to_end:
-            notes.append(f"enrollments.csv (delta): {len(self.nothing_to_end)} tobedeleted enrollment(s) end nothing: "
-                         f"Casework holds no enrollment open there on that day; line(s) {_lines(self.nothing_to_end)}.")
+        nothing_to_end = self._ended[1]
+        if nothing_to_end:
+            notes.append(f"enrollments.csv (delta): {len(nothing_to_end)} tobedeleted enrollment(s) end nothing: "
+                         f"Casework holds no enrollment open there on that day; line(s) {_lines(nothing_to_end)}.")
         return notes
 
 
