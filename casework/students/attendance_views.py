@@ -5,7 +5,6 @@ with a parent needs today's count)."""
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.db.models import Max
@@ -19,6 +18,7 @@ from casework.audit.models import AccessLog
 from casework.calendars import schooldays
 from casework.calendars.choices import CalendarSource
 from casework.core import charts, policy
+from casework.core.dates import ISO_DAY
 from casework.discipline.models import Action
 from casework.indicators.inputs import IndicatorError, indicators_as_of, school_year_bounds
 from casework.indicators.models import Flags, StudentIndicator
@@ -34,7 +34,6 @@ CALENDAR_LABELS = dict(CalendarSource.choices) | {
     schooldays.MIXED: "Mixed (some sessions list every school day, others give day counts)",
     schooldays.NONE: "No calendar",
 }
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 PERIOD_FLAGS = ("chronic_absent", "habitual_truant", "truant_7_302_2", "abc_attendance", "abc_behavior")
 
 

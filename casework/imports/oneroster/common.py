@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime
 import re
 
+from casework.core.dates import ISO_DAY
 from casework.imports.parsing import RowError
 
 from .bundle import Bundle
 
 Located = tuple[int | None, str, dict[str, str]]
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?")
 
 
@@ -33,7 +33,7 @@ def parse_day(row: dict[str, str], column: str, name: str, *, required: bool = F
             raise RowError(name, "", f"{where}{name} is required.")
         return None
     day = value[:10] if "T" in value else value
-    if not _DAY.fullmatch(day):
+    if not ISO_DAY.fullmatch(day):
         raise RowError(name, value, f"{where}{name} {value!r} is not a date; OneRoster dates are YYYY-MM-DD.")
     try:
         return datetime.date.fromisoformat(day)

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from casework.core.dates import ISO_DAY
 from casework.indicators.inputs import IndicatorError, indicators_as_of, no_calendar_message
 from casework.indicators.output import COLUMNS, csv_row, json_row
 from casework.schools.models import School
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
 
 def _as_of(text: str) -> date:
     text = text.strip()
-    if not _DATE.fullmatch(text):  # fromisoformat would also take 20260315 and 2026-W11-7
+    if not ISO_DAY.fullmatch(text):
         raise CommandError(f"--as-of {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15.")
     try:
         day = date.fromisoformat(text)
