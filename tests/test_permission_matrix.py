@@ -84,6 +84,11 @@ EXPECTED: dict[str, Rule] = {
         get=(200, 404, 404, 404, 404, 200, 404, 404, 302),
         post=(400, 404, 404, 404, 404, 400, 404, 404, 302),  # no file: a form error
     ),
+    # The SIS code mappings: "rules.manage", as the attendance descriptor page.
+    "imports:codes": Rule(
+        get=(200, 404, 404, 404, 404, 200, 404, 404, 302),
+        post=(400, 404, 404, 404, 404, 400, 404, 404, 302),  # no family: refused
+    ),
     "imports:recompute": Rule(
         get=(405, 404, 404, 404, 404, 405, 404, 404, 302),
         post=(302, 404, 404, 404, 404, 302, 404, 404, 302),

@@ -3,33 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Generic, TypeVar
 
 from .choices import LawfulReason
 from .models import DescriptorMapping
 
+T = TypeVar("T")
 
-class DescriptorResolver:
-    """(category, reason code) for a descriptor as a SIS sent it, or None when the district has not
-    mapped it (the importer rejects the row and says which descriptor to map).
+
+class DescriptorResolver(Generic[T]):
+    """What a descriptor as a SIS sent it is mapped to (for attendance: category and reason code), or
+    None when the district has not mapped it (the importer rejects the row and says which to map).
 
     Exact match first (a full URI or a local code); then the code value after "#", so a SIS that sends
     "Tardy" where another sends the full Ed-Fi URI resolves the same; then ignoring case. Built once per
     import run: lookups never touch the database."""
 
-    def __init__(self, mappings: Mapping[str, tuple[str, str | None]]):
+    def __init__(self, mappings: Mapping[str, T]):
         self._exact = dict(mappings)
-        self._folded: dict[str, tuple[str, str | None]] = {}
+        self._folded: dict[str, T] = {}
         for key in sorted(mappings):  # deterministic when two URIs share a code value
             self._folded.setdefault(key.rsplit("#", 1)[-1].casefold(), mappings[key])
 
-    def __call__(self, descriptor: str) -> tuple[str, str | None] | None:
+    def __call__(self, descriptor: str) -> T | None:
         value = descriptor.strip()
         if value in self._exact:
             return self._exact[value]
         return self._folded.get(value.rsplit("#", 1)[-1].casefold())
 
 
-def descriptor_resolver() -> DescriptorResolver:
+def descriptor_resolver() -> DescriptorResolver[tuple[str, str | None]]:
     return DescriptorResolver(DescriptorMapping.objects.as_dict())
 
 

@@ -39,17 +39,3 @@ INSTRUCTIONAL_KINDS = frozenset({DayKind.INSTRUCTIONAL, DayKind.MAKE_UP, DayKind
 # A day listed as an ordinary instructional day means the SIS sent a session's dates. Make-up and short
 # days are listed on "periods with day counts" calendars too, like holidays, so they are no such sign.
 LISTED_DATES_SIGN = DayKind.INSTRUCTIONAL
-
-# uri://ed-fi.org/CalendarEventDescriptor#<code value> -> DayKind, for importers.
-EDFI_CALENDAR_EVENTS: dict[str, str] = {
-    "Instructional day": DayKind.INSTRUCTIONAL,
-    "Make-up day": DayKind.MAKE_UP,
-    "Student late arrival/early dismissal": DayKind.SHORT_DAY,
-    "Holiday": DayKind.HOLIDAY,
-    "Teacher only day": DayKind.TEACHER_ONLY,
-    "Emergency day": DayKind.EMERGENCY_CLOSURE,
-    "Weather day": DayKind.WEATHER_CLOSURE,
-    "Strike": DayKind.STRIKE,
-    "Non-instructional day": DayKind.NON_INSTRUCTIONAL,
-    "Other": DayKind.OTHER,
-}

@@ -11,17 +11,3 @@ class ActionKind(models.TextChoices):
 
 
 SUSPENSIONS = frozenset({ActionKind.IN_SCHOOL_SUSPENSION, ActionKind.OUT_OF_SCHOOL_SUSPENSION})
-
-# uri://ed-fi.org/DisciplineDescriptor#<code value> -> ActionKind, for importers.
-EDFI_DISCIPLINE: dict[str, str] = {
-    "In School Suspension": ActionKind.IN_SCHOOL_SUSPENSION,
-    "Out of School Suspension": ActionKind.OUT_OF_SCHOOL_SUSPENSION,
-    "Expulsion": ActionKind.EXPULSION,
-    "Expulsion with Services": ActionKind.EXPULSION,
-    "Expulsion under Guns Free School Act": ActionKind.EXPULSION,
-    "Expulsion under Guns Free School Act with Services": ActionKind.EXPULSION,
-    "Removal from Classroom": ActionKind.OTHER,
-    "Community Service": ActionKind.OTHER,
-    "No action for incident": ActionKind.OTHER,
-    "Other": ActionKind.OTHER,
-}

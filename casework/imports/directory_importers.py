@@ -24,7 +24,9 @@ from casework.students import services as student_services
 from casework.students.choices import Relationship
 from casework.students.models import Guardian, Student, StudentGuardian
 
+from . import codes
 from .importers import CREATED, IMPORTERS, UNCHANGED, UPDATED, Importer
+from .models import CodeMapping
 from .parsing import RowError, parse_date, parse_int
 
 _TRUE, _FALSE = {"true", "t", "yes", "y", "1"}, {"false", "f", "no", "n", "0"}
@@ -311,28 +313,13 @@ class StudentGuardianImporter(Importer):
         self.count(_outcome(version, updated), StudentGuardian)
 
 
-# Ed-Fi ProgramTypeDescriptor code values and common SIS program names (folded) -> ProgramKind.
-EDFI_PROGRAMS: dict[str, str] = {
-    "homeless": ProgramKind.HOMELESS, "mckinney-vento": ProgramKind.HOMELESS,
-    "section 504 placement": ProgramKind.SECTION_504, "section 504": ProgramKind.SECTION_504,
-    "special education": ProgramKind.SPECIAL_EDUCATION, "idea": ProgramKind.SPECIAL_EDUCATION,
-    "english as a second language (esl)": ProgramKind.ENGLISH_LEARNER, "bilingual": ProgramKind.ENGLISH_LEARNER,
-    "bilingual summer": ProgramKind.ENGLISH_LEARNER, "english learner": ProgramKind.ENGLISH_LEARNER,
-    "title i part a": ProgramKind.TITLE_I, "title i": ProgramKind.TITLE_I,
-    "foster care": ProgramKind.FOSTER_CARE, "home and hospital": ProgramKind.HOME_AND_HOSPITAL,
-    "other": ProgramKind.OTHER,
-}
-
 # The student flags that mirror an open participation ("imported facts").
 _FLAGS = {ProgramKind.HOMELESS: "homeless", ProgramKind.SECTION_504: "has_504",
           ProgramKind.SPECIAL_EDUCATION: "has_iep", ProgramKind.ENGLISH_LEARNER: "english_learner"}
 
 
 def program_kind(value: str) -> str | None:
-    text = code_value(value)
-    if text in ProgramKind.values:
-        return text
-    return EDFI_PROGRAMS.get(text.casefold())
+    return codes.resolve(CodeMapping.Family.PROGRAM, value)
 
 
 def _residence(row: dict[str, str]) -> str | None:
@@ -363,8 +350,7 @@ class ProgramImporter(Importer):
         raw = row.get("program", "")
         kind = program_kind(raw)
         if kind is None:
-            raise RowError("program", raw, f"Unknown program {raw!r}; use one of {', '.join(ProgramKind.values)} "
-                                           "or an Ed-Fi ProgramTypeDescriptor.")
+            raise RowError("program", raw, codes.unknown(CodeMapping.Family.PROGRAM, raw))
         if row.get("school_id"):
             self.school_pk(row)  # checked, not stored: a participation belongs to the district
         begin = parse_date(row, "begin")

@@ -11,6 +11,9 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 
+from casework.core.forms import ServiceErrorsMixin
+
+from . import codes
 from .importers import IMPORTERS
 
 # casework.css sizes inputs for text; choices get a box of their own, with a 44px-high row to tap.
@@ -124,3 +127,21 @@ class ImportForm(forms.Form):
                 candidate = f"{stem}-{n}{suffix}"
             names.append(candidate)
         return names
+
+
+class CodeMappingForm(ServiceErrorsMixin, forms.Form):
+    """One SIS code of one family (calendar event, discipline action, program) and the kind it means.
+    Each family's section of the page has its own form, its fields prefixed with the family's name; the
+    form posts the family beside them."""
+
+    descriptor = forms.CharField(max_length=306, label="Descriptor",
+                                 help_text="As the SIS sends it: an Ed-Fi URI such as "
+                                           "uri://district.org/CalendarEventDescriptor#Snow Day, or a local code. "
+                                           "An existing descriptor is changed, a new one added.")
+    value = forms.ChoiceField(label="Means", choices=())
+    notes = forms.CharField(max_length=200, required=False, label="Notes", help_text="Why (kept with the mapping)")
+
+    def __init__(self, *args, family: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prefix = self.family = family
+        self.fields["value"].choices = codes.KINDS[family].choices

@@ -16,19 +16,19 @@ from django.utils import timezone
 
 from casework.attendance.models import AttendanceEvent
 from casework.calendars import services as calendar_services
-from casework.calendars.choices import EDFI_CALENDAR_EVENTS, DayKind
 from casework.calendars.models import CalendarDate, Session
 from casework.core.services import update_audited
 from casework.discipline import services as discipline_services
-from casework.discipline.choices import EDFI_DISCIPLINE, ActionKind
 from casework.discipline.models import Action, Incident
 from casework.schools.models import School
 from casework.students import services as student_services
 from casework.students.choices import Grade, Sex
 from casework.students.models import Enrollment, Student
 
+from . import codes
 from .attendance_bulk import AttendanceLoad
 from .attendance_values import reason_in_text as _reason_in_text  # noqa: F401 - its old home
+from .models import CodeMapping
 from .parsing import RowError, parse_date, parse_decimal
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -269,17 +269,8 @@ class EnrollmentImporter(Importer):
                                              exit_code=exit_code)
 
 
-def _kind_or_descriptor(value: str, kinds: list[str], descriptors: dict[str, str]) -> str | None:
-    """One of Casework's `kinds` given as itself, or an Ed-Fi descriptor (URI or code value, any case)
-    that `descriptors` maps to one; None otherwise."""
-    if value in kinds:
-        return value
-    code = value.rsplit("#", 1)[-1].casefold()
-    return next((kind for name, kind in descriptors.items() if name.casefold() == code), None)
-
-
 def _calendar_kind(value: str) -> str | None:
-    return _kind_or_descriptor(value, DayKind.values, EDFI_CALENDAR_EVENTS)
+    return codes.resolve(CodeMapping.Family.CALENDAR_EVENT, value)
 
 
 class CalendarImporter(Importer):
@@ -302,8 +293,7 @@ class CalendarImporter(Importer):
         kind = _calendar_kind(raw)
         if kind is None:
             column = "kind" if row.get("kind") else "descriptor"
-            raise RowError(column, raw, f"Unknown calendar day kind {raw!r}; use one of "
-                                        f"{', '.join(DayKind.values)} or an Ed-Fi CalendarEvent descriptor.")
+            raise RowError(column, raw, codes.unknown(CodeMapping.Family.CALENDAR_EVENT, raw))
         key = (school_pk, day)
         if key in self.seen:
             raise RowError("date", row["date"], f"Duplicate: this school's date is already on line {self.seen[key]}.")
@@ -349,7 +339,7 @@ class _EnrolledMixin:
 
 
 def _discipline_kind(value: str) -> str | None:
-    return _kind_or_descriptor(value, ActionKind.values, EDFI_DISCIPLINE)
+    return codes.resolve(CodeMapping.Family.DISCIPLINE, value)
 
 
 class DisciplineImporter(_EnrolledMixin, Importer):
@@ -374,8 +364,7 @@ class DisciplineImporter(_EnrolledMixin, Importer):
         kind = _discipline_kind(raw)
         if kind is None:
             raise RowError("kind" if row.get("kind") else "descriptor", raw,
-                           f"Unknown discipline action {raw!r}; use one of {', '.join(ActionKind.values)} "
-                           "or an Ed-Fi Discipline descriptor.")
+                           codes.unknown(CodeMapping.Family.DISCIPLINE, raw))
         length = parse_decimal(row, "length_days", places="0.1", low=Decimal(0), high=Decimal(999)) or Decimal(0)
         actual = parse_decimal(row, "actual_length_days", places="0.1", low=Decimal(0), high=Decimal(999))
         self.check_enrolled(student.pk, school_pk, start, row, "start_date")

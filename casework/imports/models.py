@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from casework.core.models import AuditedModel
 from casework.core.querysets import ScopedQuerySet
 
 
@@ -68,3 +69,36 @@ class RejectedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line} {self.field}: {self.reason}"
+
+
+class CodeMappingQuerySet(ScopedQuerySet):
+    def in_schools(self, school_ids):
+        return self  # district configuration: no school owns a mapping
+
+
+class CodeMapping(AuditedModel):
+    """A SIS code outside attendance (an Ed-Fi descriptor URI or a local code) and the Casework value it
+    means: a calendar event's kind of day, a discipline action's kind, a program's kind. The Ed-Fi
+    defaults ship in a data migration; a district adds its own (uri://district.org/...#Snow Day). The
+    attendance descriptors have their own table (`attendance.DescriptorMapping`): they carry a reason."""
+
+    class Family(models.TextChoices):
+        CALENDAR_EVENT = "calendar_event", "Calendar event (kind of day)"
+        DISCIPLINE = "discipline", "Discipline action"
+        PROGRAM = "program", "Program type"
+
+    family = models.CharField(max_length=20, choices=Family.choices)
+    descriptor = models.CharField(max_length=306, help_text="uri://ed-fi.org/CalendarEventDescriptor#Holiday, "
+                                                            "or a local code such as SNOW")
+    value = models.CharField(max_length=30, help_text="The Casework kind it means (checked per family)")
+    shipped = models.BooleanField(default=False, help_text="Seeded from the Ed-Fi defaults")
+    notes = models.CharField(max_length=200, blank=True)
+
+    objects = CodeMappingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family", "descriptor"]
+        constraints = [models.UniqueConstraint(fields=["family", "descriptor"], name="code_mapping_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.family}: {self.descriptor} -> {self.value}"

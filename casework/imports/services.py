@@ -26,6 +26,7 @@ from casework.audit.services import record_bulk
 from casework.core.context import Source, audit_context
 from casework.schools.models import School
 
+from . import codes
 from .csvfile import ENCODING_LABELS, CsvFile, Refused
 from .importers import IMPORTERS, Importer
 from .models import ImportRun, RejectedRow
@@ -129,6 +130,7 @@ def import_bundle(*, actor, fmt: str, paths: Sequence[Path | str], partial: bool
     from .edfi import edfi_stages
     from .oneroster import oneroster_stages
 
+    codes.forget()  # a reader may look codes up before the rows run (Ed-Fi's programs pre-pass)
     readers = {"edfi": edfi_stages, "oneroster": oneroster_stages}
     if fmt not in readers:
         raise ValueError(f"Unknown bundle format {fmt!r}; use edfi or oneroster.")
@@ -151,6 +153,7 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
     """Feed every stage's rows to its importer inside one transaction, then record the outcome on the
     run. Stages of one kind must be consecutive: an importer is finished before the next kind starts,
     so the next one sees what it wrote (attendance sees the enrollments)."""
+    codes.forget()  # the maps as they stand now, not as another run or process last read them
     rejects: list[RejectedRow] = []
     importers: dict[str, Importer] = {}
     rejected_keys: dict[tuple[str, str], tuple[str, int | None]] = {}

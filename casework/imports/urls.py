@@ -5,6 +5,7 @@ from . import views
 app_name = "imports"
 urlpatterns = [
     path("", views.RunsView.as_view(), name="runs"),
+    path("codes/", views.CodeMappingsView.as_view(), name="codes"),
     path("recompute/", views.RecomputeView.as_view(), name="recompute"),
     path("templates/<slug:kind>.csv", views.TemplateView.as_view(), name="template"),
     path("<int:pk>/", views.RunView.as_view(), name="run"),

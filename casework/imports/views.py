@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -25,10 +26,10 @@ from casework.core.views import PolicyView
 from casework.indicators.exports import neutralise
 from casework.students.models import Student
 
-from . import background, uploads
-from .forms import ImportForm, SizeLimitUploadHandler
+from . import background, codes, uploads
+from .forms import CodeMappingForm, ImportForm, SizeLimitUploadHandler
 from .importers import IMPORTERS
-from .models import ImportRun, RejectedRow
+from .models import CodeMapping, ImportRun, RejectedRow
 from .services import run_progress, start_run, template
 
 log = logging.getLogger(__name__)
@@ -228,3 +229,42 @@ class RecomputeView(PolicyView):
         else:
             messages.warning(request, "An indicators recompute is already running; wait for it to finish.")
         return redirect("imports:runs")
+
+
+class CodeMappingsView(PolicyView):
+    """The district's code maps outside attendance (calendar events, discipline actions, programs):
+    every mapping, shipped or the district's own, and one form per family that sets one. The same
+    action as the attendance descriptor page: a change alters how every later import is read."""
+
+    action = "rules.manage"
+
+    def get(self, request):
+        return self.page(request)
+
+    def post(self, request):
+        family = request.POST.get("family", "")
+        if family not in codes.KINDS:
+            return self.page(request, status=400)
+        form = CodeMappingForm(request.POST, family=family)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                mapping = codes.code_mapping_set(actor=request.user, family=family, descriptor=data["descriptor"],
+                                                 value=data["value"], notes=data["notes"])
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, f"{mapping.descriptor} -> {mapping.value}. Later imports read it this "
+                                          "way; re-import to apply it to what is stored.")
+                return redirect("imports:codes")
+        return self.page(request, {family: form}, status=400)
+
+    def page(self, request, forms: dict | None = None, status: int = 200):
+        forms = forms or {}
+        rows = CodeMapping.objects.for_user(request.user, self.action).order_by("family", "descriptor")
+        families = [{"family": family, "label": label,
+                     "form": forms.get(family) or CodeMappingForm(family=family),
+                     "mappings": [(m, dict(codes.KINDS[family].choices).get(m.value, m.value))
+                                  for m in rows if m.family == family]}
+                    for family, label in CodeMapping.Family.choices]
+        return render(request, "imports/codes.html", {"families": families}, status=status)

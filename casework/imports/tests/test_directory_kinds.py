@@ -123,8 +123,9 @@ def test_programs_keep_the_student_flags_in_step(world, tmp_path):
         (2, "nighttime_residence", "Nighttime residence and unaccompanied youth apply only to McKinney-Vento "
                                    "(homeless)."),
         (3, "program", "Unknown program 'chess club'; use one of homeless, section_504, special_education, "
-                       "english_learner, title_i, foster_care, home_and_hospital, other or an Ed-Fi "
-                       "ProgramTypeDescriptor."),
+                       "english_learner, title_i, foster_care, home_and_hospital, other, an Ed-Fi ProgramType "
+                       "descriptor, or map it: casework descriptors set 'chess club' <kind> --family program "
+                       "--user <you>."),
     ]
 
 
