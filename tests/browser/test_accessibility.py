@@ -142,6 +142,20 @@ def test_import_pages(district, page_as, audit, settings, tmp_path):
     expect(page.get_by_role("alert")).to_contain_text("Unknown reason code 'Z'")
     audit.check(page, "descriptor mappings page with a form error")
 
+    page.get_by_role("link", name="SIS code mappings").click()
+    expect(page.get_by_role("heading", level=1, name="SIS code mappings")).to_be_visible()
+    audit.check(page, "SIS code mappings page")
+    section = page.get_by_role("region", name="Calendar event (kind of day)")
+    section.get_by_role("button", name="Save the calendar event (kind of day) mapping").click()  # no descriptor
+    expect(section.get_by_role("alert")).to_contain_text("The mapping was not saved")
+    audit.check(page, "SIS code mappings page with a form error")
+    section = page.get_by_role("region", name="Calendar event (kind of day)")
+    section.get_by_label("Descriptor", exact=True).fill("uri://district.org/CalendarEventDescriptor#Snow Day")
+    section.get_by_label("Means").select_option("weather_closure")
+    section.get_by_role("button", name="Save the calendar event (kind of day) mapping").click()
+    expect(page.get_by_role("status")).to_contain_text("Snow Day -> weather_closure")
+    expect(page.get_by_role("cell", name="uri://district.org/CalendarEventDescriptor#Snow Day")).to_be_visible()
+
     running = start_run(actor=None, fmt="csv", kind="attendance", source_files=["attendance.csv"], partial=False)
     cache.set(progress_key(running.pk), {"name": "attendance.csv", "done": 3, "total": 4})
     page.goto(f"/imports/{running.pk}/")
