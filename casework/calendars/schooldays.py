@@ -62,6 +62,7 @@ class _Session:
     end: date
     source: str
     declared: int | None
+    name: str = ""
 
 
 def _school_id(school) -> int:
@@ -71,13 +72,13 @@ def _school_id(school) -> int:
 def _rows(school_ids: list[int], start: date, end: date):
     """Sessions and listed dates of the schools that touch [start, end], in one UNION query.
 
-    Row: (row kind "s"/"d", school id, begin, end, source or day kind, declared total, session pk)."""
+    Row: (row kind "s"/"g"/"d", school id, begin, end, source or day kind, declared total, pk, name)."""
     sessions = (
         Session.objects.filter(school_id__in=school_ids, begin__lte=end, end__gte=start)
         .order_by()
         .annotate(c0=Value("s"), c1=F("school_id"), c2=F("begin"), c3=F("end"), c4=F("calendar_source"),
-                  c5=F("total_instructional_days"), c6=F("pk"))
-        .values_list("c0", "c1", "c2", "c3", "c4", "c5", "c6")
+                  c5=F("total_instructional_days"), c6=F("pk"), c7=F("name"))
+        .values_list("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7")
     )
     # Grading periods with a day count stand in for sessions where a SIS sent no session at all.
     periods = (
@@ -90,15 +91,16 @@ def _rows(school_ids: list[int], start: date, end: date):
                       school_id=OuterRef("school_id"), date__gte=OuterRef("begin"), date__lte=OuterRef("end"),
                       kind=LISTED_DATES_SIGN)), then=Value(DATES_LISTED)),
                       default=Value(PERIODS_WITH_COUNTS), output_field=CharField()),
-                  c5=F("total_instructional_days"), c6=F("pk"))
-        .values_list("c0", "c1", "c2", "c3", "c4", "c5", "c6")
+                  c5=F("total_instructional_days"), c6=F("pk"), c7=F("name"))
+        .values_list("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7")
     )
     dates = (
         CalendarDate.objects.filter(school_id__in=school_ids, date__gte=start, date__lte=end)
         .order_by()
         .annotate(c0=Value("d"), c1=F("school_id"), c2=F("date"), c3=F("date"), c4=F("kind"),
-                  c5=Value(None, output_field=IntegerField()), c6=Value(None, output_field=IntegerField()))
-        .values_list("c0", "c1", "c2", "c3", "c4", "c5", "c6")
+                  c5=Value(None, output_field=IntegerField()), c6=Value(None, output_field=IntegerField()),
+                  c7=Value("", output_field=CharField()))
+        .values_list("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7")
     )
     return sessions.union(periods, dates, all=True)
 
@@ -133,7 +135,7 @@ def _decide(sessions: list[_Session], listed: dict[date, str], start: date, end:
             found = sum(1 for d in days if s.begin <= d <= s.end)
             if found != s.declared:
                 how = "listed instructional dates" if s.source == DATES_LISTED else "weekdays minus listed days off"
-                notes.append(f"Session {s.pk} ({s.begin.isoformat()} to {s.end.isoformat()}) declares "
+                notes.append(f"Session {s.name or s.pk} ({s.begin.isoformat()} to {s.end.isoformat()}) declares "
                              f"{s.declared} instructional days; its {how} give {found}.")
                 mismatches.append((s.pk, found))
     method = MIXED if len(methods) > 1 else next(iter(methods), NONE)
@@ -148,11 +150,11 @@ def instructional_days_by_school(school_ids: Iterable[int], start: date, end: da
     sessions: dict[int, list[_Session]] = defaultdict(list)
     periods: dict[int, list[_Session]] = defaultdict(list)
     listed: dict[int, dict[date, str]] = defaultdict(dict)
-    for row_kind, school_id, begin, finish, what, declared, pk in _rows(ids, start, end):
+    for row_kind, school_id, begin, finish, what, declared, pk, name in _rows(ids, start, end):
         if row_kind == "s":
-            sessions[school_id].append(_Session(pk, begin, finish, what, declared))
+            sessions[school_id].append(_Session(pk, begin, finish, what, declared, name))
         elif row_kind == "g":
-            periods[school_id].append(_Session(pk, begin, finish, what, declared))
+            periods[school_id].append(_Session(pk, begin, finish, what, declared, name))
         else:
             listed[school_id][begin] = what
     return {sid: _decide(sessions[sid], listed[sid], start, end, periods[sid]) for sid in ids}

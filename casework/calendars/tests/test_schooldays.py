@@ -93,7 +93,7 @@ def test_declared_day_count_that_disagrees_is_noted():
     f.calendar_dates(school=school, days={D(2025, 11, 27): "holiday", D(2025, 11, 28): "holiday"})
     days = sd.instructional_days(school, D(2025, 11, 1), D(2025, 11, 30))
     assert len(days) == 18
-    assert days.notes == (f"Session {s.pk} (2025-11-03 to 2025-11-28) declares 20 instructional days; "
+    assert days.notes == (f"Session {s.name} (2025-11-03 to 2025-11-28) declares 20 instructional days; "
                           "its weekdays minus listed days off give 18.",)
 
 

@@ -216,6 +216,12 @@ def test_errors(district, capsys):
     rows = csv_rows(run("--as-of", "2025-09-26"))
     assert {r["school_id"] for r in rows} == {"L100", "P200"}
     assert "No calendar for school(s) N300" in capsys.readouterr().err
+    # A school with neither a calendar nor students that year: said, not an empty table.
+    f.school(code="E400")
+    with pytest.raises(CommandError, match="No calendar for school.*E400 in the school year 2025-07-01"):
+        run("--as-of", "2025-09-26", "--school", "E400")
+    # A school with a calendar and no students this year: an empty table is the true answer.
+    assert csv_rows(run("--as-of", "2025-09-26", "--school", "L100"))
 
 
 def test_no_rule_set(district):

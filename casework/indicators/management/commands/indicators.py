@@ -56,6 +56,9 @@ class Command(BaseCommand):
                                             leave_out_uncalendared=school_ids is None)
         except IndicatorError as exc:
             raise CommandError(str(exc)) from None
+        if school_ids and not any(cal.days for pk, cal in inputs.calendars.items() if pk in school_ids):
+            # No students there this year either: an empty table would read as "nobody is absent".
+            raise CommandError(no_calendar_message([opts["school"].strip()], inputs.year_start, inputs.year_end))
         if inputs.left_out:
             self.stderr.write(f"Warning: {no_calendar_message(inputs.left_out, inputs.year_start, inputs.year_end)} "
                               "Their students are left out below.")
