@@ -132,7 +132,12 @@ class EarlyWarningExportView(EarlyWarningListMixin, PolicyView):
         school = _school(request.user, code, self.action)
         if not policy.has_action(request.user, selectors.LIST_ACTION):
             raise Http404
-        snapshot, _form, rows = self.filtered(request, school)
+        snapshot, form, rows = self.filtered(request, school)
+        if form.is_bound and form.errors:
+            # The list shows a bad filter and applies the rest; a file would hold every student instead.
+            said = " ".join(str(e) for errors in form.errors.values() for e in errors)
+            return HttpResponse(f"The export was not made: {said} Correct the filters on the list and export "
+                                "again.", status=400, content_type="text/plain; charset=utf-8")
         rows = list(rows)
         labels = dict(snapshot.bands)
         if fmt == "csv":

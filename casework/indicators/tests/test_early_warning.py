@@ -278,6 +278,19 @@ def test_csv_export_of_the_filtered_list(ew):
     assert set(logged.values_list("purpose", flat=True)) == {"export"}
 
 
+@pytest.mark.parametrize("bad", [{"band": "nonexistent"}, {"crossed_since": "2026-13-01"},
+                                 {"flag": "chronic_absent", "band": "nonexistent"}])
+def test_an_export_with_a_filter_it_cannot_read_is_refused_not_unfiltered(ew, bad):
+    # The list shows the error and applies the other filters; a file of the whole school would be a
+    # silent over-disclosure, so the export says what is wrong and logs no access.
+    for fmt in ("csv", "xlsx"):
+        response = export(ew, fmt, **bad)
+        assert response.status_code == 400
+        text = response.content.decode()
+        assert text.startswith("The export was not made: ") and "Correct the filters" in text
+    assert not AccessLog.objects.filter(action="export").exists()
+
+
 def test_export_exports_every_page_not_just_one(ew):
     for i in range(55):
         s = f.student(school=ew.a, last_name=f"Bulk{i:02d}", district_id=f"9{i:05d}")
