@@ -3,7 +3,10 @@ small cells suppressed so a printed or exported table cannot single out a child.
 
 Suppression (the same on the page, in the charts and in the CSV):
 - a count of 1 to 4 students is shown as "<5" and its rate is withheld ("—");
-- a group (school, grade, district) with 1 to 4 students counted shows "<5" for every count.
+- a group (school, grade, district) with 1 to 4 students counted shows "<5" for every count;
+- where only one school (or one grade) of a column would be hidden, the next smallest count of that
+  column is hidden too, with its rate, so the total minus the shown rows cannot give the hidden one
+  (complementary suppression); a hidden "students counted" withholds that row's rates.
 Zero is shown: it names nobody.
 """
 
@@ -24,6 +27,7 @@ SMALL_CELL = 5
 SUPPRESSED = "<5"
 WITHHELD = "—"
 ACTION = "reports.district"
+MEASURES = ("students", "counted", "chronic", "habitual", "truant")
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Group:
     truant: int = 0
     rate_sum: float = 0.0  # mean rate x students counted, summed (to weight schools by size)
     bands: dict[str, int] = field(default_factory=dict)
+    complement: set[str] = field(default_factory=set)  # measures hidden so a hidden sibling stays hidden
 
     def add(self, s: SchoolGradeSummary) -> None:
         self.students += s.students
@@ -56,7 +61,7 @@ class Group:
         return 0 < self.counted < SMALL_CELL
 
     def shown(self, n: int) -> bool:
-        """Whether the exact count (and its rate) may be shown."""
+        """Whether an exact count of this group (a band's) and its rate may be shown."""
         return not self.small and not 0 < n < SMALL_CELL
 
     def count_text(self, n: int) -> str:
@@ -64,15 +69,50 @@ class Group:
 
     def rate(self, n: int) -> float | None:
         """n over students counted, 0-1; None when withheld or nobody is counted."""
-        return n / self.counted if self.counted and self.shown(n) else None
+        return n / self.counted if self.counted and self.shown(n) and not self.hidden("counted") else None
 
     def rate_text(self, n: int) -> str:
         r = self.rate(n)
         return WITHHELD if r is None else f"{r * 100:.1f}%"
 
+    def band_shown(self, name: str) -> bool:
+        """Whether a band's count (and rate) may be shown. The bands add up to the students counted, so
+        where only one band would be hidden the next smallest is hidden too, as for sibling rows."""
+        counts = self.bands
+        hidden = {b for b, n in counts.items() if not self.shown(n)}
+        if len(hidden) == 1:
+            others = [b for b in counts if b not in hidden]
+            if others:
+                hidden.add(min(others, key=lambda b: (counts[b] == 0, counts[b])))
+        return name not in hidden and self.shown(counts.get(name, 0))
+
+    def hidden(self, measure: str) -> bool:
+        """Whether one of MEASURES is suppressed: small on its own, or hidden to protect a sibling's."""
+        n = getattr(self, measure)
+        if measure == "students":
+            own = 0 < n < SMALL_CELL
+        elif measure == "counted":
+            own = self.small
+        else:
+            own = not self.shown(n)
+        return own or measure in self.complement
+
+    def measure_rate(self, measure: str) -> float | None:
+        """A measure over students counted, 0-1; None when withheld or nobody is counted."""
+        if not self.counted or self.hidden(measure) or self.hidden("counted"):
+            return None
+        return getattr(self, measure) / self.counted
+
+    def _text(self, measure: str) -> str:
+        return SUPPRESSED if self.hidden(measure) else str(getattr(self, measure))
+
+    def _rate_text(self, measure: str) -> str:
+        r = self.measure_rate(measure)
+        return WITHHELD if r is None else f"{r * 100:.1f}%"
+
     @property
     def mean_rate(self) -> float | None:
-        return self.rate_sum / self.counted if self.counted and not self.small else None
+        return self.rate_sum / self.counted if self.counted and not self.hidden("counted") else None
 
     @property
     def mean_rate_text(self) -> str:
@@ -82,13 +122,24 @@ class Group:
     def cells(self) -> dict[str, str]:
         """The table row (page and CSV share it)."""
         return {
-            "students": str(self.students) if not 0 < self.students < SMALL_CELL else SUPPRESSED,
-            "counted": str(self.counted) if not self.small else SUPPRESSED,
-            "chronic": self.count_text(self.chronic), "chronic_rate": self.rate_text(self.chronic),
-            "habitual": self.count_text(self.habitual), "habitual_rate": self.rate_text(self.habitual),
-            "truant": self.count_text(self.truant), "truant_rate": self.rate_text(self.truant),
+            "students": self._text("students"), "counted": self._text("counted"),
+            "chronic": self._text("chronic"), "chronic_rate": self._rate_text("chronic"),
+            "habitual": self._text("habitual"), "habitual_rate": self._rate_text("habitual"),
+            "truant": self._text("truant"), "truant_rate": self._rate_text("truant"),
             "mean_rate": self.mean_rate_text,
         }
+
+
+def complement(groups: list[Group]) -> None:
+    """Rows that add up to a shown total: where a column would hide exactly one row, hide the next
+    smallest too (a non-zero one first), so subtracting the shown rows from the total gives only a sum."""
+    for measure in MEASURES:
+        hidden = [g for g in groups if g.hidden(measure)]
+        if len(hidden) != 1:
+            continue
+        others = [g for g in groups if not g.hidden(measure)]
+        if others:
+            min(others, key=lambda g, m=measure: (getattr(g, m) == 0, getattr(g, m))).complement.add(measure)
 
 
 @dataclass(frozen=True)
@@ -154,6 +205,8 @@ def dashboard(user, *, as_of: date | None = None, level: str = "", grade: str = 
         return Dashboard(None, [], Group("all", "All selected schools"), [], [], [])
     current = qs.filter(as_of=as_of).select_related("school")
     total, by_school, by_grade = _grouped(current)
+    complement(by_school)
+    complement(by_grade)
     start = school_year_start(as_of)
     by_date: dict[date, Group] = {}
     for s in qs.filter(as_of__gte=start, as_of__lte=date(start.year + 1, 6, 30)).only(

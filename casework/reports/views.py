@@ -52,8 +52,9 @@ def _pct(v: float) -> str:
 
 def _charts(board: selectors.Dashboard, bands: list[tuple[str, str]]) -> dict:
     def rate_bars(groups):
-        return [charts.Bar(g.label, None if g.rate(g.chronic) is None else g.rate(g.chronic) * 100,
-                           "" if g.rate(g.chronic) is not None else "fewer than 5: not shown") for g in groups]
+        return [charts.Bar(g.label, None if g.measure_rate("chronic") is None else g.measure_rate("chronic") * 100,
+                           "" if g.measure_rate("chronic") is not None else "fewer than 5: not shown")
+                for g in groups]
 
     chronic_by_school = charts.bar_chart(
         chart_id="chart-school", title="Chronic absence rate by school",
@@ -65,15 +66,15 @@ def _charts(board: selectors.Dashboard, bands: list[tuple[str, str]]) -> dict:
              "below gives the same figures.",
         bars=rate_bars(board.by_grade), value_format=_pct, max_value=100)
     total = board.total
-    band_bars = [charts.Bar(label, total.bands.get(name, 0) if total.shown(total.bands.get(name, 0)) else None,
-                            "" if total.shown(total.bands.get(name, 0)) else selectors.SUPPRESSED)
+    band_bars = [charts.Bar(label, total.bands.get(name, 0) if total.band_shown(name) else None,
+                            "" if total.band_shown(name) else selectors.SUPPRESSED)
                  for name, label in bands]
     band_chart = charts.bar_chart(chart_id="chart-bands", title="Students by attendance band",
                                   desc="Number of students counted in each attendance band.", bars=band_bars)
     series = []
     for label, attr in (("Chronically absent", "chronic"), ("Habitual truant", "habitual")):
-        points = [(p.as_of, p.group.rate(getattr(p.group, attr)) * 100) for p in board.trend
-                  if p.group.rate(getattr(p.group, attr)) is not None]
+        points = [(p.as_of, p.group.measure_rate(attr) * 100) for p in board.trend
+                  if p.group.measure_rate(attr) is not None]
         series.append(charts.Series(label, points))
     top = max([v for s in series for _, v in s.points] + [10])
     y_max = math.ceil(top / 10) * 10
@@ -94,8 +95,10 @@ class DashboardView(PolicyView):
         as_of, note = _snap(dates, filters["as_of"])
         board = selectors.dashboard(request.user, as_of=as_of, level=filters["level"], grade=filters["grade"])
         bands = _band_labels(board.as_of) if board.as_of else []
-        band_rows = [(label, board.total.count_text(board.total.bands.get(name, 0)),
-                      board.total.rate_text(board.total.bands.get(name, 0))) for name, label in bands]
+        total = board.total
+        band_rows = [(label, str(total.bands.get(name, 0)), total.rate_text(total.bands.get(name, 0)))
+                     if total.band_shown(name) else (label, selectors.SUPPRESSED, selectors.WITHHELD)
+                     for name, label in bands]
         ctx = {"form": form, "board": board, "note": note, "band_rows": band_rows, "filters": filters,
                "export_query": request.GET.urlencode(), "small_cell": selectors.SMALL_CELL}
         if board.as_of:
