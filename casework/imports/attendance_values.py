@@ -11,7 +11,7 @@ from typing import Any
 
 from casework.attendance.choices import AttendanceCategory, LawfulReason
 
-from .parsing import RowError, parse_decimal, parse_int, parse_time
+from .parsing import RowError, fitting_reason, parse_decimal, parse_int, parse_time
 
 CATEGORIES = frozenset(AttendanceCategory.values)
 REASON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
@@ -55,12 +55,9 @@ def unmapped_descriptor(descriptor: str) -> str:
     descriptor is named twice only when that fits; the row's value holds it anyway."""
     command = f"map it with: casework descriptors set {shlex.quote(descriptor)} <category> --user <you>"
     categories = f" (category: {', '.join(AttendanceCategory.values)})."
-    for said in (f"Descriptor {descriptor!r} is not mapped to a category; {command}{categories}",
-                 f"Descriptor not mapped to a category; {command}{categories}",
-                 f"Descriptor not mapped to a category; {command}."):
-        if len(said) <= 300:
-            return said
-    return said[:300]
+    return fitting_reason(f"Descriptor {descriptor!r} is not mapped to a category; {command}{categories}",
+                          f"Descriptor not mapped to a category; {command}{categories}",
+                          f"Descriptor not mapped to a category; {command}.")
 
 
 def event_values(row: dict[str, str], resolve) -> tuple[str, dict[str, Any]]:

@@ -20,6 +20,7 @@ from casework.discipline.choices import ActionKind
 from casework.programs.choices import ProgramKind
 
 from .models import CodeMapping
+from .parsing import fitting_reason
 
 Family = CodeMapping.Family
 KINDS: dict[str, type] = {Family.CALENDAR_EVENT: DayKind, Family.DISCIPLINE: ActionKind, Family.PROGRAM: ProgramKind}
@@ -63,12 +64,10 @@ def unknown(family: str, value: str) -> str:
     what, edfi = WHAT[family]
     kinds = ", ".join(KINDS[family].values)
     command = f"casework descriptors set {shlex.quote(value)} <kind> --family {family} --user <you>"
-    for said in (f"Unknown {what} {value!r}; use one of {kinds}, an Ed-Fi {edfi} descriptor, or map it: {command}.",
-                 f"Unknown {what}; use one of {kinds}, or map it: {command}.",
-                 f"Unknown {what}; use one of {kinds}, or map it with casework descriptors set --family {family}."):
-        if len(said) <= 300:
-            return said
-    return said[:300]
+    return fitting_reason(
+        f"Unknown {what} {value!r}; use one of {kinds}, an Ed-Fi {edfi} descriptor, or map it: {command}.",
+        f"Unknown {what}; use one of {kinds}, or map it: {command}.",
+        f"Unknown {what}; use one of {kinds}, or map it with casework descriptors set --family {family}.")
 
 
 @transaction.atomic

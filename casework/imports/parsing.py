@@ -8,6 +8,12 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 VALUE_LIMIT = 40  # enough to recognise the value in the SIS, not a copy of the record
+REASON_LIMIT = 300  # RejectedRow.reason
+
+
+def fitting_reason(*wordings: str) -> str:
+    """The first wording, longest first, that fits a rejected row's reason; else the last, cut to fit."""
+    return next((w for w in wordings if len(w) <= REASON_LIMIT), wordings[-1][:REASON_LIMIT])
 
 
 class RowError(Exception):

@@ -130,7 +130,6 @@ def import_bundle(*, actor, fmt: str, paths: Sequence[Path | str], partial: bool
     from .edfi import edfi_stages
     from .oneroster import oneroster_stages
 
-    codes.forget()  # a reader may look codes up before the rows run (Ed-Fi's programs pre-pass)
     readers = {"edfi": edfi_stages, "oneroster": oneroster_stages}
     if fmt not in readers:
         raise ValueError(f"Unknown bundle format {fmt!r}; use edfi or oneroster.")

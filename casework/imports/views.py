@@ -262,9 +262,9 @@ class CodeMappingsView(PolicyView):
     def page(self, request, forms: dict | None = None, status: int = 200):
         forms = forms or {}
         rows = CodeMapping.objects.for_user(request.user, self.action).order_by("family", "descriptor")
+        means = {family: dict(kinds.choices) for family, kinds in codes.KINDS.items()}
         families = [{"family": family, "label": label,
                      "form": forms.get(family) or CodeMappingForm(family=family),
-                     "mappings": [(m, dict(codes.KINDS[family].choices).get(m.value, m.value))
-                                  for m in rows if m.family == family]}
+                     "mappings": [(m, means[family].get(m.value, m.value)) for m in rows if m.family == family]}
                     for family, label in CodeMapping.Family.choices]
         return render(request, "imports/codes.html", {"families": families}, status=status)

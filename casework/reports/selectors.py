@@ -64,9 +64,6 @@ class Group:
         """Whether an exact count of this group (a band's) and its rate may be shown."""
         return not self.small and not 0 < n < SMALL_CELL
 
-    def count_text(self, n: int) -> str:
-        return str(n) if self.shown(n) else SUPPRESSED
-
     def rate(self, n: int) -> float | None:
         """n over students counted, 0-1; None when withheld or nobody is counted."""
         return n / self.counted if self.counted and self.shown(n) and not self.hidden("counted") else None
