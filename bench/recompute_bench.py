@@ -65,7 +65,8 @@ scored AS (
             SELECT *, coalesce(minutes_present,
                 CASE WHEN event_duration IS NOT NULL
                           AND category IN ('excused', 'unexcused', 'out_of_school_suspension')
-                     THEN round(full_m * (1 - event_duration)) END,
+                     THEN floor(coalesce(nullif(minutes_scheduled, 0), $school_day)
+                                * (1 - event_duration) + 0.000001) END,
                 CASE WHEN category IN ('present', 'tardy', 'early_departure', 'partial', 'in_school_suspension')
                      THEN full_m ELSE 0 END) AS m
             FROM one_a_day
@@ -162,6 +163,7 @@ def main() -> None:
         con, events = load_duckdb(Path(tmp), as_of)
     print(f"inputs: {events:,} attendance events through {as_of}")
     params = {"as_of": as_of, "full": rules.full_day_minutes, "half": rules.half_day_minutes,
+              "school_day": rules.school_day_minutes,
               "lawful": sorted(rules.lawful_reasons),
               "suspension_lawful": rules.suspension_reason_code in rules.lawful_reasons}
     duck = []

@@ -130,15 +130,16 @@ class Inputs:
     left_out: tuple[str, ...] = ()  # codes of schools left out for want of a calendar (leave_out_uncalendared)
 
 
-def _record(rows: Sequence[tuple], full_day_minutes: int) -> tuple[engine.AttendanceRecord, str | None]:
+def _record(rows: Sequence[tuple], school_day_minutes: int) -> tuple[engine.AttendanceRecord, str | None]:
     """One engine record from the day's events (category, reason, minutes, scheduled, duration)."""
     rows = sorted(rows, key=lambda r: _RANK.get(r[0], len(_RANK)))
     category, reason, minutes, scheduled, duration = rows[0]
     if minutes is None and duration is not None and category in ABSENCE_CATEGORIES:
-        # Ed-Fi EventDuration: the part of the day missed (0.5 = half a day absent). Whole minutes present,
-        # a fraction dropped (never rounded up across the 4 h / 2 h lines); the 1e-6 absorbs the binary
-        # float's error (240 x 0.7 is 167.99999999999997), far below a hundredth of a day's minutes.
-        full = scheduled if scheduled else full_day_minutes
+        # Ed-Fi EventDuration: the part of the school day missed (0.5 = half a day absent), of the
+        # scheduled minutes or else the rule set's school day. Whole minutes present, a fraction dropped
+        # (never rounded up across the 4 h / 2 h lines); the 1e-6 absorbs the binary float's error
+        # (240 x 0.7 is 167.99999999999997), far below a hundredth of a day's minutes.
+        full = scheduled if scheduled else school_day_minutes
         minutes = math.floor(full * (1 - float(duration)) + 1e-6)
     note = None
     if len(rows) > 1:
@@ -210,7 +211,7 @@ def gather(*, as_of: date, school_ids: Iterable[int] | None = None,
     for key, by_day in events.items():
         target = pairs[key]
         for day in sorted(by_day):
-            rec, note = _record(by_day[day], rules.full_day_minutes)
+            rec, note = _record(by_day[day], rules.school_day_minutes)
             target.attendance.append(engine.AttendanceRecord(day=day, mark=rec.mark, reason_code=rec.reason_code,
                                                              minutes_present=rec.minutes_present,
                                                              minutes_scheduled=rec.minutes_scheduled))

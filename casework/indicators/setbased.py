@@ -289,14 +289,15 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
         one_a_day = (f"SELECT {columns}, min({_rank('a.category')}) AS rnk FROM {att} a "
                      f"{_in_group_order(cursor, att)} WHERE {events} GROUP BY a.student_id, a.school_id, a.date")
     full, half = rules.full_day_minutes, rules.half_day_minutes
-    p["full"], p["half"] = full, half
+    p["full"], p["half"], p["school_day"] = full, half, rules.school_day_minutes
     lawful_in = _in("law", sorted(rules.lawful_reasons), p)
     suspension_lawful = "1 = 1" if rules.suspension_reason_code in rules.lawful_reasons else "1 = 0"
     absence = "('" + "', '".join(sorted(ABSENCE_CATEGORIES)) + "')"
     attending = "('" + "', '".join(ATTENDING) + "')"
     # Scored as engine._score_day: half days present (2, 1, 0) by minutes against the day's length (the
     # scheduled minutes when shorter than a full day); an Ed-Fi EventDuration without minutes becomes
-    # whole minutes, the fraction dropped, as inputs._record does (with its 1e-6 for float error).
+    # whole minutes of the scheduled minutes or the school day, the fraction dropped, as inputs._record
+    # does (with its 1e-6 for float error).
     scored = f"""
         SELECT student_id, school_id, seg, present_h,
             CASE WHEN lawful = 1 THEN 0 ELSE 2 - present_h END AS unlawful_h,
@@ -319,7 +320,7 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
                         CASE WHEN d.minutes_scheduled > 0 AND d.minutes_scheduled < %(full)s
                              THEN d.minutes_scheduled ELSE %(full)s END AS len,
                         CASE WHEN d.minutes_scheduled IS NOT NULL AND d.minutes_scheduled <> 0
-                             THEN d.minutes_scheduled ELSE %(full)s END
+                             THEN d.minutes_scheduled ELSE %(school_day)s END
                             * (1 - CAST(d.event_duration AS DOUBLE PRECISION)) AS x
                     FROM ({one_a_day}) d CROSS JOIN cw_cal c CROSS JOIN cw_isl i
                     WHERE c.school_id = d.school_id AND c.day = d.date AND c.upto > c.below

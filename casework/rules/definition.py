@@ -8,6 +8,7 @@ value (a rate, a day count, minutes, a list of codes) and, for the statutory one
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Mapping
 from fractions import Fraction
@@ -22,7 +23,10 @@ PERIOD_KINDS = ("quarter", "marking_period", "semester", "year")
 
 RATE_KEYS = ("chronic_absence_rate", "habitual_truant_rate", "abc_attendance_rate_below")
 COUNT_KEYS = ("chronic_min_days_enrolled", "abc_min_suspensions")
-MINUTE_KEYS = ("full_day_minutes", "half_day_minutes")
+MINUTE_KEYS = ("full_day_minutes", "half_day_minutes", "school_day_minutes")
+# Keys a valid rule set may lack: they were added after a shipped version (school_day_minutes in 2026.2),
+# and a set without one keeps the meaning it had (see engine.Rules.from_values).
+OPTIONAL_KEYS = ("school_day_minutes",)
 KEYS = (
     *MINUTE_KEYS, "lawful_reasons", "suspension_reason_code", "chronic_absence_rate", "chronic_min_days_enrolled",
     "habitual_truant_rate", "habitual_truant_period_kinds", "truant_day_limits", "attendance_bands",
@@ -80,6 +84,8 @@ def validate_values(values: Any) -> dict[str, list[str]]:
         err(key, f"Unknown rule {key!r}. Known rules: {', '.join(KEYS)}.")
     for key in KEYS:
         entry = values.get(key)
+        if entry is None and key in OPTIONAL_KEYS:
+            continue
         if entry is None:
             err(key, "This rule is missing.")
         elif not isinstance(entry, dict) or "value" not in entry:
@@ -88,7 +94,7 @@ def validate_values(values: Any) -> dict[str, list[str]]:
             err(key, "Cite the source of this rule (statute, regulation, policy) in its \"source\".")
     if errors:
         return errors
-    v = {key: values[key]["value"] for key in KEYS}
+    v = {key: values[key]["value"] for key in KEYS if key in values}
 
     for key in RATE_KEYS:
         x = v[key]
@@ -98,6 +104,8 @@ def validate_values(values: Any) -> dict[str, list[str]]:
         if not _is_int(v[key]) or v[key] < 1:
             err(key, f"Must be a whole number of at least 1; got {v[key]!r}.")
     for key in MINUTE_KEYS:
+        if key not in v:
+            continue
         x = v[key]
         if not _is_int(x) or not 0 < x <= MINUTES_IN_A_DAY:
             err(key, f"Minutes must be a whole number from 1 to {MINUTES_IN_A_DAY}; got {x!r}.")
@@ -105,6 +113,10 @@ def validate_values(values: Any) -> dict[str, list[str]]:
             and v["half_day_minutes"] >= v["full_day_minutes"]):
         err("half_day_minutes", f"Half-day minutes ({v['half_day_minutes']}) must be fewer than full-day "
                                 f"minutes ({v['full_day_minutes']}).")
+    day = v.get("school_day_minutes")
+    if _is_int(day) and _is_int(v["full_day_minutes"]) and day < v["full_day_minutes"]:
+        err("school_day_minutes", f"A school day ({day} minutes) cannot be shorter than a full day present "
+                                  f"({v['full_day_minutes']} minutes).")
 
     reasons = v["lawful_reasons"]
     codes: list[str] = []
@@ -207,3 +219,19 @@ def loosening(values: Mapping[str, Any], baseline: Mapping[str, Any], baseline_l
         errors.setdefault("suspension_reason_code", []).append(
             "Suspension stays the lawful reason the law names (COMAR 13A.08.01.03H).")
     return errors
+
+
+def ship_default(apps, filename: str) -> None:
+    """Install a shipped definition as a default rule set (the data migrations' one body)."""
+    data = load_shipped(filename)
+    apps.get_model("rules", "RuleSet").objects.update_or_create(
+        name=data["name"], rule_version=data["version"],
+        defaults={"jurisdiction": data["jurisdiction"], "is_default": True, "values": data["values"],
+                  "effective_from": datetime.date.fromisoformat(data["effective_from"]), "notes": data["notes"]},
+    )
+
+
+def unship_default(apps, filename: str) -> None:
+    data = load_shipped(filename)
+    apps.get_model("rules", "RuleSet").objects.filter(name=data["name"], rule_version=data["version"],
+                                                      is_default=True).delete()

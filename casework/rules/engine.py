@@ -79,6 +79,9 @@ class Rules:
     version: str
     full_day_minutes: int
     half_day_minutes: int
+    # The school day an Ed-Fi EventDuration is a fraction of, for an event with no minutes of its own.
+    # A set without the key (2026.1 and its copies) measured that fraction against the full-day mark.
+    school_day_minutes: int
     lawful_reasons: Mapping[str, str]
     suspension_reason_code: str
     chronic_absence_rate: Fraction
@@ -109,6 +112,8 @@ class Rules:
         return cls(
             name=name, version=version,
             full_day_minutes=v("full_day_minutes"), half_day_minutes=v("half_day_minutes"),
+            school_day_minutes=(v("school_day_minutes") if "school_day_minutes" in values
+                                else v("full_day_minutes")),
             lawful_reasons={r["code"]: r["label"] for r in v("lawful_reasons")},
             suspension_reason_code=v("suspension_reason_code"),
             chronic_absence_rate=frac(v("chronic_absence_rate")),

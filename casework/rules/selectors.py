@@ -22,7 +22,8 @@ def ruleset_in_force(on: datetime.date) -> RuleSet:
 def default_in_force(on: datetime.date) -> RuleSet:
     defaults = RuleSet.objects.defaults()
     found = defaults.effective_on(on).order_by("-effective_from", "-id").first()
-    found = found or defaults.order_by("effective_from", "id").first()
+    # the newest row among the earliest-dated (2026.2 over 2026.1, both from 2017-07-01)
+    found = found or defaults.order_by("effective_from", "-id").first()
     if found is None:
         raise ImproperlyConfigured("No default rule set is installed; run the migrations (rules 0002).")
     return found

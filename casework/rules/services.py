@@ -62,7 +62,8 @@ def _merge(current: Mapping[str, Any], changes: Mapping[str, Any], label: str) -
         if entry.get("value") != change:
             source = entry.get("source", "")
             prefix = f"District rule in {label}"
-            entry["source"] = source if source.startswith(prefix) else f"{prefix}, tightening: {source}"
+            entry["source"] = (source if source.startswith(prefix) else f"{prefix}, tightening: {source}" if source
+                               else prefix)
             entry["value"] = copy.deepcopy(change)
         merged[key] = entry
     return merged

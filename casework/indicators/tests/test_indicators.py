@@ -31,7 +31,7 @@ from casework.rules.models import RuleSet
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
-RULE_SET = "Maryland default (version 2026.1)"
+RULE_SET = "Maryland default (version 2026.2)"
 
 
 def weekdays(start: datetime.date, end: datetime.date) -> list[datetime.date]:
@@ -142,7 +142,7 @@ def test_csv_hand_computed(district):
     assert (r["habitual_truant"], r["truant_7_302_2"], r["suspensions"]) == ("true", "false", "0")
 
     # 100002 at P200 (periods with counts, 9/19 holiday): enrolled 9/17, 9/18, 9/22-9/26 = 7 days. 9/22 half a
-    # day missed (EventDuration 0.5 -> 120 of 240 minutes), lawful J: present 6.5, absent 0.5, unlawful 0.
+    # day missed (EventDuration 0.5 -> 180 of a 360-minute school day), lawful J: present 6.5, absent 0.5, unlawful 0.
     # Rate 6.5 / 7 = 0.92857 -> 0.9286; absence 7.1%, but 7 days enrolled: not rated (no band); ABC
     # attendance not raised (>= 90%).
     r = rows[("100002", "P200")]
@@ -231,7 +231,7 @@ def test_no_rule_set(district):
 
 
 def test_district_rule_set_in_force_is_used(district):
-    default = RuleSet.objects.get(is_default=True)
+    default = RuleSet.objects.get(is_default=True, rule_version="2026.2")
     values = json.loads(json.dumps(default.values))
     values["habitual_truant_rate"]["value"] = 0.15
     RuleSet.objects.create(name="Test district", rule_version="1", effective_from=D(2025, 7, 1),

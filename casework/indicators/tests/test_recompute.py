@@ -28,7 +28,7 @@ def test_full_recompute_stores_every_period(district):  # noqa: F811
     assert (done.pairs, done.rows) == (3, 3)
     ytd = StudentIndicator.objects.get(student=one, school=lsch, as_of=AS_OF, period_key=YEAR_TO_DATE)
     assert (ytd.days_enrolled, ytd.days_absent, ytd.days_unlawful, ytd.habitual_truant) == (20, 5.5, 3.5, True)
-    assert ytd.calendar_method == "dates_listed" and ytd.rule_set.rule_version == "2026.1"
+    assert ytd.calendar_method == "dates_listed" and ytd.rule_set.rule_version == "2026.2"
     # L100 has Q1, Q2 and S1 (ordered by begin, then end); Q1 holds all 3.5 unlawful days of 10: habitual.
     periods = {p["name"]: p for p in ytd.values["periods"]}
     assert sorted(periods) == ["Q1", "Q2", "S1"]

@@ -60,7 +60,8 @@ def mixed():
     ev(student=one, school=a, date=D(2025, 9, 11), category="present", minutes_present=89,
        minutes_scheduled=180)  # 89 of 180 is under half: absent
     ev(student=one, school=a, date=D(2025, 9, 12), category="excused", reason_code="J", event_duration="0.5")
-    ev(student=one, school=a, date=D(2025, 9, 15), category="unexcused", event_duration="0.25")  # 180 min: half
+    ev(student=one, school=a, date=D(2025, 9, 15), category="unexcused", event_duration="0.4")  # 216 of 360: half
+    ev(student=one, school=a, date=D(2025, 9, 24), category="unexcused", event_duration="0.25")  # 270: full day
     ev(student=one, school=a, date=D(2025, 9, 16), category="unexcused", event_duration="0.75",
        minutes_scheduled=225)  # 56.25 -> 56 minutes: absent
     ev(student=one, school=a, date=D(2025, 9, 17), category="excused", event_duration="0.5",

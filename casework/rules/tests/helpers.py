@@ -47,7 +47,7 @@ def periods(calendar: list[datetime.date] = CALENDAR) -> list[Period]:
 
 
 def shipped_values() -> dict[str, Any]:
-    return definition.load_shipped("maryland-2026.1.json")["values"]
+    return definition.load_shipped("maryland-2026.2.json")["values"]
 
 
 def rules(**changes: Any) -> Rules:
@@ -56,7 +56,7 @@ def rules(**changes: Any) -> Rules:
     for key, v in changes.items():
         values[key] = {**values[key], "value": v}
     return Rules.from_values(name="Maryland default" if not changes else "Test district",
-                             version="2026.1", values=values)
+                             version="2026.2", values=values)
 
 
 MD = rules()

@@ -227,7 +227,7 @@ def test_habitual_truancy_in_any_period_explains_which():
     assert r.habitual_truant
     assert set(r.habitual_truant.periods) == {"2025-26", "Q1", "S1", "Year to date"}
     assert r.habitual_truant.dates == tuple(day(i) for i in range(10, 17))
-    assert "Maryland default (version 2026.1)" in r.habitual_truant.explanation
+    assert "Maryland default (version 2026.2)" in r.habitual_truant.explanation
     assert "6.5 of 30 school days enrolled" in r.habitual_truant.explanation
 
 
@@ -283,7 +283,7 @@ def test_district_tightened_to_fifteen_percent():
     district = rules(habitual_truant_rate=0.15)
     q1 = by_name(run(enrollments=spans, attendance=recs, as_of=day(39), rule_set=district), "Q1")
     assert q1.habitual_truant
-    assert "Test district (version 2026.1)" in q1.habitual_truant.explanation
+    assert "Test district (version 2026.2)" in q1.habitual_truant.explanation
     assert "more than 15% (4.5 days)" in q1.habitual_truant.explanation
 
 
@@ -372,7 +372,7 @@ def test_empty_calendar_is_refused():
 def test_every_flag_explains_itself_raised_or_not():
     r = run(attendance=[absent(i) for i in range(20)])
     for flag in r.flags.values():
-        assert flag.rule == "Maryland default (version 2026.1)"
+        assert flag.rule == "Maryland default (version 2026.2)"
         assert flag.explanation
     for p in (*r.periods, r.year_to_date):
         for flag in (p.chronic_absent, p.habitual_truant, p.abc_attendance, p.abc_behavior):

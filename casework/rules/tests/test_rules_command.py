@@ -71,7 +71,7 @@ def test_who_may_change_the_rules():
     with pytest.raises(CommandError, match="ppw-r may not change the rules"):
         rules("copy", "--name", "X", "--rule-version", "1", "--effective", "2026-08-31", "--user", "ppw-r")
     f.user(username="stew-r", role="data_steward")
-    shipped = RuleSet.objects.get(is_default=True)
+    shipped = RuleSet.objects.get(is_default=True, rule_version="2026.2")
     with pytest.raises(CommandError, match="shipped statewide rule set and cannot be edited"):
         rules("set", str(shipped.pk), "habitual_truant_rate=0.15", "--user", "stew-r")
     with pytest.raises(CommandError, match="^--effective 2026-02-30: there is no such date"):

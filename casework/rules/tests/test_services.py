@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def default() -> RuleSet:
-    return RuleSet.objects.get(name="Maryland default", rule_version="2026.1")
+    return RuleSet.objects.get(name="Maryland default", rule_version="2026.2")
 
 
 JULY_2025 = D(2025, 7, 1)
@@ -45,8 +45,9 @@ def messages(info) -> str:
 def test_shipped_default_values():
     md = default()
     assert (md.is_default, md.jurisdiction, md.effective_from, md.based_on) == (True, "MD", D(2017, 7, 1), None)
-    assert md.label == "Maryland default (version 2026.1)"
+    assert md.label == "Maryland default (version 2026.2)"
     assert md.value("full_day_minutes") == 240 and md.value("half_day_minutes") == 120
+    assert md.value("school_day_minutes") == 360  # Educ. Art. 7-103: 1,080 hours over 180 days
     assert md.value("chronic_absence_rate") == 0.10 and md.value("chronic_min_days_enrolled") == 10
     assert md.value("habitual_truant_rate") == 0.20
     assert md.value("habitual_truant_period_kinds") == ["quarter", "marking_period", "semester", "year"]
@@ -69,7 +70,7 @@ def test_shipped_default_values():
 def test_shipped_default_as_engine_rules():
     rules = default().rules()
     assert rules.habitual_truant_rate == Fraction(1, 5) and rules.chronic_absence_rate == Fraction(1, 10)
-    assert rules.label == "Maryland default (version 2026.1)"
+    assert rules.label == "Maryland default (version 2026.2)"
 
 
 # --- validation ---------------------------------------------------------------------------------------
@@ -156,7 +157,7 @@ def test_tightening_habitual_truancy_to_fifteen_percent():
 
 
 @pytest.mark.parametrize(("changes", "expected"), [
-    ({"habitual_truant_rate": 0.25}, "25% is less strict than the law allows: Maryland default (version 2026.1) "
+    ({"habitual_truant_rate": 0.25}, "25% is less strict than the law allows: Maryland default (version 2026.2) "
                                      "sets 20% and a district may only tighten it"),
     ({"chronic_absence_rate": 0.12}, "12% is less strict than the law allows"),
     ({"chronic_min_days_enrolled": 20}, "20 is less strict than the law allows"),
@@ -164,7 +165,7 @@ def test_tightening_habitual_truancy_to_fifteen_percent():
      "The quarter limit of 9 days is less strict than the law: Educ. Art. 7-302.2 sets more than 8 days"),
     ({"truant_day_limits": {"quarter": 8, "semester": 16, "year": 20}}, "The semester limit of 16 days"),
     ({"truant_day_limits": {"quarter": 8, "semester": 15}}, "The year limit is missing"),
-    ({"full_day_minutes": 200}, "200 is less strict than the law allows: Maryland default (version 2026.1) sets "
+    ({"full_day_minutes": 200}, "200 is less strict than the law allows: Maryland default (version 2026.2) sets "
                                 "240 and a district may only tighten it (COMAR 13A.08.01.04C), so it cannot go below"),
     ({"half_day_minutes": 90}, "90 is less strict than the law allows"),
     ({"habitual_truant_period_kinds": ["quarter", "year"]}, "must still be checked in every marking_period, semester"),

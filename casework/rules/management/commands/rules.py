@@ -101,6 +101,9 @@ class Command(BaseCommand):
                           + (" (shipped, read-only)" if rs.is_default else ""))
         for key in definition.KEYS:
             entry = rs.values.get(key) or {}
+            if not entry and key in definition.OPTIONAL_KEYS:
+                self.stdout.write(f"{key} not set (this rule set predates it)")
+                continue
             self.stdout.write(f"{key} = {json.dumps(entry.get('value'), ensure_ascii=False)}"
                               + (f"    # {entry['source']}" if entry.get("source") else ""))
 

@@ -1,0 +1,19 @@
+"""Ships "Maryland default" 2026.2 from casework/rules/defaults/maryland-2026.2.json.
+
+2026.2 adds `school_day_minutes`. It has the same effective date as 2026.1 (the law did not change; the
+rule set only names a length 2026.1 lacked), so it is the default in force on every date: among defaults
+with one effective date the later row wins (`rules.selectors.default_in_force`). 2026.1 stays, so an
+indicator stored under it can still be read against it."""
+
+from django.db import migrations
+
+from casework.rules.definition import ship_default, unship_default
+
+FILE = "maryland-2026.2.json"
+
+
+class Migration(migrations.Migration):
+    dependencies = [("rules", "0002_maryland_default")]
+
+    operations = [migrations.RunPython(lambda apps, _: ship_default(apps, FILE),
+                                       lambda apps, _: unship_default(apps, FILE))]
