@@ -21,6 +21,7 @@ from casework.core.context import Source, audit_context
 from casework.jobs.services import job_enqueue
 
 from . import uploads
+from .forms import partial_hint
 from .models import ImportRun
 from .services import import_bundle, import_run
 
@@ -77,8 +78,9 @@ def import_stored(run_pk: int, *, fmt: str, kind: str, partial: bool, actor) -> 
     paths = uploads.stored_paths(run)
     try:
         if fmt == "csv":
-            return import_run(actor=actor, kind=kind, paths=paths, partial=partial, fmt=fmt, run=run)
-        return import_bundle(actor=actor, fmt=fmt, paths=paths, partial=partial, run=run)
+            return import_run(actor=actor, kind=kind, paths=paths, partial=partial, fmt=fmt, run=run,
+                              partial_hint=partial_hint())
+        return import_bundle(actor=actor, fmt=fmt, paths=paths, partial=partial, run=run, partial_hint=partial_hint())
     except Exception as exc:
         # The services refuse the run themselves for failures inside its transaction; anything
         # before that (a reader that failed to load) would otherwise leave it "running" for ever.

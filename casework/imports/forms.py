@@ -129,6 +129,12 @@ class ImportForm(forms.Form):
         return names
 
 
+def partial_hint() -> str:
+    """A refused run's advice on the import page, naming the page's own checkbox (the command line's
+    wording, services.PARTIAL_HINT_CLI, names --partial)."""
+    return f'to commit the good rows, upload the files again with "{ImportForm.base_fields["partial"].label}" ticked'
+
+
 class CodeMappingForm(ServiceErrorsMixin, forms.Form):
     """One SIS code of one family (calendar event, discipline action, program) and the kind it means.
     Each family's section of the page has its own form, its fields prefixed with the family's name; the

@@ -44,6 +44,9 @@ KEY_COLUMNS = {"schools": "school_id", "students": "student_id", "guardians": "g
 # rejects that record (a reader found it untranslatable).
 Located = tuple[int | None, str, dict[str, str] | RowError]
 Progress = Callable[[str, int, int], None]
+# A refused run's message says how to commit the good rows in the words of where the run was started:
+# the command's flag by default; the import page passes its own checkbox (forms.partial_hint).
+PARTIAL_HINT_CLI = "use --partial to commit the good rows"
 
 
 @dataclass
@@ -97,7 +100,7 @@ def start_run(*, actor, fmt: str, kind: str, source_files: Sequence[str], partia
 
 def import_run(*, actor, kind: str, paths: Sequence[Path | str], partial: bool = False, fmt: str = "csv",
                progress: Progress | None = None, run: ImportRun | None = None,
-               recompute: bool = True) -> ImportRun:
+               recompute: bool = True, partial_hint: str = PARTIAL_HINT_CLI) -> ImportRun:
     """Import plain CSV files of one kind. Never raises for bad data: the run's status, message and
     rejected rows say what happened."""
     if kind not in IMPORTERS:
@@ -119,12 +122,13 @@ def import_run(*, actor, kind: str, paths: Sequence[Path | str], partial: bool =
         return lambda report: ((line, "", row) for line, row in f.rows(report))
 
     stages = [Stage(kind, f.name, csv_rows(f), csv=f) for f in files]
-    return run_stages(run=run, actor=actor, stages=stages, progress=progress, recompute=recompute)
+    return run_stages(run=run, actor=actor, stages=stages, progress=progress, recompute=recompute,
+                      partial_hint=partial_hint)
 
 
 def import_bundle(*, actor, fmt: str, paths: Sequence[Path | str], partial: bool = False,
                   progress: Progress | None = None, run: ImportRun | None = None,
-                  recompute: bool = True) -> ImportRun:
+                  recompute: bool = True, partial_hint: str = PARTIAL_HINT_CLI) -> ImportRun:
     """Import an Ed-Fi XML set (files or folders) or a OneRoster CSV bundle as one run: every kind of
     data the files hold, in dependency order, all or nothing."""
     from .edfi import edfi_stages
@@ -144,11 +148,12 @@ def import_bundle(*, actor, fmt: str, paths: Sequence[Path | str], partial: bool
     run.kind = ", ".join(dict.fromkeys(s.kind for s in stages))[:200]
     run.encoding = ", ".join(f"{name}: {ENCODING_LABELS[encoding]}"
                              for name, encoding in getattr(stages, "encodings", ()))[:300]
-    return run_stages(run=run, actor=actor, stages=stages, progress=progress, recompute=recompute)
+    return run_stages(run=run, actor=actor, stages=stages, progress=progress, recompute=recompute,
+                      partial_hint=partial_hint)
 
 
 def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Progress | None = None,
-               recompute: bool = True) -> ImportRun:
+               recompute: bool = True, partial_hint: str = PARTIAL_HINT_CLI) -> ImportRun:
     """Feed every stage's rows to its importer inside one transaction, then record the outcome on the
     run. Stages of one kind must be consecutive: an importer is finished before the next kind starts,
     so the next one sees what it wrote (attendance sees the enrollments)."""
@@ -232,7 +237,7 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
     if rejects and not partial:
         run.status = ImportRun.Status.REFUSED
         run.message = "\n".join(p for p in [f"{len(rejects)} row(s) rejected: nothing was written "
-                                            "(use --partial to commit the good rows).", run.message] if p)
+                                            f"({partial_hint}).", run.message] if p)
     else:
         counts = _total_counts(importers.values())
         run.created, run.updated, run.unchanged = counts["created"], counts["updated"], counts["unchanged"]

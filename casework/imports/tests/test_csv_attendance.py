@@ -275,6 +275,8 @@ def test_cli_counts_and_exit_status(world, good, tmp_path):
     with pytest.raises(CommandError, match="refused"):
         call_command("import", "csv", "attendance", str(bad), "--rejects", str(rejects), stdout=out)
     assert "rejected 1" in out.getvalue()
+    # The command line names its own flag.
+    assert "1 row(s) rejected: nothing was written (use --partial to commit the good rows)." in out.getvalue()
     text = rejects.read_text()
     assert text.startswith("file,line,element,field,value,reason")
     assert "bad.csv,2,,student_id,999,Unknown student 999" in text

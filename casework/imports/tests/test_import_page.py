@@ -219,7 +219,12 @@ def test_rejected_rows_refuse_the_run_and_are_listed_and_downloadable(world, ste
     assert Student.objects.count() == before  # all or nothing: Ana (a good row) was not written either
     page = page_text(response)
     assert "Refused (nothing written)" in page
-    assert "2 row(s) rejected: nothing was written" in page
+    # The page names its own checkbox, not the command line's --partial.
+    assert run.message == ('2 row(s) rejected: nothing was written (to commit the good rows, upload the files '
+                           'again with "Commit the good rows" ticked).')
+    assert "2 row(s) rejected: nothing was written (to commit the good rows, upload the files again with " \
+           "&quot;Commit the good rows&quot; ticked)." in page
+    assert "--partial" not in page
     assert "<td>students.csv</td><td>line 3</td><td>birth_date</td><td>2013-02-30</td>" in page
     assert "<td>students.csv</td><td>line 4</td><td>grade</td><td>14</td>" in page
     assert "Ben" not in page and "Ortiz" not in page  # no names, only the offending values
