@@ -517,6 +517,7 @@ class AttendanceLoad:
                     where += f" of {self._stage_of(first).name}"
                 error = RowError("date", day, "Duplicate event: the same student, school, date and category are "
                                               f"already on {where}.")
+            error.student = sid  # the row as staged is not at hand to the run: its student id goes with the error
             stage = self._stage_of(seq)
             out.append((stage.name, line if line is not None else self._line(seq, None), element or "", error))
         return out

@@ -431,7 +431,9 @@ class AttendanceImporter(Importer):
     def _named(self, exc: RowError) -> RowError:
         """An unknown student or school whose own row this run rejected: name that line (Importer.unknown)."""
         if exc.field in ("student_id", "school_id") and exc.reason.startswith("Unknown "):
-            return self.unknown(exc.field, exc.value, "Student" if exc.field == "student_id" else "School", exc.reason)
+            named = self.unknown(exc.field, exc.value, "Student" if exc.field == "student_id" else "School", exc.reason)
+            named.student = exc.student
+            return named
         return exc
 
     def finish(self):

@@ -1,6 +1,7 @@
 """Import runs and the rows they rejected. A run is the unit of an import: one transaction, one
 change record per model touched, counts and a rejects report. Runs are written by the import
-service only; they are a log, not student data (rejected values are truncated)."""
+service only; they are a log, not student records (rejected values are truncated), but a rejected row
+names its student's SIS id: the import page logs an access for each known student it shows."""
 
 from __future__ import annotations
 
@@ -61,6 +62,9 @@ class RejectedRow(models.Model):
     field = models.CharField(max_length=60, blank=True)
     value = models.CharField(max_length=40, blank=True, help_text="The offending value, truncated")
     reason = models.CharField(max_length=300)
+    student_ref = models.CharField(max_length=40, blank=True,
+                                   help_text="The SIS student id the row names, as the file gives it (the "
+                                             "report's student_id), truncated")
 
     objects = RejectedRowQuerySet.as_manager()
 

@@ -18,14 +18,17 @@ def fitting_reason(*wordings: str) -> str:
 
 class RowError(Exception):
     """`key`: the id of the record the rejected row would have written (a translated row's student_id),
-    when the row itself is not at hand, so later rows referring to it can name the rejected line."""
+    when the row itself is not at hand, so later rows referring to it can name the rejected line.
+    `student`: the student id the rejected row names, when the row itself is not at hand (a reader's
+    untranslatable record, a set-based check's reject), for the report's student_id column."""
 
-    def __init__(self, field: str, value: str, reason: str, *, key: str = ""):
+    def __init__(self, field: str, value: str, reason: str, *, key: str = "", student: str = ""):
         super().__init__(reason)
         self.field = field
         self.value = (value or "")[:VALUE_LIMIT]
         self.reason = reason
         self.key = key
+        self.student = student
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")

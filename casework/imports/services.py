@@ -30,7 +30,7 @@ from . import codes
 from .csvfile import ENCODING_LABELS, CsvFile, Refused
 from .importers import IMPORTERS, Importer
 from .models import ImportRun, RejectedRow
-from .parsing import RowError
+from .parsing import VALUE_LIMIT, RowError
 
 FORMATS = ("csv", "edfi", "oneroster")
 # An import that changed more students than this is followed by a full recompute, not a per-student one.
@@ -205,14 +205,15 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
                             rejects.append(RejectedRow(run=run, file=stage.name[:255], line=line,
                                                        element=element[:200],
                                                        field=_source_field(run, stage.kind, exc.field)[:60],
-                                                       value=exc.value, reason=exc.reason[:300]))
+                                                       value=exc.value, reason=exc.reason[:300],
+                                                       student_ref=_student_ref(stage.kind, row, exc)))
                             _remember_rejected(rejected_keys, stage, line, row, exc)
                 if current is not None:
                     current.finish()
                 for kind, importer in importers.items():
                     rejects.extend(RejectedRow(run=run, file=file[:255], line=line, element=element[:200],
                                                field=_source_field(run, kind, exc.field)[:60], value=exc.value,
-                                               reason=exc.reason[:300])
+                                               reason=exc.reason[:300], student_ref=exc.student[:VALUE_LIMIT])
                                    for file, line, element, exc in importer.rejects)
                 if rejects and not partial:
                     raise _Rollback
@@ -278,6 +279,19 @@ def _remember_rejected(rejected_keys: dict, stage: Stage, line: int | None, row,
             return
     if key:
         rejected_keys.setdefault((column, key), (stage.name, line))
+
+
+def _student_ref(kind: str, row, exc: RowError) -> str:
+    """The student id a rejected row names, as the file gives it (the report's student_id), so the data
+    steward can find the student in the SIS; "" when it names none. A row's own student_id column (every
+    format's rows use the plain-CSV vocabulary), else what the reader said with the error: a students
+    record's key is its student id."""
+    ref = exc.student
+    if not ref and isinstance(row, dict):
+        ref = dict.get(row, "student_id") or ""  # dict.get: an Ed-Fi row raises for a missing element
+    if not ref and KEY_COLUMNS.get(kind) == "student_id":
+        ref = exc.key
+    return ref[:VALUE_LIMIT]
 
 
 def _source_field(run: ImportRun, kind: str, field: str) -> str:
@@ -346,18 +360,27 @@ def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:
                                 f"pair(s).", skipped] if p)
 
 
+# The rejected-rows report's columns (`--rejects FILE` and the import page's download): student_id came last,
+# so a reader of the earlier columns by position still finds them.
+REJECTS_HEADER = ["file", "line", "element", "field", "value", "reason", "student_id"]
+
+
+def reject_cells(r: RejectedRow) -> list:
+    return [r.file, r.line, r.element, r.field, r.value, r.reason, r.student_ref]
+
+
 def write_rejects(run: ImportRun, path: Path | str) -> int:
-    """The rejected-rows report as CSV: file, line, element, field, value, reason."""
+    """The rejected-rows report as CSV: file, line, element, field, value, reason, student_id."""
     rows = run.rejected_rows.order_by("file", "line", "id")
     with open(path, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(["file", "line", "element", "field", "value", "reason"])
+        writer.writerow(REJECTS_HEADER)
         count = 0
         for r in rows.iterator():
-            writer.writerow([r.file, r.line, r.element, r.field, r.value, r.reason])
+            writer.writerow(reject_cells(r))
             count += 1
         if not count and run.status == ImportRun.Status.REFUSED and run.message:
             # Refused as a whole (unreadable, wrong delimiter, cut short): the report still says why.
-            writer.writerow([", ".join(run.source_files), "", "", "", "", run.message])
+            writer.writerow([", ".join(run.source_files), "", "", "", "", run.message, ""])
             count = 1
     return count

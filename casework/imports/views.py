@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -30,7 +31,7 @@ from . import background, codes, uploads
 from .forms import CodeMappingForm, ImportForm, SizeLimitUploadHandler
 from .importers import IMPORTERS
 from .models import CodeMapping, ImportRun, RejectedRow
-from .services import run_progress, start_run, template
+from .services import REJECTS_HEADER, reject_cells, run_progress, start_run, template
 
 log = logging.getLogger(__name__)
 RUNS_PER_PAGE = 25
@@ -66,11 +67,25 @@ _STUDENT_FIELDS = frozenset({"student_id", "StudentUniqueId", "StudentReference/
 
 
 def _log_identified(request, rows, action: str, run: ImportRun) -> None:
-    """A rejected student_id that names a known student discloses that student: log it as an access."""
-    ids = {r.value for r in rows if r.field in _STUDENT_FIELDS and r.value}
+    """A rejected row naming a known student (its student_id, or a rejected value of a student id field)
+    discloses that student: log it as an access."""
+    ids = {r.value for r in rows if r.field in _STUDENT_FIELDS and r.value} | {r.student_ref for r in rows
+                                                                                if r.student_ref}
     if not ids:
         return
-    students = Student.objects.for_user(request.user, "student.view").filter(district_id__in=ids)
+    _log_students(request, Q(district_id__in=ids), action, run)
+
+
+def _log_identified_all(request, rejects, action: str, run: ImportRun) -> None:
+    """_log_identified for every rejected row of a run, the ids matched in the database (a large run's
+    rejects name many students)."""
+    named = Q(district_id__in=rejects.exclude(student_ref="").values("student_ref")) | Q(
+        district_id__in=rejects.filter(field__in=_STUDENT_FIELDS).exclude(value="").values("value"))
+    _log_students(request, named, action, run)
+
+
+def _log_students(request, named: Q, action: str, run: ImportRun) -> None:
+    students = Student.objects.for_user(request.user, "student.view").filter(named)
     audit.log_access_many(actor=request.user, student_ids=list(students.values_list("pk", flat=True)),
                           action=action, detail=f"import run {run.pk} rejected rows")
 
@@ -190,15 +205,14 @@ class RejectsView(RunMixin, PolicyView):
     def get(self, request, pk: int):
         run = self.get_run(request, pk)
         rejects = RejectedRow.objects.for_user(request.user, self.action).filter(run=run).order_by("file", "line", "id")
-        _log_identified(request, rejects.filter(field__in=_STUDENT_FIELDS).only("field", "value"),
-                        AccessLog.Action.EXPORT, run)
+        _log_identified_all(request, rejects, AccessLog.Action.EXPORT, run)
         writer = csv.writer(_Echo())
 
         def rows():
-            yield writer.writerow(["file", "line", "element", "field", "value", "reason"])
+            yield writer.writerow(REJECTS_HEADER)
             for r in rejects.iterator(chunk_size=2000):
                 # A rejected value is whatever the file held: never let a spreadsheet run it as a formula.
-                yield writer.writerow([neutralise(v) for v in (r.file, r.line, r.element, r.field, r.value, r.reason)])
+                yield writer.writerow([neutralise(v) for v in reject_cells(r)])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-run-{run.pk}-rejected-rows.csv"'

@@ -117,7 +117,7 @@ def _enrollment_rows(path: Path, seen: dict[tuple[str, str, str], tuple[str, int
                 # Named as student_id (the field the import page logs an access for), the id not in the text.
                 yield line, element_path, RowError(
                     "student_id", key[0], f"Duplicate: the same student's StudentSchoolAssociation at school "
-                                          f"{key[1]} entering {key[2]} is already on {where}.")
+                                          f"{key[1]} entering {key[2]} is already on {where}.", student=key[0])
                 continue
             seen[key] = (path.name, line)
         yield line, element_path, row

@@ -442,6 +442,7 @@ def program(element: Element, record: str) -> EdfiRow | RowError:
     try:
         eligible = eligibility(element, record)
     except RowError as exc:
+        exc.student = ref(element, "StudentReference", "StudentUniqueId") or ""
         return exc
     name_node = None if program_ref is None else program_ref.find(".//ProgramName")
     values = {"student_id": ref(element, "StudentReference", "StudentUniqueId"),

@@ -133,9 +133,10 @@ def by_line(located: Located) -> int:
     return located[0] or 0
 
 
-def problem_of(exc: RowError, *, key: str = "") -> Problem:
-    """`key`: the id of the record the row would have written (RowError.key)."""
-    return Problem(exc.field, exc.value, exc.reason, key=key or exc.key)
+def problem_of(exc: RowError, *, key: str = "", student: str = "") -> Problem:
+    """`key`: the id of the record the row would have written (RowError.key); `student`: the student id
+    the row names (RowError.student)."""
+    return Problem(exc.field, exc.value, exc.reason, key=key or exc.key, student=student or exc.student)
 
 
 def is_deleted(row: dict[str, str]) -> bool:

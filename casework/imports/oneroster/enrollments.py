@@ -45,7 +45,8 @@ class EnrollmentRows(Rows):
             try:
                 key, begin, end = self._class_enrollment(row)
             except RowError as exc:
-                problems.append((line, "", problem_of(exc)))
+                user = self.users.get(row.get("usersourcedid", ""))
+                problems.append((line, "", problem_of(exc, student=user.key if user and user.is_student else "")))
                 continue
             self._enrolled_users.add(row["usersourcedid"])
             if is_deleted(row):  # a delta's: the class enrollment ended on the day it was modified, or today
@@ -110,7 +111,7 @@ class EnrollmentRows(Rows):
             if begin is None and self.school_year is None:
                 out.append((line, "", Problem("beginDate", "", "No beginDate for this student at this school, and "
                                                                "academicSessions.csv has no schoolYear to start "
-                                                               "the enrollment from.")))
+                                                               "the enrollment from.", student=key)))
                 continue
             exit_ = None if open_ else end
             entry = self._entry(key, school, begin or self.school_year.begin, exit_)
@@ -137,7 +138,7 @@ class EnrollmentRows(Rows):
                                        "exit_date": day.isoformat()}))
             elif any(entry > day for entry, _ in stored):
                 out.append((line, "", Problem("dateLastModified", day.isoformat(), f"The enrollment this row ends "
-                                              f"begins after {day.isoformat()}, the day it would end.")))
+                                              f"begins after {day.isoformat()}, the day it would end.", student=key)))
             else:
                 nothing_to_end.append(line)
         return out, nothing_to_end
@@ -189,7 +190,7 @@ class EnrollmentRows(Rows):
                 if entry is None:
                     out.append((user.line, "", Problem("orgSourcedIds", org_sid, "No enrollment can be dated: the "
                                                        "student has no class enrollment and academicSessions.csv "
-                                                       "has no schoolYear session.")))
+                                                       "has no schoolYear session.", student=user.key)))
                     continue
                 exit_ = end or (year.end if year and not begin else None)
                 entry = self._entry(user.key, school, entry, exit_)

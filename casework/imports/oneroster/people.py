@@ -144,7 +144,8 @@ class PeopleRows(Rows):
                 continue
             if user.key in seen:
                 out.append((user.line, "", Problem("identifier", user.key, f"Student {user.key} is also the user on "
-                                                                           f"line {seen[user.key]} of users.csv.")))
+                                                                           f"line {seen[user.key]} of users.csv.",
+                                                   student=user.key)))
                 continue
             seen[user.key] = user.line
             if len(user.key) > 32:  # Student.district_id; a GUID sourcedId does not fit

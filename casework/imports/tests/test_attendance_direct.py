@@ -87,20 +87,24 @@ def test_a_clean_file_goes_in_directly_with_the_staging_paths_values(two_schools
     assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
 
 
-@pytest.mark.parametrize(("last_line", "expected"), [
+@pytest.mark.parametrize(("last_line", "expected", "student"), [
     ("200002,B200,2025-09-04,holiday,,,,,,,\n", [(7, "category", "Unknown attendance category 'holiday'; use one of "
                                                  "present, excused, unexcused, tardy, early_departure, partial, "
-                                                 "in_school_suspension, out_of_school_suspension.")]),
-    ("200002,A100,2025-09-04,unexcused,,,,,,,\n", [(7, "school_id", "The student has no enrollment at this school.")]),
+                                                 "in_school_suspension, out_of_school_suspension.")], "200002"),
+    ("200002,A100,2025-09-04,unexcused,,,,,,,\n", [(7, "school_id", "The student has no enrollment at this school.")],
+     "200002"),
     ("999999,A100,2025-09-04,unexcused,,,,,,,\n", [(7, "student_id",
-                                                    "Unknown student 999999: import the students file first.")]),
+                                                    "Unknown student 999999: import the students file first.")],
+     "999999"),
     ("100001,A100,2025-09-02,unexcused,,,,,,,\n", [(7, "date", "Duplicate event: the same student, school, date "
-                                                    "and category are already on line 2.")]),
+                                                    "and category are already on line 2.")], "100001"),
 ])
-def test_a_bad_last_row_undoes_the_direct_load_and_is_named(two_schools, tmp_path, outcomes, last_line, expected):
+def test_a_bad_last_row_undoes_the_direct_load_and_is_named(two_schools, tmp_path, outcomes, last_line, expected,
+                                                            student):
     r = run(write(tmp_path, CLEAN + last_line))
     assert outcomes == [None]
     assert (r.status, reasons(r)) == (ImportRun.Status.REFUSED, expected)
+    assert list(r.rejected_rows.values_list("student_ref", flat=True)) == [student]
     assert AttendanceEvent.objects.count() == 0
 
     partial = run(write(tmp_path, CLEAN + last_line, name="again.csv"), partial=True)

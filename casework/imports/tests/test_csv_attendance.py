@@ -161,6 +161,9 @@ def test_rejects_mixed_in_are_reported_line_by_line(world, tmp_path, monkeypatch
     refused = run(path)
     assert (refused.status, refused.rejected) == (ImportRun.Status.REFUSED, 5)
     assert report(refused) == MIXED_REJECTS
+    # Each reject names its row's student as the file gives it (the unknown one too), whatever field failed.
+    assert [(r.line, r.student_ref) for r in refused.rejected_rows.order_by("line")] == [
+        (3, "999999"), (5, "100001"), (6, "100001"), (7, "100001"), (9, "200002")]
     assert AttendanceEvent.objects.count() == 0
     partial = run(path, partial=True)
     assert (partial.created, partial.updated, partial.unchanged, partial.rejected) == (2, 0, 0, 5)
@@ -278,8 +281,8 @@ def test_cli_counts_and_exit_status(world, good, tmp_path):
     # The command line names its own flag.
     assert "1 row(s) rejected: nothing was written (use --partial to commit the good rows)." in out.getvalue()
     text = rejects.read_text()
-    assert text.startswith("file,line,element,field,value,reason")
-    assert "bad.csv,2,,student_id,999,Unknown student 999" in text
+    assert text.startswith("file,line,element,field,value,reason,student_id\n")
+    assert "bad.csv,2,,student_id,999,Unknown student 999: import the students file first.,999\n" in text
 
 
 def test_cli_refuses_wrong_delimiter_and_unsupported_formats(world, tmp_path):
@@ -289,7 +292,7 @@ def test_cli_refuses_wrong_delimiter_and_unsupported_formats(world, tmp_path):
         call_command("import", "csv", "attendance", str(path), "--rejects", str(report), stdout=StringIO())
     # Refused as a whole: the rejects report still carries the reason, not only its header.
     lines = report.read_text().splitlines()
-    assert lines[0] == "file,line,element,field,value,reason"
+    assert lines[0] == "file,line,element,field,value,reason,student_id"
     assert lines[1].startswith("attendance.csv,,,,,") and "separated by semicolon (;)" in lines[1]
     with pytest.raises(CommandError, match="Unknown import kind"):
         call_command("import", "csv", "grades", str(path), stdout=StringIO())

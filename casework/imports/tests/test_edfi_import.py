@@ -169,6 +169,8 @@ def test_unknown_student_and_missing_event_date_are_rejected_with_the_element(tm
          "StudentSchoolAttendanceEvent has no EventDate; it is required."),
     ]
     assert [r.line for r in run.rejected_rows.order_by("line")] == [7, 8]
+    # The StudentUniqueId of each record, the unknown one too.
+    assert [r.student_ref for r in run.rejected_rows.order_by("line")] == ["999999", "100001"]
     assert AttendanceEvent.objects.count() == 0
     partial = edfi(folder, partial=True)
     assert partial.status == ImportRun.Status.PARTIAL and AttendanceEvent.objects.count() == 4
@@ -224,3 +226,5 @@ def test_a_student_without_birth_date_is_still_rejected(tmp_path):
     following = {r[3] for r in rejects(run) if r[0] != "Student.xml"}
     assert following == {f"Student 100001 is on line {line} of Student.xml, which was rejected: see that line's "
                          "reason."}
+    # The student record and every row about it (attendance's set-based check too) name the student.
+    assert set(run.rejected_rows.values_list("student_ref", flat=True)) == {"100001"}

@@ -225,17 +225,22 @@ def test_rejected_rows_refuse_the_run_and_are_listed_and_downloadable(world, ste
     assert "2 row(s) rejected: nothing was written (to commit the good rows, upload the files again with " \
            "&quot;Commit the good rows&quot; ticked)." in page
     assert "--partial" not in page
-    assert "<td>students.csv</td><td>line 3</td><td>birth_date</td><td>2013-02-30</td>" in page
+    # Each rejected row names its student as the file does, so the data steward can find them in the SIS.
+    assert ("<td>students.csv</td><td>line 3</td><td>birth_date</td><td>2013-02-30</td>"
+            "<td>2013-02-30 is not a real date (no such day in the calendar).</td><td>300004</td>") in page
     assert "<td>students.csv</td><td>line 4</td><td>grade</td><td>14</td>" in page
+    assert "<td>300005</td>" in page
+    assert '<th scope="col">Reason</th><th scope="col">Student ID</th>' in page
     assert "Ben" not in page and "Ortiz" not in page  # no names, only the offending values
 
     download = steward.get(reverse("imports:rejects", args=[run.pk]))
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     assert download["Content-Disposition"] == f'attachment; filename="import-run-{run.pk}-rejected-rows.csv"'
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
-    assert rows[0] == ["file", "line", "element", "field", "value", "reason"]
-    assert [r[:5] for r in rows[1:]] == [["students.csv", "3", "", "birth_date", "2013-02-30"],
-                                         ["students.csv", "4", "", "grade", "14"]]
+    # The existing columns in their places, student_id added last.
+    assert rows[0] == ["file", "line", "element", "field", "value", "reason", "student_id"]
+    assert [r[:5] + r[6:] for r in rows[1:]] == [["students.csv", "3", "", "birth_date", "2013-02-30", "300004"],
+                                                 ["students.csv", "4", "", "grade", "14", "300005"]]
 
 
 def test_partial_commits_the_good_rows(world, steward):
@@ -269,6 +274,22 @@ def test_rejected_known_student_id_is_a_logged_access(world, steward):
         [(world.student_a.pk, "view"), (world.student_a.pk, "export")])
 
 
+def test_a_rejected_row_naming_a_known_student_is_a_logged_access(world, steward):
+    """The student_id column discloses the student whatever field was rejected (here the grade)."""
+    run = start_run(actor=None, fmt="csv", kind="students", source_files=["s.csv"], partial=False)
+    RejectedRow.objects.create(run=run, file="s.csv", line=2, field="grade", value="14", reason="Unknown grade '14'.",
+                               student_ref="100001")
+    RejectedRow.objects.create(run=run, file="s.csv", line=3, field="grade", value="15", reason="Unknown grade '15'.",
+                               student_ref="999999")
+    ImportRun.objects.filter(pk=run.pk).update(status="refused", rejected=2)
+    page = page_text(steward.get(reverse("imports:run", args=[run.pk])))
+    assert "<td>100001</td>" in page and "<td>999999</td>" in page
+    steward.get(reverse("imports:rejects", args=[run.pk]))
+    logged = AccessLog.objects.filter(detail=f"import run {run.pk} rejected rows")
+    assert sorted((e.student_id, e.action) for e in logged) == sorted(
+        [(world.student_a.pk, "view"), (world.student_a.pk, "export")])
+
+
 def test_rejected_values_cannot_run_as_formulas_in_the_download(world, steward):
     """A rejected value is whatever the file held; the download neutralises it as the early-warning export does."""
     run = start_run(actor=None, fmt="csv", kind="students", source_files=["s.csv"], partial=False)
@@ -279,6 +300,10 @@ def test_rejected_values_cannot_run_as_formulas_in_the_download(world, steward):
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
     assert [r[4] for r in rows[1:]] == ["'=cmd|' /C calc'!A0", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tx", "06"]
     assert [r[1] for r in rows[1:]] == ["2", "3", "4", "5", "6", "7"]
+    RejectedRow.objects.create(run=run, file="s.csv", line=8, field="grade", value="1", reason="x", student_ref="=1+1")
+    rows = list(csv.reader(io.StringIO(b"".join(steward.get(reverse("imports:rejects", args=[run.pk]))
+                                                .streaming_content).decode())))
+    assert rows[-1][6] == "'=1+1"  # the student_id cell too
 
 
 def test_the_kind_menu_names_kinds_in_words(world, steward):

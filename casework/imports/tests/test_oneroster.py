@@ -213,6 +213,8 @@ def test_enrollment_for_unknown_user_rejected_with_file_line_reason(db, tmp_path
         ("enrollments.csv", 7, "userSourcedId", "Unknown user u-ghost: no row of users.csv has this sourcedId."),
         ("enrollments.csv", 8, "schoolSourcedId", "Unknown org org-nowhere: no row of orgs.csv has this sourcedId."),
     ]
+    # Line 8's user is a student of users.csv: named by its identifier; u-ghost names none.
+    assert list(r.rejected_rows.order_by("line").values_list("student_ref", flat=True)) == ["", "500001"]
     assert not School.objects.exists() and not Student.objects.exists()  # atomic: nothing written
 
 

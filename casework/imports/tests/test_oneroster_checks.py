@@ -106,6 +106,9 @@ def test_rows_referring_to_a_rejected_student_name_its_line(db, tmp_path):
             ("enrollments.csv", 2, "student_id"), ("users.csv", 2, "student_id"), ("users.csv", 2, "student_id")]
         assert {reason for *_, reason in following} == {
             "Student 500001 is on line 2 of users.csv, which was rejected: see that line's reason."}
+        # The rejected users.csv row and the rows about it name the student by its identifier.
+        assert {(x.file, x.line, x.student_ref) for x in r.rejected_rows.all()} == {
+            ("users.csv", 2, "500001"), ("enrollments.csv", 2, "500001")}
         assert not any("Unknown student" in reason for *_, reason in found)
 
 
