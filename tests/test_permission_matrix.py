@@ -122,6 +122,7 @@ EXPECTED: dict[str, Rule] = {
     # The worklist is the PPW's (and the director's and supervisors' across schools).
     "indicators:worklist": Rule(get=(200, 200, 200, 404, 404, 404, 404, 404, 302)),
     # Acknowledging is a POST: a GET answers 405 to those who may acknowledge, whichever school.
+    "indicators:crossings_acknowledge": Rule(get=(405, 405, 405, 404, 404, 404, 404, 404, 302)),
     "indicators:crossing_acknowledge": Rule(
         kwargs=lambda o: {"pk": o["crossing_a"].pk},
         get=(405, 405, 405, 404, 404, 404, 404, 404, 302),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from casework.cases.models import ClosureRequest
 from casework.core import policy
 from casework.indicators.models import Flags
-from casework.indicators.selectors import worklist_rows
+from casework.indicators.selectors import worklist_alerts
 from casework.referrals.choices import Urgency
 from casework.referrals.selectors import triage_queue
 from casework.tasks.choices import TaskKind, TaskStatus
@@ -139,7 +139,7 @@ def _flagged(day: MyDay, user) -> None:
     """One row per student (a student crossing three thresholds is one child to look at), newest first."""
     if not policy.has_action(user, "worklist.view"):
         return
-    crossings = worklist_rows(user)
+    crossings = worklist_alerts(user)
     students = crossings.order_by().values("student_id")
     day.flagged_total = students.distinct().count()
     newest = list(students.annotate(latest=Max("crossed_on"))

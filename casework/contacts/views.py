@@ -17,6 +17,7 @@ from django.utils import timezone
 from casework.cases.selectors import case_page
 from casework.core import policy
 from casework.core.errors import ConflictError
+from casework.core.paging import page_of
 from casework.core.views import PolicyView
 
 from . import selectors, services
@@ -64,7 +65,7 @@ class CaseContactsView(PolicyView):
         chosen = filters.cleaned_data["type"] if filters.is_valid() else ""
         if chosen:
             contacts = contacts.filter(contact_type=chosen)
-        page = Paginator(contacts, PER_PAGE).get_page(request.GET.get("page"))
+        page = page_of(Paginator(contacts, PER_PAGE), request.GET.get("page"))
         context.update(form=form, filters=filters, chosen=chosen, page=page,
                        counts=selectors.contact_attempts(case),
                        open_visit=selectors.open_visit(case, request.user))

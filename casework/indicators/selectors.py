@@ -6,7 +6,21 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from casework.cases.models import Case as PpsCase
@@ -15,6 +29,7 @@ from casework.rules.models import RuleSet
 from casework.rules.selectors import ruleset_in_force
 from casework.schools.models import School
 from casework.students.choices import Grade
+from casework.students.models import Student
 
 from .forms import ABC_ANY
 from .models import YEAR_TO_DATE, FlagCrossing, Flags, StudentIndicator
@@ -114,12 +129,14 @@ def early_warning_rows(user, school: School, *, filters: dict, sort: str = "rate
 # Flags in the order the rules list them (chronic absence first), not the codes' alphabetical order.
 _FLAG_ORDER = Case(*(When(flag=f, then=Value(i)) for i, f in enumerate(Flags.values)),
                    default=Value(len(Flags.values)), output_field=IntegerField())
-_WORKLIST_NAME = ("school__name", "student__search_text")
+_WORKLIST_NAME = ("school_name", "student_name")
+# The worklist lists students (one row per student x school, all their open alerts in it), so its sorts
+# are on each student's alerts taken together: the newest or oldest crossing, the most serious flag.
 WORKLIST_SORTS: dict[str, tuple] = {
-    "newest": ("-crossed_on", *_WORKLIST_NAME, "flag"),
-    "oldest": ("crossed_on", *_WORKLIST_NAME, "flag"),
-    "school": (*_WORKLIST_NAME, "-crossed_on", "flag"),
-    "flag": (_FLAG_ORDER.asc(), "-crossed_on", *_WORKLIST_NAME),
+    "newest": ("-latest", *_WORKLIST_NAME),
+    "oldest": ("earliest", *_WORKLIST_NAME),
+    "school": _WORKLIST_NAME,
+    "flag": ("top_flag", "-latest", *_WORKLIST_NAME),
 }
 
 
@@ -135,15 +152,54 @@ def _worklist_alerts(user, school: School | None, filters: dict) -> QuerySet[Fla
     return qs
 
 
-def worklist_rows(user, *, school: School | None = None, filters: dict | None = None,
-                  sort: str = "newest") -> QuerySet[FlagCrossing]:
-    """Open crossings nobody has acknowledged in the user's schools (newest first by default), filtered by
-    flag, grade (the student's current grade) and crossed-since date."""
-    filters = filters or {}
-    qs = _worklist_alerts(user, school, filters).select_related("student", "school")
-    if flag := filters.get("flag"):
-        qs = qs.filter(flag=flag)
-    return qs.order_by(*WORKLIST_SORTS.get(sort, WORKLIST_SORTS["newest"]), "pk")
+def worklist_alerts(user) -> QuerySet[FlagCrossing]:
+    """Every alert the worklist holds for `user`, newest first (My Day groups them by student itself)."""
+    return (_worklist_alerts(user, None, {}).select_related("student", "school")
+            .order_by("-crossed_on", "school__name", "student__search_text", "flag", "pk"))
+
+
+def _listed_alerts(user, school: School | None, filters: dict) -> QuerySet[FlagCrossing]:
+    qs = _worklist_alerts(user, school, filters)
+    return qs.filter(flag=flag) if (flag := filters.get("flag")) else qs
+
+
+def worklist_students(user, *, school: School | None = None, filters: dict | None = None,
+                      sort: str = "newest") -> QuerySet:
+    """One row per student x school with open alerts nobody has acknowledged, filtered by flag, grade (the
+    student's current grade) and crossed-since date: {student_id, school_id, latest, earliest, alerts}.
+    `worklist_fill` adds the alerts themselves for one page of these."""
+    qs = _listed_alerts(user, school, filters or {}).order_by()
+    groups = qs.values("student_id", "school_id").annotate(
+        school_name=F("school__name"), student_name=F("student__search_text"), latest=Max("crossed_on"),
+        earliest=Min("crossed_on"), top_flag=Min(_FLAG_ORDER), alerts=Count("pk"))
+    return groups.order_by(*WORKLIST_SORTS.get(sort, WORKLIST_SORTS["newest"]), "student_id", "school_id")
+
+
+@dataclass
+class StudentAlerts:
+    """One worklist row: a student at a school and their open alerts there."""
+
+    student: Student
+    school: School
+    crossings: list[FlagCrossing]
+
+
+def worklist_fill(user, groups, *, school: School | None = None, filters: dict | None = None,
+                  sort: str = "newest") -> list[StudentAlerts]:
+    """The alerts of one page of `worklist_students` rows, in one query: by the rules' flag order under
+    the flag sort, oldest first under the oldest-first sort, otherwise newest first."""
+    groups = list(groups)
+    if not groups:
+        return []
+    within = {"flag": (_FLAG_ORDER.asc(), "-crossed_on"), "oldest": ("crossed_on", _FLAG_ORDER.asc())}.get(
+        sort, ("-crossed_on", _FLAG_ORDER.asc()))
+    found: dict[tuple[int, int], list[FlagCrossing]] = {(g["student_id"], g["school_id"]): [] for g in groups}
+    for c in (_listed_alerts(user, school, filters or {}).select_related("student", "school")
+              .filter(student_id__in={g["student_id"] for g in groups}, school_id__in={g["school_id"] for g in groups})
+              .order_by(*within, "pk")):
+        if (c.student_id, c.school_id) in found:
+            found[(c.student_id, c.school_id)].append(c)
+    return [StudentAlerts(alerts[0].student, alerts[0].school, alerts) for alerts in found.values() if alerts]
 
 
 def worklist_flag_counts(user, *, school: School | None = None, filters: dict | None = None) -> dict[str, int]:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -14,13 +15,14 @@ from django.utils.http import urlencode
 from casework.audit import services as audit
 from casework.audit.models import AccessLog
 from casework.core import policy
+from casework.core.paging import page_of
 from casework.core.views import PolicyView
 from casework.schools.models import School
 
 from . import exports, selectors
 from .forms import WORKLIST_SORT_CHOICES, EarlyWarningFilterForm, WorklistFilterForm
 from .models import FlagCrossing, Flags
-from .worklist import CrossingConflict, crossing_acknowledge
+from .worklist import CrossingConflict, crossing_acknowledge, crossings_acknowledge
 
 PAGE_SIZE = 50
 FLAG_SHORT = {
@@ -60,7 +62,8 @@ def _can_export(user, school: School) -> bool:
 
 
 def _page_note(request, page) -> str:
-    """Paginator.get_page shows the last page for a page past the end (and the first for nonsense): say so."""
+    """core.paging.page_of shows the last page for a page past the end (and the first for nonsense or a
+    number below 1): say so."""
     asked = request.GET.get("page")
     if not asked:
         return ""
@@ -101,7 +104,7 @@ class EarlyWarningView(EarlyWarningListMixin, PolicyView):
     def get(self, request, code: str):
         school = _school(request.user, code, self.action)
         snapshot, form, rows = self.filtered(request, school)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(Paginator(rows, PAGE_SIZE), request.GET.get("page"))
         bands = {name: (label, i) for i, (name, label) in enumerate(snapshot.bands)}
         for row in page:
             row.band_label, row.band_level = bands.get(row.band, (row.band or "Not rated", "none"))
@@ -170,11 +173,14 @@ class WorklistView(PolicyView):
         school = next((s for s in schools if s.code == code), None) if code else None
         filters, sort = form.filters(), form.sort_key()
         form.show_flag_counts(selectors.worklist_flag_counts(request.user, school=school, filters=filters))
-        rows = selectors.worklist_rows(request.user, school=school, filters=filters, sort=sort)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-        for crossing in page:
-            crossing.flag_label = Flags(crossing.flag).label
-        audit.log_access_many(actor=request.user, student_ids=sorted({c.student_id for c in page}),
+        groups = selectors.worklist_students(request.user, school=school, filters=filters, sort=sort)
+        page = page_of(Paginator(groups, PAGE_SIZE), request.GET.get("page"))
+        page.object_list = selectors.worklist_fill(request.user, page.object_list, school=school, filters=filters,
+                                                   sort=sort)
+        for row in page.object_list:
+            for crossing in row.crossings:
+                crossing.flag_label = Flags(crossing.flag).label
+        audit.log_access_many(actor=request.user, student_ids=sorted({r.student.pk for r in page.object_list}),
                               action=AccessLog.Action.VIEW, purpose="worklist", detail="worklist")
         return render(request, "indicators/worklist.html", {
             "form": form, "page": page, "page_note": _page_note(request, page), "school": school, "sort": sort,
@@ -200,11 +206,51 @@ class CrossingAcknowledgeView(PolicyView):
             messages.warning(request, str(exc))
         else:
             messages.success(request, f"{Flags(crossing.flag).label} alert acknowledged. It stays in the record.")
-        # Back to the list as it was filtered: only the worklist's own filter keys, each read again there.
-        kept = {key: request.POST.get(key, "")[:40] for key in WORKLIST_KEPT}
-        kept = {key: value for key, value in kept.items() if value}
-        code = request.POST.get("school", "")
-        if code and School.objects.for_user(request.user, "worklist.view").filter(code=code).exists():
-            kept = {"school": code, **kept}
-        url = reverse("indicators:worklist")
-        return redirect(url + ("?" + urlencode(kept) if kept else ""))
+        return _back_to_worklist(request)
+
+
+MAX_ACKNOWLEDGED = 500  # a page shows 50 students with at most five alerts each
+
+
+class CrossingsAcknowledgeView(PolicyView):
+    """Acknowledge several alerts at once: a student's "Acknowledge all" or the alerts ticked on a page."""
+
+    action = "crossing.acknowledge"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        raw = request.POST.getlist("crossing")
+        ids = {int(x) for x in raw if x.isascii() and x.isdecimal() and len(x) < 12}
+        if len(ids) > MAX_ACKNOWLEDGED:
+            messages.warning(request, f"At most {MAX_ACKNOWLEDGED} alerts at a time. Nothing was changed.")
+            return _back_to_worklist(request)
+        if not ids or len(ids) != len(set(raw)):
+            messages.warning(request, "Tick the alerts to acknowledge first. Nothing was changed.")
+            return _back_to_worklist(request)
+        crossings = list(FlagCrossing.objects.for_user(request.user, self.action).filter(pk__in=ids))
+        if len(crossings) != len(ids):
+            raise Http404  # one is not the user's to see: acknowledge none, say nothing about it
+        done = crossings_acknowledge(actor=request.user, crossings=crossings)
+        said = (f"{done.done} alert{pluralize(done.done)} acknowledged. "
+                f"{'It stays' if done.done == 1 else 'They stay'} in the record.") if done.done else "No alert " \
+            "was acknowledged."
+        left = [f"{done.already} had already been acknowledged by someone else"] if done.already else []
+        if done.lowered:
+            left.append(f"{done.lowered} {pluralize(done.lowered, 'was,were')} lowered by a recompute since the page "
+                        "was loaded")
+        if left:
+            messages.warning(request, f"{said} Left as they were: {'; '.join(left)}.")
+        else:
+            messages.success(request, said)
+        return _back_to_worklist(request)
+
+
+def _back_to_worklist(request):
+    """Back to the list as it was filtered: only the worklist's own filter keys, each read again there."""
+    kept = {key: request.POST.get(key, "")[:40] for key in WORKLIST_KEPT}
+    kept = {key: value for key, value in kept.items() if value}
+    code = request.POST.get("school", "")
+    if code and School.objects.for_user(request.user, "worklist.view").filter(code=code).exists():
+        kept = {"school": code, **kept}
+    url = reverse("indicators:worklist")
+    return redirect(url + ("?" + urlencode(kept) if kept else ""))

@@ -3,6 +3,9 @@ record of when the school learned of it); it only leaves the worklist."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,3 +38,36 @@ def crossing_acknowledge(*, actor, crossing: FlagCrossing) -> FlagCrossing:
     current.save(update_fields=["acknowledged_by", "acknowledged_at"])
     audit.record_change(actor=actor, instance=current, action=audit.UPDATE, before=before)
     return current
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    """What a bulk acknowledge did: `done` alerts acknowledged; the others were left as they were because
+    someone acknowledged them first or a recompute lowered the flag since the page was loaded."""
+
+    done: int
+    already: int
+    lowered: int
+
+
+@transaction.atomic
+def crossings_acknowledge(*, actor, crossings: Iterable[FlagCrossing]) -> Acknowledged:
+    """Acknowledge several alerts at once (a student's, or those ticked on a page), each audited as one.
+    The rows are locked in id order (two PPWs acknowledging overlapping pages cannot deadlock), and an
+    alert that changed meanwhile is counted, not written over."""
+    ids = sorted({c.pk for c in crossings})
+    done = already = lowered = 0
+    now = timezone.now()
+    for current in FlagCrossing.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        if current.acknowledged_at is not None:
+            already += 1
+            continue
+        if current.cleared_on is not None:
+            lowered += 1
+            continue
+        before = audit.snapshot(current)
+        current.acknowledged_by, current.acknowledged_at = actor, now
+        current.save(update_fields=["acknowledged_by", "acknowledged_at"])
+        audit.record_change(actor=actor, instance=current, action=audit.UPDATE, before=before)
+        done += 1
+    return Acknowledged(done, already, lowered)

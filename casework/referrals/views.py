@@ -16,6 +16,7 @@ from casework.audit.models import AccessLog
 from casework.cases.models import Case
 from casework.core import policy
 from casework.core.errors import ConflictError
+from casework.core.paging import page_of
 from casework.core.text import search_terms
 from casework.core.views import PolicyView, parse_id, scoped_or_404
 from casework.schools.models import School
@@ -157,7 +158,7 @@ class TriageView(PolicyView):
     action = "referral.triage"
 
     def get(self, request):
-        page = Paginator(selectors.triage_queue(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(Paginator(selectors.triage_queue(request.user), PAGE_SIZE), request.GET.get("page"))
         _log_views(request.user, page, "triage queue")
         # "Student has an open case" only when the user may see that case: a flag on a crisis or
         # child-welfare case they are not named on would tell them it exists.
@@ -176,7 +177,7 @@ class MineView(PolicyView):
 
     def get(self, request):
         rows = selectors.referrals_for(request.user).filter(referred_by=request.user)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(Paginator(rows, PAGE_SIZE), request.GET.get("page"))
         _log_views(request.user, page, "my referrals")
         return render(request, "referrals/mine.html", {"page": page})
 

@@ -183,6 +183,8 @@ def test_early_warning_and_worklist(district, page_as, audit):
     indicator(district.sibling, district.school_a, rate=None, band="", enrolled=5)
     crossing(district.jose, district.school_a, "chronic_absent", datetime.date(2025, 10, 1),
              explanation="Absent 10 of 40 days (25.0%), at least 10%")
+    crossing(district.jose, district.school_a, "habitual_truant", datetime.date(2025, 9, 26),
+             explanation="Unlawfully absent 3 of 10 days in Q1")
     case_open(actor=None, student=district.sibling, case_type="attendance")
 
     page = page_as(district.ppw1)
@@ -215,9 +217,11 @@ def test_early_warning_and_worklist(district, page_as, audit):
 
     page.goto("/worklist/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Worklist")
-    audit.check(page, "worklist with an alert")
-    page.get_by_role("button", name="Acknowledge").click()
-    expect(page.get_by_role("status")).to_contain_text("alert acknowledged")
+    audit.check(page, "worklist with a student's two alerts")
+    page.get_by_label("Habitual truant").check()
+    page.get_by_role("button", name="Acknowledge ticked alerts").click()
+    expect(page.get_by_role("status")).to_contain_text("1 alert acknowledged")
+    page.get_by_role("button", name="Acknowledge 1 alert:").click()
     expect(page.get_by_text("Nothing new.")).to_be_visible()
     audit.check(page, "worklist after acknowledging")
     audit.assert_clean()

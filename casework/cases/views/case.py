@@ -14,6 +14,7 @@ from casework.audit import services as audit
 from casework.audit.models import AccessLog
 from casework.core import policy
 from casework.core.errors import ConflictError
+from casework.core.paging import page_of
 from casework.core.views import PolicyView, parse_id, scoped_or_404
 from casework.students.models import Student
 
@@ -42,7 +43,7 @@ class CaseListView(PolicyView):
         form = CaseListFilterForm(request.GET or None, user=request.user, leader=leader)
         values = form.values()
         rows = case_list(request.user, mine=values["mine"], filters=values, sort=values["sort"])
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(Paginator(rows, PAGE_SIZE), request.GET.get("page"))
         today = timezone.localdate()
         for case in page:
             case.age_days = ((case.closed_on or today) - case.opened_on).days

@@ -56,8 +56,9 @@ def client(wl, role) -> Client:
 
 
 def listed(response) -> list[int]:
+    """The alerts shown, row by row (one row per student x school, its alerts in order)."""
     assert response.status_code == 200
-    return [c.pk for c in response.context["page"]]
+    return [c.pk for row in response.context["page"] for c in row.crossings]
 
 
 def test_ppw_sees_their_schools_open_unacknowledged_crossings_newest_first(wl):
@@ -196,13 +197,17 @@ def keys(alerts, response) -> list[str]:
 
 
 @pytest.mark.parametrize(("sort", "expected"), [
-    (None, ["ann_habitual", "cal_chronic", "ann_chronic", "cal_truant", "ben_abc"]),  # newest first
-    ("newest", ["ann_habitual", "cal_chronic", "ann_chronic", "cal_truant", "ben_abc"]),
-    ("oldest", ["ben_abc", "cal_truant", "ann_chronic", "cal_chronic", "ann_habitual"]),
+    # One row per student, their alerts together. Newest first: by each student's newest alert (Ann 10/8,
+    # Cal 10/5, Ben 9/15), a student's alerts newest first.
+    (None, ["ann_habitual", "ann_chronic", "cal_chronic", "cal_truant", "ben_abc"]),
+    ("newest", ["ann_habitual", "ann_chronic", "cal_chronic", "cal_truant", "ben_abc"]),
+    # by each student's oldest alert (Ben 9/15, Cal 9/22, Ann 10/1), a student's alerts oldest first
+    ("oldest", ["ben_abc", "cal_truant", "cal_chronic", "ann_chronic", "ann_habitual"]),
     # Alpha before Gamma, Adams before Baker; one student's alerts newest first
     ("school", ["ann_habitual", "ann_chronic", "ben_abc", "cal_chronic", "cal_truant"]),
-    # the rules' order (chronic, habitual, 7-302.2, ABC), not the codes' alphabetical one; newest first within
-    ("flag", ["cal_chronic", "ann_chronic", "ann_habitual", "cal_truant", "ben_abc"]),
+    # by each student's most serious flag in the rules' order (chronic, habitual, 7-302.2, ABC), not the
+    # codes' alphabetical one, then newest: Ann and Cal are both chronic, Ann's newest alert is later
+    ("flag", ["ann_chronic", "ann_habitual", "cal_chronic", "cal_truant", "ben_abc"]),
 ])
 def test_sort(alerts, sort, expected):
     response = get(alerts, **({"sort": sort} if sort else {}))
@@ -216,7 +221,7 @@ def test_sort(alerts, sort, expected):
     ({"school": "C300"}, ["cal_chronic", "cal_truant"]),
     ({"grade": "05"}, ["ann_habitual", "ann_chronic"]),
     ({"grade": "KG"}, ["ben_abc"]),
-    ({"crossed_since": "2025-10-01"}, ["ann_habitual", "cal_chronic", "ann_chronic"]),  # on or after
+    ({"crossed_since": "2025-10-01"}, ["ann_habitual", "ann_chronic", "cal_chronic"]),  # on or after
     ({"crossed_since": "2025-10-09"}, []),  # the later ones were acknowledged or lowered
     ({"school": "A100", "crossed_since": "2025-09-20", "sort": "oldest"}, ["ann_chronic", "ann_habitual"]),
     ({"flag": "chronic_absent", "grade": "09", "sort": "school"}, ["cal_chronic"]),
@@ -224,8 +229,8 @@ def test_sort(alerts, sort, expected):
 def test_each_filter_narrows(alerts, params, expected):
     response = get(alerts, **params)
     assert keys(alerts, response) == expected
-    n = len(expected)
-    assert f"<strong>{n}</strong> alert{'' if n == 1 else 's'}" in response.content.decode()
+    n = len({key.split("_")[0] for key in expected})  # students
+    assert f"<strong>{n}</strong> student{'' if n == 1 else 's'} with new alerts" in response.content.decode()
 
 
 def option_labels(response, name) -> dict[str, str]:
@@ -244,7 +249,7 @@ def test_flag_dropdown_counts_each_flag_under_the_other_filters(alerts):
     assert (labels[""], labels["chronic_absent"], labels["habitual_truant"]) == (
         "Any flag (3)", "Chronically absent (1)", "Habitual truant (1)")
     assert keys(alerts, response) == ["ann_chronic"]
-    assert "<strong>1</strong> alert," in response.content.decode()
+    assert "<strong>1</strong> student with new alerts," in response.content.decode()
 
 
 def test_school_choices_are_only_my_schools(alerts):
@@ -283,7 +288,7 @@ def test_filters_survive_pagination_and_sort_links(alerts):
     first = get(alerts, **params)
     assert [c.student.last_name for c in first.context["page"]] == [f"Page{i:02d}" for i in range(50)]
     page = unescape(first.content.decode())
-    assert "<strong>56</strong> alerts, 1–50 shown" in first.content.decode()  # and Ann's (Cal is in grade 9)
+    assert "<strong>56</strong> students with new alerts, 1–50 shown" in first.content.decode()  # and Ann
     nxt = re.search(r'<a class="tap" href="([^"]*)">Next page</a>', page).group(1)
     assert parse_qs(urlsplit(nxt).query) == {**{k: [v] for k, v in params.items()}, "page": ["2"]}
     second = get(alerts, **{k: v[0] for k, v in parse_qs(urlsplit(nxt).query).items()})
@@ -309,8 +314,8 @@ def test_query_count_is_fixed(alerts):
     with CaptureQueriesContext(connection) as many:
         response = c.get(url, params)
     assert len(response.context["page"]) == 50
-    # session, user, role grants, schools, flag counts, count, rows, access log
-    assert len(many.captured_queries) == len(few.captured_queries) == 8, [q["sql"] for q in many.captured_queries]
+    # session, user, role grants, schools, flag counts, count, students, their alerts, access log
+    assert len(many.captured_queries) == len(few.captured_queries) == 9, [q["sql"] for q in many.captured_queries]
 
 
 def test_acknowledging_returns_to_the_list_as_it_was_filtered(wl):
@@ -326,3 +331,76 @@ def test_acknowledging_returns_to_the_list_as_it_was_filtered(wl):
                       {"school": "A100", "flag": "chronic_absent", "sort": "oldest", "evil": "x"})
     # ...and the redirect keeps them (only the worklist's own keys).
     assert response["Location"] == reverse("indicators:worklist") + "?school=A100&flag=chronic_absent&sort=oldest"
+
+
+# --- one row per student, and acknowledging several alerts at once -------------------------------------------
+
+
+def post_many(alerts, role, *keys, **extra):
+    c = Client()
+    c.force_login(alerts[role])
+    data = {"crossing": [str(alerts[k].pk) for k in keys], **extra}
+    return c.post(reverse("indicators:crossings_acknowledge"), data, follow=True)
+
+
+def test_a_student_with_several_alerts_is_one_row(alerts):
+    response = get(alerts)
+    rows = response.context["page"].object_list
+    assert [(r.student.last_name, r.school.code, len(r.crossings)) for r in rows] == [
+        ("Adams", "A100", 2), ("Cole", "C300", 2), ("Baker", "A100", 1)]
+    page = response.content.decode()
+    assert page.count('<th scope="row">') == 3
+    # each alert can be ticked for the page's bulk form; the row's own button takes all of its alerts
+    assert f'name="crossing" value="{alerts["ann_habitual"].pk}" form="wl-bulk"' in page
+    assert "Acknowledge all 2</button>" in page and 'aria-label="Acknowledge 2 alerts: Adams, Ann"' in page
+
+
+def test_acknowledging_a_students_alerts_at_once(alerts):
+    response = post_many(alerts, "ppw", "ann_habitual", "ann_chronic", flag="", sort="school")
+    assert "2 alerts acknowledged. They stay in the record." in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("indicators:worklist") + "?sort=school"
+    for key in ("ann_habitual", "ann_chronic"):
+        alerts[key].refresh_from_db()
+        assert alerts[key].acknowledged_by == alerts["ppw"]
+        assert ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(FlagCrossing),
+                                           object_id=str(alerts[key].pk), action="update").count() == 1
+    assert keys(alerts, response) == ["ben_abc", "cal_chronic", "cal_truant"]  # by school: Alpha, then Gamma
+
+
+def test_acknowledging_alerts_that_changed_meanwhile_counts_them_and_keeps_them(alerts):
+    crossing_acknowledge(actor=alerts["director"], crossing=alerts["cal_truant"])  # someone else first
+    FlagCrossing.objects.filter(pk=alerts["ben_abc"].pk).update(cleared_on=D(2025, 10, 20))  # a recompute lowered it
+    response = post_many(alerts, "ppw", "cal_chronic", "cal_truant", "ben_abc")
+    assert ("1 alert acknowledged. It stays in the record. Left as they were: 1 had already been acknowledged by "
+            "someone else; 1 was lowered by a recompute since the page was loaded.") in response.content.decode()
+    alerts["cal_truant"].refresh_from_db()
+    assert alerts["cal_truant"].acknowledged_by == alerts["director"]  # not written over
+    assert FlagCrossing.objects.get(pk=alerts["ben_abc"].pk).acknowledged_at is None
+    assert FlagCrossing.objects.get(pk=alerts["cal_chronic"].pk).acknowledged_by == alerts["ppw"]
+
+
+def test_one_alert_out_of_scope_acknowledges_none(alerts):
+    assert post_many(alerts, "ppw", "ann_chronic", "zoe_chronic").status_code == 404
+    assert not FlagCrossing.objects.filter(acknowledged_by=alerts["ppw"]).exists()
+
+
+def test_nothing_ticked_or_garbage_changes_nothing(alerts):
+    c = Client()
+    c.force_login(alerts["ppw"])
+    url = reverse("indicators:crossings_acknowledge")
+    for data in ({}, {"crossing": ["x"]}, {"crossing": [str(alerts["ann_chronic"].pk), "1e3"]}):
+        page = c.post(url, data, follow=True).content.decode()
+        assert "Tick the alerts to acknowledge first. Nothing was changed." in page
+    too_many = c.post(url, {"crossing": [str(n) for n in range(1, 502)]}, follow=True).content.decode()
+    assert "At most 500 alerts at a time. Nothing was changed." in too_many
+    assert not FlagCrossing.objects.filter(acknowledged_by=alerts["ppw"]).exists()
+
+
+def test_page_zero_or_below_is_the_first_page(alerts):
+    for i in range(55):
+        crossing(f.student(school=alerts["a"], last_name=f"Zero{i:02d}"), alerts["a"], "chronic_absent",
+                 D(2025, 8, 1) + datetime.timedelta(days=i))
+    for asked in ("0", "-3"):
+        response = get(alerts, page=asked, sort="oldest")
+        assert response.context["page"].number == 1
+        assert f"There is no page {asked}; showing page 1 of 2." in response.content.decode()
