@@ -228,3 +228,27 @@ def test_bad_login_shows_one_generic_message(district, page_as):
         expect(page.get_by_label("Password")).to_have_value("")
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))  # still signed out
+
+
+IPHONE_SE = {"width": 375, "height": 667}
+
+
+def test_director_dashboard_fits_a_375px_phone(district, page_as):
+    """The dashboard's summary (the headline figures and their long labels) wraps inside the screen: the
+    page never scrolls sideways; the wide tables scroll in their own boxes."""
+    import datetime
+
+    from casework.reports.models import SchoolGradeSummary
+
+    for school, grade in ((district.school_a, "05"), (district.school_b, "07")):
+        SchoolGradeSummary.objects.create(
+            as_of=datetime.date(2026, 1, 15), school=school, grade=grade, source="recompute", students=40,
+            students_counted=38, chronic=9, habitual=3, truant_7_302_2=0, mean_attendance_rate=0.93,
+            bands={"satisfactory": 20, "at_risk": 9, "moderate_chronic": 6, "severe_chronic": 3})
+    page = page_as(district.director, viewport=IPHONE_SE, phone=True)
+    page.goto("/dashboard/")
+    expect(page.get_by_role("heading", level=2, name="As of 01/15/2026")).to_be_visible()
+    for summary in page.locator("summary").all():
+        summary.click()  # the tables in <details> open too
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 375, f"the dashboard is {width}px wide on a 375px phone"
