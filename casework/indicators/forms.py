@@ -7,6 +7,7 @@ from django import forms
 
 from casework.students.choices import Grade
 
+from .exports import NOT_RATED
 from .models import Flags
 
 # Sort keys a user can pick; selectors.SORTS says what each orders by.
@@ -64,7 +65,7 @@ class EarlyWarningFilterForm(_LenientFilterForm):
 
     def __init__(self, data=None, *, bands: list[tuple[str, str]], show_cases: bool = True):
         super().__init__(data)
-        self.fields["band"].choices = [("", "Any band"), *bands, ("none", "Not rated (too few days enrolled)")]
+        self.fields["band"].choices = [("", "Any band"), *bands, ("none", NOT_RATED)]
         if not show_cases:
             del self.fields["open_case"]
         self._ids()
