@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from casework.audit import services as audit
 from casework.audit.models import AccessLog
+from casework.core.paging import page_of
 from casework.core.views import PolicyView
 from casework.indicators.exports import neutralise
 from casework.students.models import Student
@@ -133,7 +134,7 @@ class RunsView(PolicyView):
 
     def page(self, request, form: ImportForm, status: int = 200):
         runs = ImportRun.objects.for_user(request.user, self.action).select_related("actor")
-        page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
+        page = page_of(Paginator(runs, RUNS_PER_PAGE), request.GET.get("page"))
         recompute = background.recompute_status()
         if recompute and recompute.get("started"):
             recompute = recompute | {"started": datetime.datetime.fromisoformat(recompute["started"])}
@@ -172,7 +173,7 @@ class RunView(RunMixin, PolicyView):
     def get(self, request, pk: int):
         run = self.get_run(request, pk)
         rejects = RejectedRow.objects.for_user(request.user, self.action).filter(run=run).order_by("file", "line", "id")
-        page = Paginator(rejects, REJECTS_PER_PAGE).get_page(request.GET.get("page"))
+        page = page_of(Paginator(rejects, REJECTS_PER_PAGE), request.GET.get("page"))
         _log_identified(request, page.object_list, AccessLog.Action.VIEW, run)
         context = _progress_context(run) | {"page": page, "messages_lines": run.message.splitlines()}
         return render(request, "imports/run.html", context)
