@@ -31,9 +31,10 @@ EARLY_DEPARTURE = Status("early", "D", "Early departure")
 SUSPENDED = Status("suspended", "S", "Suspended")
 NOT_ENROLLED = Status("not-enrolled", "N", "Not enrolled")
 NO_SCHOOL = Status("no-school", "", "No school")
+# A school day after the as-of date: not a day off, and not a day present either (nothing is known yet).
 UPCOMING = Status("upcoming", "", "School day not yet counted")
 
-LEGEND = (PRESENT, HALF_DAY, EXCUSED, UNLAWFUL, TARDY, EARLY_DEPARTURE, SUSPENDED, NOT_ENROLLED, NO_SCHOOL)
+LEGEND = (PRESENT, HALF_DAY, EXCUSED, UNLAWFUL, TARDY, EARLY_DEPARTURE, SUSPENDED, NOT_ENROLLED, NO_SCHOOL, UPCOMING)
 WEEKDAY_HEADERS = (("Sun", "Sunday"), ("Mon", "Monday"), ("Tue", "Tuesday"), ("Wed", "Wednesday"),
                    ("Thu", "Thursday"), ("Fri", "Friday"), ("Sat", "Saturday"))
 

@@ -79,6 +79,22 @@ def test_legend_letters_are_distinct():
     assert len(letters) == len(set(letters)) == 8
 
 
+def test_every_status_a_day_can_have_is_in_the_legend_with_a_style_of_its_own():
+    """A day not yet counted (after the as-of date) is neither a day off nor left out of the legend."""
+    assert cv.LEGEND[-2:] == (cv.NO_SCHOOL, cv.UPCOMING)
+    assert len({s.key for s in cv.LEGEND}) == len({s.label for s in cv.LEGEND}) == 10
+
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("casework/charts.css")).read_text(encoding="utf-8")
+    rules = dict(re.findall(r"^\.st-([a-z-]+) \{([^}]*)\}", css, re.MULTILINE))
+    assert set(rules) == {s.key for s in cv.LEGEND}
+    assert rules["upcoming"] != rules["no-school"] and "dashed" in rules["upcoming"]  # a frame, not colour alone
+
+
 def test_running_rate_by_week():
     weeks = cv.running_rate_by_week(DAYS)
     # Week of 9/1: 9/3-9/5, present 1 + 0.5 + 0 = 1.5 of 3. Through 9/10: 1.5 + 0 + 1 + 1 = 3.5 of 6.

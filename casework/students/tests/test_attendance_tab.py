@@ -201,3 +201,22 @@ def test_the_calendar_method_is_named_in_words(client, setup):
     body = tab(client, setup["director"], setup["kid"]).content.decode()
     assert "<dt>Calendar</dt><dd>Dates listed (every school day given)</dd>" in body
     assert "dates_listed" not in body
+
+
+def test_days_not_yet_counted_have_their_own_look_and_legend_entry(client, setup):
+    """As of Fri 9/19, the school days 9/22-9/26 are not yet counted: not days off (9/27, a Saturday, and the
+    9/29 holiday are), so they have their own class and label, and the legend names them in words."""
+    body = tab(client, setup["director"], setup["kid"], as_of="2025-09-19").content.decode()
+    legend = body[body.index('aria-label="Calendar legend"'):body.index("</ul>", body.index("Calendar legend"))]
+    assert '<li><span class="swatch st-upcoming" aria-hidden="true"></span>School day not yet counted</li>' in legend
+    assert '<li><span class="swatch st-no-school" aria-hidden="true"></span>No school</li>' in legend
+    for day in (22, 26):
+        assert (f'<td class="st-upcoming"><span class="day-num">{day}</span><span class="day-letter" '
+                'aria-hidden="true"></span><span class="visually-hidden">School day not yet counted</span></td>'
+                ) in body
+    for day in (27, 29):
+        assert (f'<td class="st-no-school"><span class="day-num">{day}</span><span class="day-letter" '
+                'aria-hidden="true"></span><span class="visually-hidden">No school</span></td>') in body
+    # The last counted day is still itself: Fri 9/19, present.
+    assert ('<td class="st-present"><span class="day-num">19</span><span class="day-letter" aria-hidden="true">P'
+            '</span><span class="visually-hidden">Present</span></td>') in body
