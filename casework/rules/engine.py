@@ -16,7 +16,7 @@ import bisect
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -295,10 +295,27 @@ def _pct(x: Fraction | float) -> str:
     return f"{float(x) * 100:.1f}%".replace(".0%", "%")
 
 
-def _dates(days: Iterable[date], limit: int = 12) -> str:
-    days = list(days)
-    shown = ", ".join(d.isoformat() for d in days[:limit])
-    return shown + (f" and {len(days) - limit} more" if len(days) > limit else "")
+def _day(d: date) -> str:
+    """A date as the district's letters and pages write it: 09/15/2025."""
+    return d.strftime("%m/%d/%Y")
+
+
+def _dates(days: Iterable[date], limit: int = 8) -> str:
+    """The days, three or more in a row as a run: "09/15/2025 to 09/19/2025 (5 days), 09/23/2025". Days with
+    only a weekend between them are in a row (Friday to Monday), so a week of absence reads as one; a
+    holiday between two days (unknown here) ends a run, which only makes the list longer, never wrong.
+    At most `limit` runs."""
+    runs: list[list[date]] = []
+    for d in sorted(days):
+        last = runs[-1][-1] if runs else None
+        if last and all((last + timedelta(days=i)).weekday() >= 5 for i in range(1, (d - last).days)):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    shown = ", ".join(", ".join(map(_day, r)) if len(r) < 3 else f"{_day(r[0])} to {_day(r[-1])} ({len(r)} days)"
+                      for r in runs[:limit])
+    rest = sum(len(r) for r in runs[limit:])
+    return shown + (f" and {rest} more day{'s' if rest != 1 else ''}" if rest else "")
 
 
 def _lawful(rules: Rules, rec: AttendanceRecord) -> bool:
@@ -340,7 +357,7 @@ def _flag(name: str, raised: bool, rules: Rules, explanation: Callable[[], str],
 
 
 class _Where:
-    """"Q1 (2026-08-31 to 2026-11-06)" for an explanation, formatted only if one is read."""
+    """"Q1 (08/31/2026 to 11/06/2026)" for an explanation, formatted only if one is read."""
 
     __slots__ = ("name", "begin", "end", "through")
 
@@ -348,8 +365,8 @@ class _Where:
         self.name, self.begin, self.end, self.through = name, begin, end, through
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.begin.isoformat()} to {self.end.isoformat()}" + (
-            ")" if self.through == self.end else f", in progress: counted through {self.through.isoformat()})")
+        return f"{self.name} ({_day(self.begin)} to {_day(self.end)}" + (
+            ")" if self.through == self.end else f", in progress: counted through {_day(self.through)})")
 
 
 class _Ledger:
@@ -466,7 +483,7 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
                     f"suspension(s) ({_fmt(days_suspended)} days) and {len(expulsions)} expulsion(s); the flag is "
                     f"{rules.abc_min_suspensions} or more.", (name,),
                     tuple(a.day for a in removals) if raised else (),
-                    tuple(f"{a.kind} {a.action_id} on {a.day.isoformat()} ({_fmt(Fraction(a.days))} days)"
+                    tuple(f"{a.kind} {a.action_id} on {_day(a.day)} ({_fmt(Fraction(a.days))} days)"
                           for a in removals) if raised else ())
 
     if attendance_rate is None:
@@ -577,7 +594,7 @@ def compute(*, rules: Rules, as_of: date, calendar: Iterable[date], enrollments:
     terms = sorted(k.replace("_", " ") for k in rules.habitual_truant_period_kinds if k != str(PeriodKind.YEAR))
     habitual = _any("habitual_truant", rule, [r.habitual_truant for r in every if r.habitual_truant],
                     f"Not habitual truant in any {', '.join(terms)} or the year to date as of "
-                    f"{as_of.isoformat()}: unlawful absences stayed at or under "
+                    f"{_day(as_of)}: unlawful absences stayed at or under "
                     f"{_pct(rules.habitual_truant_rate)} of days enrolled in each."
                     + ("" if kinds & (rules.habitual_truant_period_kinds - {str(PeriodKind.YEAR)}) else
                        " Only the year to date was checked: the school has no marking periods or semesters loaded "
@@ -585,7 +602,7 @@ def compute(*, rules: Rules, as_of: date, calendar: Iterable[date], enrollments:
     limits = rules.truant_day_limits
     truant_missing = [k.replace("_", " ") for k in limits if k not in kinds]
     truant = _any("truant_7_302_2", rule, [r.truant_7_302_2 for r in every if r.truant_7_302_2],
-                  f"Not a truant student (Educ. Art. 7-302.2) as of {as_of.isoformat()}: unlawful absences stayed "
+                  f"Not a truant student (Educ. Art. 7-302.2) as of {_day(as_of)}: unlawful absences stayed "
                   f"within "
                   + ", ".join(f"{n} in a {k.replace('_', ' ')}" for k, n in limits.items() if k in kinds) + "."
                   + (unchecked.format(" or ".join(truant_missing)) if truant_missing else ""))

@@ -41,7 +41,7 @@ def test_full_recompute_stores_every_period(district):  # noqa: F811
                                     "abc_attendance": ["Year to date"], "abc_behavior": ["Year to date"]}
     # The text is the engine's, on the crossing the flag opened (and live on the student's attendance tab).
     crossing = FlagCrossing.objects.get(student=one, school=lsch, flag="habitual_truant")
-    assert "Q1 (2025-09-01 to 2025-09-12)" in crossing.explanation
+    assert "Q1 (09/01/2025 to 09/12/2025)" in crossing.explanation
     # Recomputing replaces, never duplicates; the full write drops the table's indexes and keys and
     # builds them again (core.bulk.WithoutIndexes): all back, under their names.
     table = StudentIndicator._meta.db_table

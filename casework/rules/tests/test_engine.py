@@ -347,8 +347,8 @@ def test_as_of_mid_quarter_counts_only_days_so_far():
     assert by_name(r, "Q1").complete
     assert [p.name for p in r.periods] == ["Q1", "S1", "2025-26", "Q2"]
     assert q2.chronic_absent.explanation.startswith(
-        f"Not evaluated in Q2 ({day(40).isoformat()} to {day(79).isoformat()}, in progress: counted through "
-        f"{day(44).isoformat()}): enrolled 5 day(s), fewer than the 10 required.")
+        f"Not evaluated in Q2 ({day(40):%m/%d/%Y} to {day(79):%m/%d/%Y}, in progress: counted through "
+        f"{day(44):%m/%d/%Y}): enrolled 5 day(s), fewer than the 10 required.")
     assert r.year_to_date.days_enrolled == 45
 
 
@@ -411,3 +411,18 @@ def test_worked_example_in_docs_rules_md():
     assert (q1.attendance_rate, q1.absence_rate, q1.band) == (0.75, 0.25, "severe_chronic")
     assert q1.chronic_absent and q1.abc_attendance
     assert not q1.habitual_truant and not q1.truant_7_302_2  # 1.5 is not > 2 (20% of 10), not > 8
+
+
+def test_dates_in_an_explanation_read_as_runs_of_days():
+    from casework.rules.engine import _dates
+
+    D = datetime.date
+    # Mon 9/15 - Fri 9/19 and Mon 9/22 (only the weekend between): one run of 6. Wed 9/24 - Fri 9/26: a run
+    # of 3 (given out of order). Tue 9/30: alone (Mon 9/29 was a school day). Thu 10/2 and Fri 10/3: two in
+    # a row are listed, not a run.
+    days = [D(2025, 9, d) for d in (15, 16, 17, 18, 19, 22, 24, 26, 25, 30)] + [D(2025, 10, 2), D(2025, 10, 3)]
+    assert _dates(days) == ("09/15/2025 to 09/22/2025 (6 days), 09/24/2025 to 09/26/2025 (3 days), 09/30/2025, "
+                            "10/02/2025, 10/03/2025")
+    assert _dates(days, limit=2) == ("09/15/2025 to 09/22/2025 (6 days), 09/24/2025 to 09/26/2025 (3 days) and 3 "
+                                     "more days")
+    assert _dates([]) == ""

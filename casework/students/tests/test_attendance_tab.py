@@ -78,9 +78,9 @@ def test_figures_flags_and_explanations(client, setup):
     body = response.content.decode()
     # Each explanation is on the page, with its rule version, period and dates.
     assert "absent 5.5 of 18 days enrolled (30.6%)" in body
-    assert "Habitual truant in Q1 (2025-09-01 to 2025-09-12): unlawfully absent 3.5 of 8 school days" in body
+    assert "Habitual truant in Q1 (09/01/2025 to 09/12/2025): unlawfully absent 3.5 of 8 school days" in body
     assert "Rule set: Maryland default (version 2026.2)." in body
-    assert "Unlawful absences on 2025-09-04, 2025-09-05, 2025-09-08, 2025-09-10." in body
+    assert "Unlawful absences on 09/04/2025 to 09/08/2025 (3 days), 09/10/2025." in body
     # Discipline and programs, with dates.
     assert "Out-of-school suspension" in body and "09/15/2025" in body
     assert "McKinney-Vento (homeless)" in body and "Section 504 plan" in body and "06/01/2025" in body
