@@ -26,7 +26,8 @@ COUNT_KEYS = ("chronic_min_days_enrolled", "abc_min_suspensions")
 MINUTE_KEYS = ("full_day_minutes", "half_day_minutes", "school_day_minutes")
 # Keys a valid rule set may lack: they were added after a shipped version (school_day_minutes in 2026.2),
 # and a set without one keeps the meaning it had (see engine.Rules.from_values).
-OPTIONAL_KEYS = ("school_day_minutes",)
+# Each optional key's stand-in when a set lacks it: the value it was read as before the key existed.
+OPTIONAL_KEYS = {"school_day_minutes": "full_day_minutes"}
 KEYS = (
     *MINUTE_KEYS, "lawful_reasons", "suspension_reason_code", "chronic_absence_rate", "chronic_min_days_enrolled",
     "habitual_truant_rate", "habitual_truant_period_kinds", "truant_day_limits", "attendance_bands",
@@ -41,6 +42,9 @@ TIGHTEN_DIRECTION: dict[str, str] = {
     "chronic_min_days_enrolled": "lower",
     "full_day_minutes": "higher",
     "half_day_minutes": "higher",
+    # A longer day turns the same Ed-Fi EventDuration into more minutes present: fewer absences. A school
+    # whose day is longer says so per event (minutes scheduled), which takes precedence.
+    "school_day_minutes": "lower",
 }
 MINUTES_IN_A_DAY = 24 * 60
 
@@ -51,6 +55,9 @@ def load_shipped(filename: str) -> dict[str, Any]:
 
 
 def value(values: Mapping[str, Any], key: str) -> Any:
+    """The rule's value; for an optional rule the set predates, the value it stood for then."""
+    if key not in values and key in OPTIONAL_KEYS:
+        key = OPTIONAL_KEYS[key]
     return values[key]["value"]
 
 
@@ -222,7 +229,8 @@ def loosening(values: Mapping[str, Any], baseline: Mapping[str, Any], baseline_l
 
 
 def ship_default(apps, filename: str) -> None:
-    """Install a shipped definition as a default rule set (the data migrations' one body)."""
+    """Install a shipped definition as a default rule set: the body of the rules data migrations, so what it
+    writes must not change (a fresh database must get the same rows)."""
     data = load_shipped(filename)
     apps.get_model("rules", "RuleSet").objects.update_or_create(
         name=data["name"], rule_version=data["version"],

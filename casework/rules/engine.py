@@ -16,7 +16,7 @@ import bisect
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -112,8 +112,7 @@ class Rules:
         return cls(
             name=name, version=version,
             full_day_minutes=v("full_day_minutes"), half_day_minutes=v("half_day_minutes"),
-            school_day_minutes=(v("school_day_minutes") if "school_day_minutes" in values
-                                else v("full_day_minutes")),
+            school_day_minutes=v("school_day_minutes"),  # 2026.1 and its copies: the full-day mark
             lawful_reasons={r["code"]: r["label"] for r in v("lawful_reasons")},
             suspension_reason_code=v("suspension_reason_code"),
             chronic_absence_rate=frac(v("chronic_absence_rate")),
@@ -300,18 +299,21 @@ def _day(d: date) -> str:
     return d.strftime("%m/%d/%Y")
 
 
-def _dates(days: Iterable[date], limit: int = 8) -> str:
-    """The days, three or more in a row as a run: "09/15/2025 to 09/19/2025 (5 days), 09/23/2025". Days with
-    only a weekend between them are in a row (Friday to Monday), so a week of absence reads as one; a
-    holiday between two days (unknown here) ends a run, which only makes the list longer, never wrong.
-    At most `limit` runs."""
+def _dates(days: Iterable[date], school_days: Sequence[date], limit: int = 8) -> str:
+    """The days, three or more school days in a row as a run: "09/15/2025 to 09/19/2025 (5 days),
+    09/23/2025". In a row means next to each other in `school_days` (the student's enrolled school days,
+    sorted): a weekend or holiday between two days does not break a run, a school day does (a Saturday
+    make-up day the student attended included). At most `limit` runs."""
     runs: list[list[date]] = []
+    previous = -2
     for d in sorted(days):
-        last = runs[-1][-1] if runs else None
-        if last and all((last + timedelta(days=i)).weekday() >= 5 for i in range(1, (d - last).days)):
+        i = bisect.bisect_left(school_days, d)
+        at = i if i < len(school_days) and school_days[i] == d else -2  # not a school day: a run of its own
+        if runs and at >= 0 and at == previous + 1:
             runs[-1].append(d)
         else:
             runs.append([d])
+        previous = at
     shown = ", ".join(", ".join(map(_day, r)) if len(r) < 3 else f"{_day(r[0])} to {_day(r[-1])} ({len(r)} days)"
                       for r in runs[:limit])
     rest = sum(len(r) for r in runs[limit:])
@@ -444,7 +446,7 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
                        f"{where}: absent "
                        f"{_fmt(absent)} of {enrolled} days enrolled ({_pct(absence_rate)}); the threshold is "
                        f"{_pct(rules.chronic_absence_rate)} or more, every absence counting."
-                       + (f" Absent on {_dates(absent_dates)}." if raised else ""),
+                       + (f" Absent on {_dates(absent_dates, ledger.enrolled)}." if raised else ""),
                        (name,), absent_dates if raised else ())
 
     habitual: Flag | None = None
@@ -456,7 +458,7 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
                         lambda raised=raised: f"{'Habitual truant' if raised else 'Not habitual truant'} in {where}: "
                         f"unlawfully absent {_fmt(unlawful)} of {enrolled} school days enrolled{tardy_note}; "
                         f"habitual truancy is more than {_pct(rules.habitual_truant_rate)} ({_fmt(limit)} days)."
-                        + (f" Unlawful absences on {_dates(unlawful_dates)}." if raised else ""),
+                        + (f" Unlawful absences on {_dates(unlawful_dates, ledger.enrolled)}." if raised else ""),
                         (name,), unlawful_dates if raised else ())
 
     truant: Flag | None = None
@@ -468,7 +470,7 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
                       f"(Educ. Art. 7-302.2) in {where}: "
                       f"unlawfully absent {_fmt(unlawful)} days{tardy_note}; the limit is more than {day_limit} "
                       f"in a {kind.replace('_', ' ')}."
-                      + (f" Unlawful absences on {_dates(unlawful_dates)}." if raised else ""),
+                      + (f" Unlawful absences on {_dates(unlawful_dates, ledger.enrolled)}." if raised else ""),
                       (name,), unlawful_dates if raised else ())
 
     in_window = [a for a in actions if begin <= a.day <= through]
@@ -567,13 +569,13 @@ def compute(*, rules: Rules, as_of: date, calendar: Iterable[date], enrollments:
         if day > as_of:
             continue
         why = "not an instructional day" if day not in instructional else "not enrolled that day"
-        ignored.append(f"attendance record on {day.isoformat()}: {why}")
+        ignored.append(f"attendance record on {_day(day)}: {why}")
     first, last = school_days[0], school_days[-1]
     for action in discipline:
         if action.day > as_of:
             continue
         if not first <= action.day <= last:
-            ignored.append(f"discipline action {action.action_id} on {action.day.isoformat()}: outside the "
+            ignored.append(f"discipline action {action.action_id} on {_day(action.day)}: outside the "
                            "school year")
     actions = [a for a in discipline if a.day <= as_of]
 

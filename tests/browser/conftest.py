@@ -215,12 +215,12 @@ class District:
 def district(transactional_db) -> District:
     """Two schools, three students, and the demo's account names: ppw1 and principal1 at school A, director."""
     # transactional_db flushes every table after each test, the shipped rule set (a data migration) too.
+    from importlib import import_module
+
     from django.apps import apps
 
-    from casework.rules.definition import ship_default
-
-    for shipped in ("maryland-2026.1.json", "maryland-2026.2.json"):  # rules migrations 0002 and 0003
-        ship_default(apps, shipped)
+    for migration in ("0002_maryland_default", "0003_maryland_default_2026_2"):
+        import_module(f"casework.rules.migrations.{migration}").ship(apps, None)
     a = f.school(code="A100", name="Alpha Elementary")
     b = f.school(code="B200", name="Beta Middle", level="middle")
     old = f.school(code="C300", name="Cedar Primary")

@@ -68,15 +68,21 @@ def test_a_duration_is_a_fraction_of_the_six_hour_school_day(student):
     assert stored == engine
 
 
-def test_a_district_with_a_longer_day_sets_its_own(student):
-    # A 6.5-hour day (390 minutes, a high school's 1,170 hours): 9/4 0.34 -> 257.4 -> 257, a full day
-    # present; 9/8 0.67 -> 128.7 -> 128, a half day. Absent: 9/5 0.5 + 9/8 0.5 + 9/9 1 = 2.
+def test_a_district_may_shorten_the_day_not_lengthen_it(student):
+    # A 5-hour day (300 minutes) is stricter: 9/2 0.01 -> 297, full; 9/3 0.25 -> 225, half; 9/4 0.34 -> 198,
+    # half; 9/5 0.5 -> 150, half; 9/8 0.67 -> 99, absent; 9/9 absent. Absent 0.5 x 3 + 2 = 3.5.
     district = rules_services.ruleset_copy(actor=None, source=RuleSet.objects.get(rule_version="2026.2"),
                                            name="Example County", version="1", effective_from=D(2025, 7, 1))
-    rules_services.ruleset_update(actor=None, ruleset=district, values={"school_day_minutes": 390})
+    rules_services.ruleset_update(actor=None, ruleset=district, values={"school_day_minutes": 300})
     engine, stored = _counts(student)
-    assert engine == (10, Decimal(2), Decimal(2))
+    assert engine == (10, Decimal("3.5"), Decimal("3.5"))
     assert stored == engine
+    # A longer one would count fewer absences (0.5 of 480 minutes is a full day): refused. A school with a
+    # longer day sends its minutes scheduled with each event, which take precedence.
+    with pytest.raises(ValidationError) as info:
+        rules_services.ruleset_update(actor=None, ruleset=district, values={"school_day_minutes": 480})
+    assert ("school_day_minutes: 480 is less strict than the law allows: Maryland default (version 2026.2) sets "
+            "360") in " ".join(info.value.messages)
 
 
 def test_a_copy_of_2026_1_keeps_its_meaning(student):
@@ -111,7 +117,7 @@ def test_a_copy_of_2026_1_is_given_a_school_day_from_the_command_line():
     out = io.StringIO()
     call_command("rules", "show", str(old.pk), stdout=out)
     assert "school_day_minutes not set (this rule set predates it)" in out.getvalue()
-    call_command("rules", "set", str(old.pk), "school_day_minutes=390", "--user", "stew-sd", stdout=io.StringIO())
+    call_command("rules", "set", str(old.pk), "school_day_minutes=330", "--user", "stew-sd", stdout=io.StringIO())
     old.refresh_from_db()
-    assert old.values["school_day_minutes"] == {"value": 390, "source": "District rule in Example County (version 1)"}
-    assert old.rules().school_day_minutes == 390
+    assert old.values["school_day_minutes"] == {"value": 330, "source": "District rule in Example County (version 1)"}
+    assert old.rules().school_day_minutes == 330

@@ -10,8 +10,15 @@ from casework.rules.definition import ship_default, unship_default
 FILE = "maryland-2026.1.json"
 
 
+def ship(apps, schema_editor):
+    ship_default(apps, FILE)
+
+
+def unship(apps, schema_editor):
+    unship_default(apps, FILE)
+
+
 class Migration(migrations.Migration):
     dependencies = [("rules", "0001_initial")]
 
-    operations = [migrations.RunPython(lambda apps, _: ship_default(apps, FILE),
-                                       lambda apps, _: unship_default(apps, FILE))]
+    operations = [migrations.RunPython(ship, unship)]

@@ -146,7 +146,7 @@ def test_enrollment_starting_mid_quarter():
     assert (q1.days_enrolled, q2.days_enrolled, s1.days_enrolled) == (10, 40, 50)
     # The absence on day 29 was before entry: ignored, and said so. Q1: 2 of 10 = 20%.
     assert q1.days_absent == 2 and q1.absence_rate == 0.2
-    assert r.ignored == (f"attendance record on {day(29).isoformat()}: not enrolled that day",)
+    assert r.ignored == (f"attendance record on {day(29):%m/%d/%Y}: not enrolled that day",)
     # Habitual truancy denominator is days enrolled in the period: 2 of 10 = exactly 20%, not above.
     assert not q1.habitual_truant
     assert "2 of 10 school days enrolled" in q1.habitual_truant.explanation
@@ -356,7 +356,7 @@ def test_records_outside_school_days_are_reported_not_counted():
     saturday = datetime.date(2025, 9, 6)
     r = run(attendance=[AttendanceRecord(saturday, Mark.UNEXCUSED)])
     assert r.year_to_date.days_absent == 0
-    assert r.ignored == ("attendance record on 2025-09-06: not an instructional day",)
+    assert r.ignored == ("attendance record on 09/06/2025: not an instructional day",)
 
 
 def test_two_records_for_one_day_are_refused():
@@ -413,16 +413,20 @@ def test_worked_example_in_docs_rules_md():
     assert not q1.habitual_truant and not q1.truant_7_302_2  # 1.5 is not > 2 (20% of 10), not > 8
 
 
-def test_dates_in_an_explanation_read_as_runs_of_days():
+def test_dates_in_an_explanation_read_as_runs_of_school_days():
     from casework.rules.engine import _dates
 
     D = datetime.date
-    # Mon 9/15 - Fri 9/19 and Mon 9/22 (only the weekend between): one run of 6. Wed 9/24 - Fri 9/26: a run
-    # of 3 (given out of order). Tue 9/30: alone (Mon 9/29 was a school day). Thu 10/2 and Fri 10/3: two in
-    # a row are listed, not a run.
-    days = [D(2025, 9, d) for d in (15, 16, 17, 18, 19, 22, 24, 26, 25, 30)] + [D(2025, 10, 2), D(2025, 10, 3)]
-    assert _dates(days) == ("09/15/2025 to 09/22/2025 (6 days), 09/24/2025 to 09/26/2025 (3 days), 09/30/2025, "
-                            "10/02/2025, 10/03/2025")
-    assert _dates(days, limit=2) == ("09/15/2025 to 09/22/2025 (6 days), 09/24/2025 to 09/26/2025 (3 days) and 3 "
-                                     "more days")
-    assert _dates([]) == ""
+    # School days: the weekdays of 9/15-10/3/2025 but Mon 9/29 (a holiday), and Sat 9/20 (a make-up day).
+    school = sorted({D(2025, 9, 15) + datetime.timedelta(days=i) for i in range(19)
+                     if (D(2025, 9, 15) + datetime.timedelta(days=i)).weekday() < 5} - {D(2025, 9, 29)}
+                    | {D(2025, 9, 20)})
+    # Mon 9/15 - Fri 9/19: a run of 5; the Saturday make-up day was attended, so Mon 9/22 starts another,
+    # with Tue 9/23 (two in a row are listed, not a run). Thu 9/25 - Tue 9/30 (given out of order; the
+    # weekend and the Monday holiday between are no school days): a run of 3. Thu 10/2 alone (Wed 10/1 was
+    # a school day). A date that is no school day stands alone.
+    days = [D(2025, 9, d) for d in (15, 16, 17, 18, 19, 22, 23, 30, 26, 25)] + [D(2025, 10, 2), D(2025, 10, 4)]
+    assert _dates(days, school) == ("09/15/2025 to 09/19/2025 (5 days), 09/22/2025, 09/23/2025, 09/25/2025 to "
+                                    "09/30/2025 (3 days), 10/02/2025, 10/04/2025")
+    assert _dates(days, school, limit=2) == "09/15/2025 to 09/19/2025 (5 days), 09/22/2025, 09/23/2025 and 5 more days"
+    assert _dates([], school) == ""
