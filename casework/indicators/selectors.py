@@ -182,6 +182,7 @@ class StudentAlerts:
     student: Student
     school: School
     crossings: list[FlagCrossing]
+    crossed_on: datetime.date  # the date the sort went by: the oldest alert's when oldest first, else the newest
 
 
 def worklist_fill(user, groups, *, school: School | None = None, filters: dict | None = None,
@@ -199,7 +200,9 @@ def worklist_fill(user, groups, *, school: School | None = None, filters: dict |
               .order_by(*within, "pk")):
         if (c.student_id, c.school_id) in found:
             found[(c.student_id, c.school_id)].append(c)
-    return [StudentAlerts(alerts[0].student, alerts[0].school, alerts) for alerts in found.values() if alerts]
+    by = "earliest" if sort == "oldest" else "latest"
+    return [StudentAlerts(alerts[0].student, alerts[0].school, alerts, g[by])
+            for g, alerts in zip(groups, found.values(), strict=True) if alerts]
 
 
 def worklist_flag_counts(user, *, school: School | None = None, filters: dict | None = None) -> dict[str, int]:

@@ -10,5 +10,4 @@ urlpatterns = [
             views.EarlyWarningExportView.as_view(), name="early_warning_export"),
     path("worklist/", views.WorklistView.as_view(), name="worklist"),
     path("worklist/acknowledge/", views.CrossingsAcknowledgeView.as_view(), name="crossings_acknowledge"),
-    path("worklist/<int:pk>/acknowledge/", views.CrossingAcknowledgeView.as_view(), name="crossing_acknowledge"),
 ]

@@ -22,7 +22,7 @@ from casework.schools.models import School
 from . import exports, selectors
 from .forms import WORKLIST_SORT_CHOICES, EarlyWarningFilterForm, WorklistFilterForm
 from .models import FlagCrossing, Flags
-from .worklist import CrossingConflict, crossing_acknowledge, crossings_acknowledge
+from .worklist import crossings_acknowledge
 
 PAGE_SIZE = 50
 FLAG_SHORT = {
@@ -191,24 +191,6 @@ class WorklistView(PolicyView):
         })
 
 
-class CrossingAcknowledgeView(PolicyView):
-    action = "crossing.acknowledge"
-    http_method_names = ["post"]
-
-    def post(self, request, pk: int):
-        try:
-            crossing = FlagCrossing.objects.for_user(request.user, self.action).get(pk=pk)
-        except FlagCrossing.DoesNotExist:
-            raise Http404 from None
-        try:
-            crossing_acknowledge(actor=request.user, crossing=crossing)
-        except CrossingConflict as exc:
-            messages.warning(request, str(exc))
-        else:
-            messages.success(request, f"{Flags(crossing.flag).label} alert acknowledged. It stays in the record.")
-        return _back_to_worklist(request)
-
-
 MAX_ACKNOWLEDGED = 500  # a page shows 50 students with at most five alerts each
 
 
@@ -234,7 +216,7 @@ class CrossingsAcknowledgeView(PolicyView):
         said = (f"{done.done} alert{pluralize(done.done)} acknowledged. "
                 f"{'It stays' if done.done == 1 else 'They stay'} in the record.") if done.done else "No alert " \
             "was acknowledged."
-        left = [f"{done.already} had already been acknowledged by someone else"] if done.already else []
+        left = [f"{done.already} had already been acknowledged by {', '.join(done.already_by)}"] if done.already else []
         if done.lowered:
             left.append(f"{done.lowered} {pluralize(done.lowered, 'was,were')} lowered by a recompute since the page "
                         "was loaded")

@@ -14,32 +14,6 @@ from casework.audit import services as audit
 from .models import FlagCrossing
 
 
-class CrossingConflict(Exception):
-    """Someone else acted on the crossing since the worklist was loaded; the message says what happened."""
-
-
-@transaction.atomic
-def crossing_acknowledge(*, actor, crossing: FlagCrossing) -> FlagCrossing:
-    """Mark the crossing seen by `actor`. FlagCrossing carries no version number, so the row is locked and
-    its state checked instead: a crossing already acknowledged, or lowered by a later recompute, is refused
-    with a message rather than silently written over."""
-    current = FlagCrossing.objects.select_for_update().get(pk=crossing.pk)
-    if current.acknowledged_at is not None:
-        who = current.acknowledged_by.get_username() if current.acknowledged_by else "someone"
-        when = timezone.localtime(current.acknowledged_at)
-        raise CrossingConflict(f"This alert was already acknowledged by {who} on {when:%m/%d/%Y at %I:%M %p}. "
-                               "Nothing was changed.")
-    if current.cleared_on is not None:
-        raise CrossingConflict(f"This flag was lowered by the recompute of {current.cleared_on:%m/%d/%Y}, so the "
-                               "alert is no longer open. Nothing was changed.")
-    before = audit.snapshot(current)
-    current.acknowledged_by = actor
-    current.acknowledged_at = timezone.now()
-    current.save(update_fields=["acknowledged_by", "acknowledged_at"])
-    audit.record_change(actor=actor, instance=current, action=audit.UPDATE, before=before)
-    return current
-
-
 @dataclass(frozen=True)
 class Acknowledged:
     """What a bulk acknowledge did: `done` alerts acknowledged; the others were left as they were because
@@ -48,6 +22,7 @@ class Acknowledged:
     done: int
     already: int
     lowered: int
+    already_by: tuple[str, ...] = ()  # who acknowledged those first (usernames, sorted)
 
 
 @transaction.atomic
@@ -57,10 +32,12 @@ def crossings_acknowledge(*, actor, crossings: Iterable[FlagCrossing]) -> Acknow
     alert that changed meanwhile is counted, not written over."""
     ids = sorted({c.pk for c in crossings})
     done = already = lowered = 0
+    first: set[str] = set()
     now = timezone.now()
     for current in FlagCrossing.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
         if current.acknowledged_at is not None:
             already += 1
+            first.add(current.acknowledged_by.get_username() if current.acknowledged_by else "someone")
             continue
         if current.cleared_on is not None:
             lowered += 1
@@ -70,4 +47,4 @@ def crossings_acknowledge(*, actor, crossings: Iterable[FlagCrossing]) -> Acknow
         current.save(update_fields=["acknowledged_by", "acknowledged_at"])
         audit.record_change(actor=actor, instance=current, action=audit.UPDATE, before=before)
         done += 1
-    return Acknowledged(done, already, lowered)
+    return Acknowledged(done, already, lowered, tuple(sorted(first)))

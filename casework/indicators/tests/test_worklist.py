@@ -18,7 +18,7 @@ from django.urls import reverse
 from casework.audit.models import AccessLog, ChangeRecord
 from casework.core.testing import factories as f
 from casework.indicators.models import FlagCrossing
-from casework.indicators.worklist import CrossingConflict, crossing_acknowledge
+from casework.indicators.worklist import Acknowledged, crossings_acknowledge
 
 from .test_early_warning import crossing
 
@@ -98,10 +98,14 @@ def test_principal_has_no_worklist(wl):
     assert client(wl, "principal").get(reverse("indicators:worklist")).status_code == 404
 
 
+def acknowledge(c, *crossings, **extra):
+    return c.post(reverse("indicators:crossings_acknowledge"), {"crossing": [x.pk for x in crossings], **extra})
+
+
 def test_acknowledge_removes_from_the_list_but_keeps_the_crossing(wl):
     c = client(wl, "ppw")
     target = wl["ann_chronic"]
-    response = c.post(reverse("indicators:crossing_acknowledge", args=[target.pk]))
+    response = acknowledge(c, target)
     assert response.status_code == 302 and response["Location"] == reverse("indicators:worklist")
     target.refresh_from_db()
     assert target.acknowledged_by == wl["users"]["ppw"] and target.acknowledged_at is not None
@@ -116,34 +120,33 @@ def test_acknowledge_removes_from_the_list_but_keeps_the_crossing(wl):
 
 def test_acknowledge_from_a_stale_page_says_who_did_it_first(wl):
     target = wl["ann_chronic"]
-    client(wl, "supervisor").post(reverse("indicators:crossing_acknowledge", args=[target.pk]))
+    acknowledge(client(wl, "supervisor"), target)
     c = client(wl, "ppw")
-    response = c.post(reverse("indicators:crossing_acknowledge", args=[target.pk]), {"school": "A100"}, follow=True)
-    page = response.content.decode()
-    assert "already acknowledged by wl-supervisor" in page and "Nothing was changed" in page
+    response = c.post(reverse("indicators:crossings_acknowledge"), {"crossing": [target.pk], "school": "A100"},
+                      follow=True)
+    assert ("No alert was acknowledged. Left as they were: 1 had already been acknowledged by wl-supervisor."
+            in response.content.decode())
     target.refresh_from_db()
     assert target.acknowledged_by == wl["users"]["supervisor"]  # not overwritten
     assert response.redirect_chain[-1][0] == reverse("indicators:worklist") + "?school=A100"
 
 
-def test_acknowledging_a_lowered_flag_is_refused(wl):
-    with pytest.raises(CrossingConflict, match="lowered by the recompute of 09/20/2025"):
-        crossing_acknowledge(actor=wl["users"]["ppw"], crossing=wl["ann_cleared"])
+def test_acknowledging_a_lowered_flag_changes_nothing(wl):
+    done = crossings_acknowledge(actor=wl["users"]["ppw"], crossings=[wl["ann_cleared"]])
+    assert done == Acknowledged(done=0, already=0, lowered=1)
     assert FlagCrossing.objects.get(pk=wl["ann_cleared"].pk).acknowledged_at is None
 
 
 def test_acknowledge_out_of_scope_is_not_found(wl):
     for role in ("ppw", "principal"):
-        response = client(wl, role).post(reverse("indicators:crossing_acknowledge", args=[wl["zed_chronic"].pk]))
-        assert response.status_code == 404
+        assert acknowledge(client(wl, role), wl["zed_chronic"]).status_code == 404
     assert FlagCrossing.objects.get(pk=wl["zed_chronic"].pk).acknowledged_at is None
-    assert client(wl, "ppw_b").post(
-        reverse("indicators:crossing_acknowledge", args=[wl["zed_chronic"].pk])).status_code == 302
+    assert acknowledge(client(wl, "ppw_b"), wl["zed_chronic"]).status_code == 302
 
 
 def test_acknowledge_is_post_only(wl):
-    url = reverse("indicators:crossing_acknowledge", args=[wl["ann_chronic"].pk])
-    assert client(wl, "ppw").get(url).status_code == 405
+    url = reverse("indicators:crossings_acknowledge")
+    assert client(wl, "ppw").get(url, {"crossing": wl["ann_chronic"].pk}).status_code == 405
     assert FlagCrossing.objects.get(pk=wl["ann_chronic"].pk).acknowledged_at is None
 
 
@@ -327,8 +330,7 @@ def test_acknowledging_returns_to_the_list_as_it_was_filtered(wl):
     # The acknowledge form carries the page's filters...
     assert '<input type="hidden" name="flag" value="chronic_absent">' in form
     assert '<input type="hidden" name="sort" value="oldest">' in form
-    response = c.post(reverse("indicators:crossing_acknowledge", args=[wl["ann_chronic"].pk]),
-                      {"school": "A100", "flag": "chronic_absent", "sort": "oldest", "evil": "x"})
+    response = acknowledge(c, wl["ann_chronic"], school="A100", flag="chronic_absent", sort="oldest", evil="x")
     # ...and the redirect keeps them (only the worklist's own keys).
     assert response["Location"] == reverse("indicators:worklist") + "?school=A100&flag=chronic_absent&sort=oldest"
 
@@ -368,11 +370,11 @@ def test_acknowledging_a_students_alerts_at_once(alerts):
 
 
 def test_acknowledging_alerts_that_changed_meanwhile_counts_them_and_keeps_them(alerts):
-    crossing_acknowledge(actor=alerts["director"], crossing=alerts["cal_truant"])  # someone else first
+    crossings_acknowledge(actor=alerts["director"], crossings=[alerts["cal_truant"]])  # someone else first
     FlagCrossing.objects.filter(pk=alerts["ben_abc"].pk).update(cleared_on=D(2025, 10, 20))  # a recompute lowered it
     response = post_many(alerts, "ppw", "cal_chronic", "cal_truant", "ben_abc")
     assert ("1 alert acknowledged. It stays in the record. Left as they were: 1 had already been acknowledged by "
-            "someone else; 1 was lowered by a recompute since the page was loaded.") in response.content.decode()
+            "al-director; 1 was lowered by a recompute since the page was loaded.") in response.content.decode()
     alerts["cal_truant"].refresh_from_db()
     assert alerts["cal_truant"].acknowledged_by == alerts["director"]  # not written over
     assert FlagCrossing.objects.get(pk=alerts["ben_abc"].pk).acknowledged_at is None
