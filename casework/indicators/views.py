@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 
 from casework.audit import services as audit
 from casework.audit.models import AccessLog
+from casework.calendars.schooldays import declared_day_mismatches
 from casework.core import policy
 from casework.core.paging import page_of
 from casework.core.views import PolicyView
@@ -119,6 +120,8 @@ class EarlyWarningView(EarlyWarningListMixin, PolicyView):
             "can_bulk_refer": _can_bulk_refer(request.user, school),
             "can_mail": _can_mail(request.user, school),
             "can_refer": policy.has_action(request.user, "referral.create"),
+            # A calendar whose days disagree with its declared count (holidays never sent) skews every rate.
+            "calendar_notes": declared_day_mismatches([school.pk]),
         })
 
 

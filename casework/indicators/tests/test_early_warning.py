@@ -214,8 +214,9 @@ def test_query_count_is_fixed(ew):
     with CaptureQueriesContext(connection) as fifty:
         response = client.get(url, {"sort": "name"})
     assert len(response.context["page"]) == 50
-    # session, user, role grants, school, latest and first snapshot date, rule set, count, rows, access log
-    assert len(fifty.captured_queries) == len(five.captured_queries) == 10, [q["sql"] for q in fifty.captured_queries]
+    # session, user, role grants, school, latest and first snapshot date, rule set, count, rows, access log,
+    # the calendar check's sessions (no days read: none declares a count here)
+    assert len(fifty.captured_queries) == len(five.captured_queries) == 11, [q["sql"] for q in fifty.captured_queries]
 
 
 # --- scope and access log ---------------------------------------------------------------------------------
@@ -402,3 +403,16 @@ def test_a_leaver_now_at_another_of_the_principals_schools_is_not_on_the_old_lis
     on_a = names(c.get(reverse("indicators:early_warning", kwargs={"code": "A100"})))
     on_b = names(c.get(reverse("indicators:early_warning", kwargs={"code": "B200"})))
     assert "Mover" not in on_a and "Mover" in on_b
+
+
+def test_a_calendar_that_disagrees_with_its_declared_days_is_flagged_on_the_list(ew):
+    # The SIS declared 8 school days for 9/1-9/12/2025 but sent no days off: Casework counts the 10 weekdays,
+    # so every rate at A100 reads low. The list says so; B200 (no such session) does not.
+    f.session(school=ew.a, begin=D(2025, 9, 1), end=D(2025, 9, 12), calendar_source="periods_with_counts",
+              name="Fall", total_instructional_days=8)
+    page = ew.client("ppw").get(reverse("indicators:early_warning", kwargs={"code": "A100"})).content.decode()
+    assert "Calendar check: rates at this school may be off." in page
+    assert ("School A100, session Fall (2025-09-01 to 2025-09-12) declares 8 instructional days; its weekdays minus "
+            "the days off listed so far give 10.") in page
+    other = ew.client("director").get(reverse("indicators:early_warning", kwargs={"code": "B200"})).content.decode()
+    assert "Calendar check" not in other
