@@ -327,7 +327,7 @@ def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:
     """Incremental recompute, as of today: every student of a school whose calendar changed, and the
     students whose records changed. A failure to compute is reported on the run, never undoes it."""
     from casework.indicators.inputs import IndicatorError
-    from casework.indicators.services import default_as_of, indicators_recompute
+    from casework.indicators.services import default_as_of, indicators_recompute, rules_changed_since_full_recompute
 
     importers = list(importers)
     schools = set().union(*(i.affected_schools for i in importers)) if importers else set()
@@ -335,7 +335,10 @@ def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:
     if not schools and not students:
         return ""
     as_of = default_as_of()
-    if len(students) > FULL_RECOMPUTE_ABOVE:  # most of the district changed: the full pass is cheaper
+    # In full when most of the district changed (the full pass is cheaper), and when the rules in force
+    # changed since the last full recompute (only the changed students would move to the new rules).
+    new_rules = rules_changed_since_full_recompute(as_of)
+    if len(students) > FULL_RECOMPUTE_ABOVE or new_rules:
         schools, students = set(), set()
     try:
         if not schools and not students:
@@ -356,8 +359,9 @@ def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:
                 "run casework recompute.")
     pairs = sum(d.pairs for d in (done_schools, done_students) if d)
     skipped = " ".join(dict.fromkeys(d.skipped_note() for d in (done_schools, done_students) if d and d.skipped))
+    why = " (in full: the rules in force changed since the last full recompute)" if new_rules else ""
     return " ".join(p for p in [f"Indicators recomputed as of {as_of.isoformat()} for {pairs} student x school "
-                                f"pair(s).", skipped] if p)
+                                f"pair(s){why}.", skipped] if p)
 
 
 # The rejected-rows report's columns (`--rejects FILE` and the import page's download): student_id came last,

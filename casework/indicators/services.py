@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -34,6 +35,24 @@ def default_as_of() -> date:
     today = timezone.localdate()
     latest = AttendanceEvent.objects.filter(date__lte=today).aggregate(latest=Max("date"))["latest"]
     return min(today, latest) if latest else today
+
+
+def rules_changed_since_full_recompute(as_of: date) -> bool:
+    """True when the last full recompute counted under another rule set than the one in force on `as_of`
+    (a new default version after an upgrade, a district rule set that has taken effect since): an import's
+    incremental pass would then leave the stored rows mixing two readings. The dashboard's summaries record
+    the rule set of each full recompute."""
+    from casework.reports.models import SchoolGradeSummary  # reports reads indicators: import here
+    from casework.rules.selectors import ruleset_in_force
+
+    last = (SchoolGradeSummary.objects.filter(source=SchoolGradeSummary.Source.RECOMPUTE).order_by("-as_of")
+            .values_list("rule_set_id", flat=True).first())
+    if last is None:
+        return False
+    try:
+        return last != ruleset_in_force(as_of).pk
+    except ImproperlyConfigured:
+        return False  # no rule set at all: the recompute itself says so
 
 
 @dataclass(frozen=True)

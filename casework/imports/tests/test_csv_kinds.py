@@ -225,6 +225,27 @@ def test_a_large_change_is_followed_by_a_full_recompute(db, tmp_path, monkeypatc
     assert len(calls) == 1 and "student_ids" not in calls[0] and "school_ids" not in calls[0]
 
 
+@pytest.mark.parametrize(("last_full", "full"), [("2026.1", True), ("2026.2", False), (None, False)])
+def test_rules_changed_since_the_last_full_recompute_make_it_full(db, tmp_path, monkeypatch, last_full, full):
+    """After an upgrade to 2026.2 (or a district rule set taking effect) the last full recompute's summaries
+    name another rule set than the one in force: an incremental pass would mix the two readings."""
+    from casework.core.testing import factories as f
+    from casework.indicators import services as indicator_services
+    from casework.reports.models import SchoolGradeSummary
+    from casework.rules.models import RuleSet
+
+    if last_full:
+        SchoolGradeSummary.objects.create(as_of=datetime.date(2025, 9, 26), school=f.school(code="Z900"), grade="05",
+                                          rule_set=RuleSet.objects.get(rule_version=last_full),
+                                          source=SchoolGradeSummary.Source.RECOMPUTE)
+    calls = []
+    monkeypatch.setattr(indicator_services, "indicators_recompute",
+                        lambda **kw: calls.append(kw) or indicator_services.Recomputed(pairs=0, rows=0))
+    run = import_run(actor=None, kind="students", paths=[write(tmp_path, STUDENTS)])
+    assert calls and (len(calls) == 1 and "student_ids" not in calls[0] and "school_ids" not in calls[0]) is full
+    assert ("(in full: the rules in force changed since the last full recompute)" in run.message) is full
+
+
 def test_a_value_the_record_refuses_is_rejected_naming_its_column(world, tmp_path):
     head = STUDENTS.splitlines()[0] + "\n"
     row = f"300080,{'A' * 101},Li,2013-04-02,08,,\n"
