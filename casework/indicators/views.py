@@ -216,9 +216,11 @@ class CrossingsAcknowledgeView(PolicyView):
         if len(crossings) != len(ids):
             raise Http404  # one is not the user's to see: acknowledge none, say nothing about it
         done = crossings_acknowledge(actor=request.user, crossings=crossings)
-        said = (f"{done.done} alert{pluralize(done.done)} acknowledged. "
-                f"{'It stays' if done.done == 1 else 'They stay'} in the record.") if done.done else "No alert " \
-            "was acknowledged."
+        if done.done:
+            stays = "It stays" if done.done == 1 else "They stay"
+            said = f"{done.done} alert{pluralize(done.done)} acknowledged. {stays} in the record."
+        else:
+            said = "No alert was acknowledged."
         left = [f"{done.already} had already been acknowledged by {', '.join(done.already_by)}"] if done.already else []
         if done.lowered:
             left.append(f"{done.lowered} {pluralize(done.lowered, 'was,were')} lowered by a recompute since the page "
