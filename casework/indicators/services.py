@@ -39,20 +39,22 @@ def default_as_of() -> date:
 
 def rules_changed_since_full_recompute(as_of: date) -> bool:
     """True when the last full recompute counted under another rule set than the one in force on `as_of`
-    (a new default version after an upgrade, a district rule set that has taken effect since): an import's
-    incremental pass would then leave the stored rows mixing two readings. The dashboard's summaries record
-    the rule set of each full recompute."""
+    (a new default version after an upgrade, a district rule set that has taken effect since) or under the
+    same set before its values were edited: an import's incremental pass would then leave the stored rows
+    mixing two readings. The dashboard's summaries record the rule set and time of each full recompute."""
     from casework.reports.models import SchoolGradeSummary  # reports reads indicators: import here
     from casework.rules.selectors import ruleset_in_force
 
     last = (SchoolGradeSummary.objects.filter(source=SchoolGradeSummary.Source.RECOMPUTE).order_by("-as_of")
-            .values_list("rule_set_id", flat=True).first())
+            .values_list("rule_set_id", "created_at").first())
     if last is None:
         return False
     try:
-        return last != ruleset_in_force(as_of).pk
+        in_force = ruleset_in_force(as_of)
     except ImproperlyConfigured:
         return False  # no rule set at all: the recompute itself says so
+    # An edit to the set's values (`casework rules set`) keeps its id: its save time tells it.
+    return last[0] != in_force.pk or in_force.updated_at > last[1]
 
 
 @dataclass(frozen=True)

@@ -246,6 +246,30 @@ def test_rules_changed_since_the_last_full_recompute_make_it_full(db, tmp_path, 
     assert ("(in full: the rules in force changed since the last full recompute)" in run.message) is full
 
 
+@pytest.mark.parametrize("edited", [True, False])
+def test_an_edit_to_the_rule_set_in_force_since_the_last_full_recompute_makes_it_full(db, tmp_path, monkeypatch,
+                                                                                        edited):
+    """`casework rules set` keeps the district set's id, so only its save time shows the values changed."""
+    from casework.core.testing import factories as f
+    from casework.indicators import services as indicator_services
+    from casework.reports.models import SchoolGradeSummary
+    from casework.rules.models import RuleSet
+    from casework.rules.services import ruleset_copy, ruleset_update
+
+    district = ruleset_copy(actor=None, source=RuleSet.objects.get(rule_version="2026.2"), name="District rules",
+                            version="D1", effective_from=datetime.date(2017, 7, 1))
+    SchoolGradeSummary.objects.create(as_of=datetime.date(2025, 9, 26), school=f.school(code="Z900"), grade="05",
+                                      rule_set=district, source=SchoolGradeSummary.Source.RECOMPUTE)
+    if edited:
+        ruleset_update(actor=None, ruleset=district, values={"habitual_truant_rate": 0.15})
+    calls = []
+    monkeypatch.setattr(indicator_services, "indicators_recompute",
+                        lambda **kw: calls.append(kw) or indicator_services.Recomputed(pairs=0, rows=0))
+    run = import_run(actor=None, kind="students", paths=[write(tmp_path, STUDENTS)])
+    assert len(calls) == 1 and ("student_ids" not in calls[0]) is edited
+    assert ("(in full: the rules in force changed since the last full recompute)" in run.message) is edited
+
+
 def test_a_value_the_record_refuses_is_rejected_naming_its_column(world, tmp_path):
     head = STUDENTS.splitlines()[0] + "\n"
     row = f"300080,{'A' * 101},Li,2013-04-02,08,,\n"
