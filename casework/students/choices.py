@@ -21,6 +21,14 @@ class Grade(models.TextChoices):
     UG = "UG", "Ungraded"
 
 
+# The grade as a list column shows it under a "Grade" heading: "K", "3", "12".
+GRADE_SHORT = {"PK": "Pre-K", "KG": "K", "UG": "Ungraded"}
+
+
+def grade_short(code: str) -> str:
+    return GRADE_SHORT.get(code, code.lstrip("0") or code)
+
+
 class Sex(models.TextChoices):
     FEMALE = "F", "Female"
     MALE = "M", "Male"

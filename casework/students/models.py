@@ -15,7 +15,7 @@ from casework.core.models import AuditedModel
 from casework.core.querysets import ScopedQuerySet
 from casework.core.text import fold
 
-from .choices import AddressType, Grade, Relationship, Sex
+from .choices import AddressType, Grade, Relationship, Sex, grade_short
 
 
 def scope_enrollments(*, recent_exits: bool):
@@ -171,6 +171,10 @@ class Student(AuditedModel):
     def display_name(self) -> str:
         first = self.preferred_name or self.first_name
         return f"{self.last_name}, {first}"
+
+    @property
+    def grade_short(self) -> str:
+        return grade_short(self.grade)
 
     @property
     def legal_name(self) -> str:

@@ -173,7 +173,9 @@ def test_page_shows_band_text_flags_case_and_new_marker(ew):
     assert rows["Adams"].new_since == D(2025, 10, 1) and rows["Diaz"].new_since is None  # Diaz's was acknowledged
     assert rows["Baker"].new_since is None  # lowered
     assert [rows[n].has_open_case for n in ("Adams", "Diaz", "Cruz")] == [False, True, False]
-    assert "New since 10/01/2025" in page
+    assert '<span class="new-mark">New since 10/01/2025</span></td>' in page  # under the flags it is about
+    assert page.count('<span class="case-mark">Open case</span>') == 1  # Diaz's, under the name
+    assert '<abbr title="Kindergarten">K</abbr>' in page and '<abbr title="Grade 12">12</abbr>' in page
     assert '<span class="band band-3">Severe chronic absence</span>' in page
     assert "as of 10/15/2025" in page
     assert f'href="{reverse("students:detail", args=[ew.adams.pk])}"' in page
