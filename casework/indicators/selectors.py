@@ -66,6 +66,43 @@ def schools_for(user, action: str = LIST_ACTION) -> QuerySet[School]:
 
 
 @dataclass(frozen=True)
+class SchoolOverview:
+    """One school's line on the school picker: the students its list holds and how many carry each flag
+    (as the list's flag filter counts them)."""
+
+    students: int = 0
+    rated: int = 0  # enrolled at least the rule set's minimum days: they have a band
+    chronic: int = 0
+    habitual: int = 0
+    truant: int = 0
+    alerted: int | None = None  # students with alerts on the worklist; None when the user has no worklist
+
+    @property
+    def chronic_rate(self) -> str:
+        """Chronically absent over the students rated, as MSDE and the dashboard count it."""
+        return f"{self.chronic / self.rated * 100:.1f}%" if self.rated else ""
+
+
+def school_overview(user, schools: list[School]) -> dict[int, SchoolOverview]:
+    """Per school, the counts of its stored year-to-date indicators and of the students its worklist holds:
+    one aggregate query each, through the same scope as the list and the worklist."""
+    ids = [s.pk for s in schools]
+    counts = (StudentIndicator.objects.for_user(user, LIST_ACTION).filter(school_id__in=ids, period_key=YEAR_TO_DATE)
+              .order_by().values("school_id").annotate(
+                  students=Count("pk"), rated=Count("pk", filter=~Q(band="")),
+                  chronic=Count("pk", filter=Q(chronic_absent=True)),
+                  habitual=Count("pk", filter=Q(habitual_truant=True)),
+                  truant=Count("pk", filter=Q(truant_7_302_2=True))))
+    alerted: dict[int, int] | None = None
+    if policy.has_action(user, "worklist.view"):
+        alerted = dict(_worklist_alerts(user, None, {}).filter(school_id__in=ids).order_by().values("school_id")
+                       .annotate(n=Count("student_id", distinct=True)).values_list("school_id", "n"))
+    by_school = {c.pop("school_id"): c for c in counts}
+    return {pk: SchoolOverview(**by_school.get(pk, {}), alerted=None if alerted is None else alerted.get(pk, 0))
+            for pk in ids}
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What the school's stored year-to-date indicators are: when they were counted, under which rules."""
 

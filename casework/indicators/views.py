@@ -77,13 +77,17 @@ def _page_note(request, page) -> str:
 
 
 class EarlyWarningSchoolsView(PolicyView):
-    """Pick a school: only the schools the user's roles reach."""
+    """Pick a school: only the schools the user's roles reach, each with its flagged students counted."""
 
     action = "indicators.view"
 
     def get(self, request):
         schools = list(selectors.schools_for(request.user, self.action))
-        return render(request, "indicators/schools.html", {"schools": schools})
+        overview = selectors.school_overview(request.user, schools)
+        for school in schools:
+            school.overview = overview[school.pk]
+        return render(request, "indicators/schools.html", {
+            "schools": schools, "show_alerts": policy.has_action(request.user, "worklist.view")})
 
 
 class EarlyWarningListMixin:

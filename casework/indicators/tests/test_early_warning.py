@@ -250,6 +250,31 @@ def test_school_picker_lists_only_my_schools(ew):
     assert 'href="/schools/A100/early-warning/"' in response.content.decode()
 
 
+def test_school_picker_counts_each_schools_flags_and_worklist(ew, django_assert_max_num_queries):
+    """A100 by hand: 5 students on the list, 4 rated (Evans is under the minimum days), Adams and Diaz
+    chronic (2 of 4 rated = 50.0%), Adams a habitual truant, no §7-302.2 truant; one student on the
+    worklist (Adams: Diaz's alert was acknowledged, Baker's lowered). B200: Zed, chronic, 1 of 1."""
+    from casework.indicators.selectors import SchoolOverview
+
+    f.school(code="C300", name="Gamma High", level="high")  # no indicators yet
+    client = ew.client("director")
+    client.get(reverse("indicators:early_warning_schools"))  # warm the session and the policy caches
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("indicators:early_warning_schools"))
+    got = {s.code: s.overview for s in response.context["schools"]}
+    assert got["A100"] == SchoolOverview(students=5, rated=4, chronic=2, habitual=1, truant=0, alerted=1)
+    assert got["A100"].chronic_rate == "50.0%"
+    assert got["B200"] == SchoolOverview(students=1, rated=1, chronic=1, habitual=0, truant=0, alerted=0)
+    assert got["C300"] == SchoolOverview(alerted=0)
+    page = response.content.decode()
+    assert '<a href="/worklist/?school=A100">1 student</a>' in page
+    assert "2 <span class=\"muted\">(50.0%)</span>" in page and "Not computed yet" in page
+    # A principal has no worklist: no column, no count.
+    response = ew.client("principal").get(reverse("indicators:early_warning_schools"))
+    assert [s.overview.alerted for s in response.context["schools"]] == [None]
+    assert "On the worklist" not in response.content.decode()
+
+
 # --- exports ----------------------------------------------------------------------------------------------
 
 
