@@ -16,8 +16,8 @@ point --workdir / --pg-db at yours). Measures, in the same run:
    district opens every crossing, each explained by the engine.
 2. The yardstick: DuckDB (in memory, the same rows loaded beforehand, load not timed) computing the same
    counts with one SQL statement: per student x school, days enrolled, absent and unlawfully absent
-   (half days by minutes present, lawful reasons from the rule set, one record per day) for the year to
-   date and every grading period.
+   (half days by minutes present or between arrival and departure, lawful reasons from the rule set,
+   one record per day) for the year to date and every grading period.
 The DuckDB year-to-date counts are checked against Casework's stored rows for every student x school, so
 the two are the same aggregation. Prints both times and the ratio (the target is at most 2x).
 """
@@ -63,6 +63,8 @@ scored AS (
                  ELSE coalesce(list_contains($lawful, reason_code), false) END AS lawful
         FROM (
             SELECT *, coalesce(minutes_present,
+                CASE WHEN arrival_time IS NOT NULL AND departure_time IS NOT NULL
+                     THEN floor(date_diff('second', arrival_time, departure_time) / 60) END,
                 CASE WHEN event_duration IS NOT NULL
                           AND category IN ('excused', 'unexcused', 'out_of_school_suspension')
                      THEN floor(coalesce(nullif(minutes_scheduled, 0), $school_day)
@@ -119,10 +121,11 @@ def load_duckdb(tmp: Path, as_of: date):
          Enrollment.objects.filter(entry_date__lte=min(as_of, end)).exclude(exit_date__lt=start)
          .values_list("student_id", "school_id", "entry_date", "exit_date").iterator(chunk_size=20000))
     events = dump(tmp / "ev.csv", ["student_id", "school_id", "day", "category", "reason_code", "minutes_present",
-                                   "minutes_scheduled", "event_duration"],
+                                   "minutes_scheduled", "event_duration", "arrival_time", "departure_time"],
                   AttendanceEvent.objects.filter(date__gte=start, date__lte=as_of).order_by()
                   .values_list("student_id", "school_id", "date", "category", "reason_code", "minutes_present",
-                               "minutes_scheduled", "event_duration").iterator(chunk_size=20000))
+                               "minutes_scheduled", "event_duration", "arrival_time", "departure_time")
+                  .iterator(chunk_size=20000))
     dump(tmp / "periods.csv", ["school_id", "name", "begin_date", "end_date"],
          GradingPeriod.objects.filter(begin__lte=end, end__gte=start).values_list("school_id", "name", "begin",
                                                                                  "end"))
@@ -131,7 +134,8 @@ def load_duckdb(tmp: Path, as_of: date):
         "days": "school_id BIGINT, day DATE",
         "enr": "student_id BIGINT, school_id BIGINT, entry_date DATE, exit_date DATE",
         "ev": "student_id BIGINT, school_id BIGINT, day DATE, category VARCHAR, reason_code VARCHAR, "
-              "minutes_present INTEGER, minutes_scheduled INTEGER, event_duration DOUBLE",
+              "minutes_present INTEGER, minutes_scheduled INTEGER, event_duration DOUBLE, arrival_time TIME, "
+              "departure_time TIME",
         "periods": "school_id BIGINT, name VARCHAR, begin_date DATE, end_date DATE",
     }
     for table, cols in types.items():

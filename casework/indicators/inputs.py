@@ -26,7 +26,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -130,11 +130,23 @@ class Inputs:
     left_out: tuple[str, ...] = ()  # codes of schools left out for want of a calendar (leave_out_uncalendared)
 
 
+def _minutes_between(arrival: time, departure: time) -> int:
+    """Whole minutes from arrival to departure, the seconds dropped (never rounded up across a line)."""
+    seconds = (departure.hour - arrival.hour) * 3600 + (departure.minute - arrival.minute) * 60 \
+        + departure.second - arrival.second
+    return seconds // 60
+
+
 def _record(rows: Sequence[tuple], school_day_minutes: int) -> tuple[engine.AttendanceRecord, str | None]:
-    """One engine record from the day's events (category, reason, minutes, scheduled, duration)."""
+    """One engine record from the day's events (category, reason, minutes, scheduled, duration, arrival,
+    departure)."""
     rows = sorted(rows, key=lambda r: _RANK.get(r[0], len(_RANK)))
-    category, reason, minutes, scheduled, duration = rows[0]
-    if minutes is None and duration is not None and category in ABSENCE_CATEGORIES:
+    category, reason, minutes, scheduled, duration, arrival, departure = rows[0]
+    if minutes is None and arrival is not None and departure is not None:
+        # The SIS sent when the student came and left but not the minutes (Ed-Fi ArrivalTime and
+        # DepartureTime without SchoolAttendanceDuration): the time between is the time in attendance.
+        minutes = _minutes_between(arrival, departure)
+    elif minutes is None and duration is not None and category in ABSENCE_CATEGORIES:
         # Ed-Fi EventDuration: the part of the school day missed (0.5 = half a day absent), of the
         # scheduled minutes or else the rule set's school day. Whole minutes present, a fraction dropped
         # (never rounded up across the 4 h / 2 h lines); the 1e-6 absorbs the binary float's error
@@ -200,14 +212,14 @@ def gather(*, as_of: date, school_ids: Iterable[int] | None = None,
         pairs[key].enrollments.append(engine.EnrollmentSpan(entry=entry, exit=exit_))
 
     events: dict[tuple[int, int], dict[date, list[tuple]]] = defaultdict(lambda: defaultdict(list))
-    for student_pk, sid, day, category, reason, minutes, scheduled, duration in (
+    for student_pk, sid, day, *event in (
         narrowed(AttendanceEvent.objects.filter(school_id__in=ids, date__gte=year_start, date__lte=as_of))
         .order_by()
         .values_list("student_id", "school_id", "date", "category", "reason_code", "minutes_present",
-                     "minutes_scheduled", "event_duration")
+                     "minutes_scheduled", "event_duration", "arrival_time", "departure_time")
     ):
         if (student_pk, sid) in pairs:
-            events[(student_pk, sid)][day].append((category, reason, minutes, scheduled, duration))
+            events[(student_pk, sid)][day].append(tuple(event))
     for key, by_day in events.items():
         target = pairs[key]
         for day in sorted(by_day):

@@ -83,6 +83,14 @@ class _Sql:
         self.least = "LEAST" if self.pg else "min"
         self.any = "bool_or" if self.pg else "max"
 
+    def minutes_between(self, arrival: str, departure: str) -> str:
+        """Whole minutes from an arrival to a departure time (seconds dropped, as inputs._record does)."""
+        if self.pg:
+            return f"CAST(floor(EXTRACT(EPOCH FROM ({departure} - {arrival})) / 60) AS INTEGER)"
+        # SQLite keeps times as text; strftime reads a bare time on 2000-01-01. %% survives the parameters.
+        return (f"((CAST(strftime('%%s', {departure}) AS INTEGER) - CAST(strftime('%%s', {arrival}) AS INTEGER))"
+                " / 60)")
+
     def day(self, d: date):
         return connection.ops.adapt_datefield_value(d)
 
@@ -281,7 +289,7 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
     # One record per day: the category that keeps the student out longest (inputs._DAY_PRECEDENCE).
     events = f"a.date >= %(start)s AND a.date <= %(as_of)s AND {_scope('a', schools, only)}"
     columns = "a.student_id, a.school_id, a.date, a.category, a.reason_code, a.minutes_present, " \
-              "a.minutes_scheduled, a.event_duration"
+              "a.minutes_scheduled, a.event_duration, a.arrival_time, a.departure_time"
     if sql.pg:
         one_a_day = (f"SELECT DISTINCT ON (a.student_id, a.school_id, a.date) {columns} FROM {att} a "
                      f"WHERE {events} ORDER BY a.student_id, a.school_id, a.date, {_rank('a.category')}")
@@ -295,9 +303,10 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
     absence = "('" + "', '".join(sorted(ABSENCE_CATEGORIES)) + "')"
     attending = "('" + "', '".join(ATTENDING) + "')"
     # Scored as engine._score_day: half days present (2, 1, 0) by minutes against the day's length (the
-    # scheduled minutes when shorter than a full day); an Ed-Fi EventDuration without minutes becomes
-    # whole minutes of the scheduled minutes or the school day, the fraction dropped, as inputs._record
-    # does (with its 1e-6 for float error).
+    # scheduled minutes when shorter than a full day). Without minutes, an arrival and a departure time
+    # give the minutes between them; else an Ed-Fi EventDuration of an absence becomes whole minutes of
+    # the scheduled minutes or the school day, the fraction dropped, as inputs._record does (with its
+    # 1e-6 for float error).
     scored = f"""
         SELECT student_id, school_id, seg, present_h,
             CASE WHEN lawful = 1 THEN 0 ELSE 2 - present_h END AS unlawful_h,
@@ -312,11 +321,12 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
                      WHEN reason_code {lawful_in} THEN 1 ELSE 0 END AS lawful
             FROM (
                 SELECT student_id, school_id, seg, category, reason_code, len,
-                    COALESCE(minutes_present,
+                    COALESCE(minutes_present, stayed,
                         CASE WHEN x IS NOT NULL AND category IN {absence} THEN floor(x + 0.000001) END,
                         CASE WHEN category IN {attending} THEN len ELSE 0 END) AS minutes
                 FROM (
                     SELECT d.student_id, d.school_id, c.seg, d.category, d.reason_code, d.minutes_present,
+                        {sql.minutes_between("d.arrival_time", "d.departure_time")} AS stayed,
                         CASE WHEN d.minutes_scheduled > 0 AND d.minutes_scheduled < %(full)s
                              THEN d.minutes_scheduled ELSE %(full)s END AS len,
                         CASE WHEN d.minutes_scheduled IS NOT NULL AND d.minutes_scheduled <> 0
