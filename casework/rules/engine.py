@@ -290,6 +290,10 @@ def _fmt(x: Fraction | int | float) -> str:
     return f"{float(x):g}"
 
 
+def _days(x: Fraction | int | float) -> str:
+    return f"{_fmt(x)} day" if x == 1 else f"{_fmt(x)} days"
+
+
 def _pct(x: Fraction | float) -> str:
     return f"{float(x) * 100:.1f}%".replace(".0%", "%")
 
@@ -457,7 +461,7 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
         habitual = _flag("habitual_truant", raised, rules,
                         lambda raised=raised: f"{'Habitual truant' if raised else 'Not habitual truant'} in {where}: "
                         f"unlawfully absent {_fmt(unlawful)} of {enrolled} school days enrolled{tardy_note}; "
-                        f"habitual truancy is more than {_pct(rules.habitual_truant_rate)} ({_fmt(limit)} days)."
+                        f"habitual truancy is more than {_pct(rules.habitual_truant_rate)} ({_days(limit)})."
                         + (f" Unlawful absences on {_dates(unlawful_dates, ledger.enrolled)}." if raised else ""),
                         (name,), unlawful_dates if raised else ())
 
@@ -468,7 +472,7 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
         truant = _flag("truant_7_302_2", raised, rules,
                       lambda raised=raised: f"{'Truant student' if raised else 'Not a truant student'} "
                       f"(Educ. Art. 7-302.2) in {where}: "
-                      f"unlawfully absent {_fmt(unlawful)} days{tardy_note}; the limit is more than {day_limit} "
+                      f"unlawfully absent {_days(unlawful)}{tardy_note}; the limit is more than {day_limit} "
                       f"in a {kind.replace('_', ' ')}."
                       + (f" Unlawful absences on {_dates(unlawful_dates, ledger.enrolled)}." if raised else ""),
                       (name,), unlawful_dates if raised else ())
@@ -482,10 +486,10 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
     behavior = _flag("abc_behavior", raised, rules,
                     lambda raised=raised: f"{'Behavior flag' if raised else 'No behavior flag'} in {where}: "
                     f"{len(suspensions)} "
-                    f"suspension(s) ({_fmt(days_suspended)} days) and {len(expulsions)} expulsion(s); the flag is "
+                    f"suspension(s) ({_days(days_suspended)}) and {len(expulsions)} expulsion(s); the flag is "
                     f"{rules.abc_min_suspensions} or more.", (name,),
                     tuple(a.day for a in removals) if raised else (),
-                    tuple(f"{a.kind} {a.action_id} on {_day(a.day)} ({_fmt(Fraction(a.days))} days)"
+                    tuple(f"{a.kind} {a.action_id} on {_day(a.day)} ({_days(Fraction(a.days))})"
                           for a in removals) if raised else ())
 
     if attendance_rate is None:

@@ -116,6 +116,18 @@ def test_truncated_file_is_refused_and_nothing_written(tmp_path):
     assert School.objects.count() == Student.objects.count() == AttendanceEvent.objects.count() == 0
 
 
+def test_the_command_names_a_refused_set_without_an_empty_kind(tmp_path):
+    from django.core.management.base import CommandError
+
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set" / "Students.xml").write_text("<?xml version='1.0'?><Interchange", encoding="utf-8")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="refused: nothing was written"):
+        call_command("import", "edfi", str(tmp_path / "set"), "--no-progress", stdout=out, stderr=io.StringIO())
+    header = out.getvalue().splitlines()[0]
+    assert header.split(" ", 3)[3] == "(edfi): Refused (nothing written)", header
+
+
 def test_a_root_that_is_no_interchange_is_refused_by_name(tmp_path):
     folder = sample.write_edfi(tmp_path / "set")
     (folder / "Page.xml").write_text(sample.doc("html", "<body/>\n"))

@@ -430,3 +430,10 @@ def test_dates_in_an_explanation_read_as_runs_of_school_days():
                                     "09/30/2025 (3 days), 10/02/2025, 10/04/2025")
     assert _dates(days, school, limit=2) == "09/15/2025 to 09/19/2025 (5 days), 09/22/2025, 09/23/2025 and 5 more days"
     assert _dates([], school) == ""
+
+
+def test_one_day_is_written_in_the_singular():
+    # Entered day 155, as of day 159: 5 school days enrolled; 20% of 5 is 1 day; 2 unlawful days are more.
+    r = run(enrollments=[EnrollmentSpan(day(155))], attendance=[absent(155), absent(156)])
+    assert "unlawfully absent 2 of 5 school days enrolled; habitual truancy is more than 20% (1 day)." \
+        in r.habitual_truant.explanation

@@ -61,7 +61,8 @@ class Command(BaseCommand):
             run = import_bundle(actor=actor, fmt=fmt, paths=paths, partial=options["partial"], progress=report)
         if show and getattr(self, "_drawn", None):
             self.stderr.write("")
-        self.stdout.write(f"Import run {run.pk} ({fmt} {run.kind}): {run.get_status_display()}")
+        what = f"{fmt} {run.kind}" if run.kind else fmt  # a bundle refused before any kind was read has none
+        self.stdout.write(f"Import run {run.pk} ({what}): {run.get_status_display()}")
         if run.encoding:
             self.stdout.write(f"Encoding: {run.encoding}")
         self.stdout.write(f"created {run.created}, updated {run.updated}, unchanged {run.unchanged}, "
