@@ -352,7 +352,9 @@ def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:
                 if others is None or others:
                     done_students = indicators_recompute(as_of=as_of, school_ids=others, student_ids=sorted(students))
     except IndicatorError as exc:
-        return f"Indicators were not recomputed: {exc}"
+        # Name the date counted through: with no attendance yet it is today, whose school year may not be
+        # the one the calendars just imported cover.
+        return f"Indicators were not recomputed as of {as_of.strftime('%m/%d/%Y')}: {exc}"
     except Exception as exc:  # the import is committed whatever happens here; say so, keep the cause in the log
         log.exception("indicators recompute after import run %s failed", run_pk)
         return (f"The import is committed, but the indicators were not recomputed ({type(exc).__name__}); "

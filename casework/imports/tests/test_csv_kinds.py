@@ -213,6 +213,24 @@ def test_a_failed_recompute_does_not_undo_or_misreport_the_import(db, tmp_path, 
     assert "the indicators were not recomputed (RuntimeError); run casework recompute" in run.message
 
 
+def test_a_recompute_that_cannot_count_names_the_date_it_counted_through(db, tmp_path, monkeypatch):
+    """With no attendance recorded the recompute counts through today, whose school year may not be the
+    one just imported: the message says which date, so "no calendar" is not read as a failed import."""
+    from casework.imports.models import ImportRun
+    from casework.indicators import services as indicator_services
+    from casework.indicators.inputs import IndicatorError
+
+    def no_calendar(**kwargs):
+        raise IndicatorError("No calendar for school(s) Z900 in the school year 2026-07-01 to 2027-06-30.")
+
+    monkeypatch.setattr(indicator_services, "default_as_of", lambda: datetime.date(2026, 11, 25))
+    monkeypatch.setattr(indicator_services, "indicators_recompute", no_calendar)
+    run = import_run(actor=None, kind="students", paths=[write(tmp_path, STUDENTS)])
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.COMMITTED
+    assert "Indicators were not recomputed as of 11/25/2026: No calendar for school(s) Z900" in run.message
+
+
 def test_a_large_change_is_followed_by_a_full_recompute(db, tmp_path, monkeypatch):
     from casework.imports import services
     from casework.indicators import services as indicator_services
