@@ -25,7 +25,10 @@ from .models import SchoolGradeSummary
 
 SMALL_CELL = 5
 SUPPRESSED = "<5"
+COMPLEMENT = "*"  # hidden only so that a "<5" in the same column cannot be worked out from the total
 WITHHELD = "—"
+NOTE_SMALL = "fewer than 5: not shown"  # a chart's note for a bar left out
+NOTE_COMPLEMENT = "not shown: it would reveal a smaller group"
 ACTION = "reports.district"
 MEASURES = ("students", "counted", "chronic", "habitual", "truant")
 
@@ -83,16 +86,31 @@ class Group:
                 hidden.add(min(others, key=lambda b: (counts[b] == 0, counts[b])))
         return name not in hidden and self.shown(counts.get(name, 0))
 
-    def hidden(self, measure: str) -> bool:
-        """Whether one of MEASURES is suppressed: small on its own, or hidden to protect a sibling's."""
+    def band_text(self, name: str) -> str:
+        n = self.bands.get(name, 0)
+        return str(n) if self.band_shown(name) else SUPPRESSED if not self.shown(n) else COMPLEMENT
+
+    def small_on_its_own(self, measure: str) -> bool:
+        """Whether one of MEASURES is a count of 1 to 4 (or of a group that small): shown as "<5"."""
         n = getattr(self, measure)
         if measure == "students":
-            own = 0 < n < SMALL_CELL
-        elif measure == "counted":
-            own = self.small
-        else:
-            own = not self.shown(n)
-        return own or measure in self.complement
+            return 0 < n < SMALL_CELL
+        if measure == "counted":
+            return self.small
+        return not self.shown(n)
+
+    def hidden(self, measure: str) -> bool:
+        """Whether one of MEASURES is suppressed: small on its own, or hidden to protect a sibling's."""
+        return self.small_on_its_own(measure) or measure in self.complement
+
+    def why_hidden(self, measure: str) -> str:
+        """A chart's note for a bar left out: a count under 5 is said to be one; a complement is not, since
+        it is not one (saying "fewer than 5" of a school with 31 would mislead)."""
+        if not self.hidden(measure) and not self.hidden("counted"):
+            return ""
+        if self.small_on_its_own(measure) or self.small_on_its_own("counted"):
+            return NOTE_SMALL
+        return NOTE_COMPLEMENT
 
     def measure_rate(self, measure: str) -> float | None:
         """A measure over students counted, 0-1; None when withheld or nobody is counted."""
@@ -101,7 +119,9 @@ class Group:
         return getattr(self, measure) / self.counted
 
     def _text(self, measure: str) -> str:
-        return SUPPRESSED if self.hidden(measure) else str(getattr(self, measure))
+        if self.small_on_its_own(measure):
+            return SUPPRESSED
+        return COMPLEMENT if measure in self.complement else str(getattr(self, measure))
 
     def _rate_text(self, measure: str) -> str:
         r = self.measure_rate(measure)

@@ -53,7 +53,7 @@ def _pct(v: float) -> str:
 def _charts(board: selectors.Dashboard, bands: list[tuple[str, str]]) -> dict:
     def rate_bars(groups):
         return [charts.Bar(g.label, None if g.measure_rate("chronic") is None else g.measure_rate("chronic") * 100,
-                           "" if g.measure_rate("chronic") is not None else "fewer than 5: not shown")
+                           "" if g.measure_rate("chronic") is not None else g.why_hidden("chronic") or "none counted")
                 for g in groups]
 
     chronic_by_school = charts.bar_chart(
@@ -66,8 +66,13 @@ def _charts(board: selectors.Dashboard, bands: list[tuple[str, str]]) -> dict:
              "below gives the same figures.",
         bars=rate_bars(board.by_grade), value_format=_pct, max_value=100)
     total = board.total
-    band_bars = [charts.Bar(label, total.bands.get(name, 0) if total.band_shown(name) else None,
-                            "" if total.band_shown(name) else selectors.SUPPRESSED)
+    def band_note(name: str) -> str:
+        if total.band_shown(name):
+            return ""
+        small = total.band_text(name) == selectors.SUPPRESSED
+        return selectors.NOTE_SMALL if small else selectors.NOTE_COMPLEMENT
+
+    band_bars = [charts.Bar(label, total.bands.get(name, 0) if total.band_shown(name) else None, band_note(name))
                  for name, label in bands]
     band_chart = charts.bar_chart(chart_id="chart-bands", title="Students by attendance band",
                                   desc="Number of students counted in each attendance band.", bars=band_bars)
@@ -97,7 +102,7 @@ class DashboardView(PolicyView):
         bands = _band_labels(board.as_of) if board.as_of else []
         total = board.total
         band_rows = [(label, str(total.bands.get(name, 0)), total.rate_text(total.bands.get(name, 0)))
-                     if total.band_shown(name) else (label, selectors.SUPPRESSED, selectors.WITHHELD)
+                     if total.band_shown(name) else (label, total.band_text(name), selectors.WITHHELD)
                      for name, label in bands]
         ctx = {"form": form, "board": board, "note": note, "band_rows": band_rows, "filters": filters,
                "export_query": request.GET.urlencode(), "small_cell": selectors.SMALL_CELL}
