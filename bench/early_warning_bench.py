@@ -7,7 +7,8 @@ Needs a database seeded with `casework seed --scale district` (its indicators ar
 seed). Requests the page through Django's test client exactly as a browser would (session login,
 middleware, policy path, access logging, template), as the director (or a supervisor: the same
 district-wide scope) and as a PPW assigned to that school, for page 1 sorted by attendance rate (the
-default), page 2, with a flag filter and sorted by name. Baselines in the same run: `/healthz` through
+default), page 2, with a flag filter and sorted by name; and the school picker (/early-warning/), which
+counts the flags of every school the user reaches. Baselines in the same run: `/healthz` through
 the same client (the framework's own cost) and a primary-key lookup of a student.
 Prints median and p95 (the target: p95 under 150 ms on PostgreSQL).
 """
@@ -69,7 +70,8 @@ def main() -> None:
     users = [("district", wide)] + ([("ppw", ppw_link.user)] if ppw_link else [])
     url = f"/schools/{school.code}/early-warning/"
     cases = [("page 1, by rate", url), ("page 2, by rate", url + "?page=2"),
-             ("chronic only", url + "?flag=chronic_absent"), ("by name", url + "?sort=name")]
+             ("chronic only", url + "?flag=chronic_absent"), ("by name", url + "?sort=name"),
+             ("school picker", "/early-warning/")]  # every school of the user, its flags counted
     client = Client()
     for label, user in users:
         client.force_login(user)
