@@ -55,6 +55,7 @@ class StudentDetailView(PolicyView):
         audit.log_access(actor=request.user, student=student, action=AccessLog.Action.VIEW,
                          purpose=request.GET.get("purpose", ""), detail=self.tab)
         ctx = self.context(request, student) | {"household_children": self.household_children(request, student),
+                                                 "attendance": self.attendance(request, student),
                                                  **self.cases(request, student)}
         return render(request, "students/detail.html", ctx)
 
@@ -84,6 +85,13 @@ class StudentDetailView(PolicyView):
             # Only the (logged) profile shows who the child is; the access-log tab is about the log.
             "show_identity": self.tab == "profile",
         }
+
+    def attendance(self, request, student) -> list | None:
+        """This year's rate, band and flags at a glance (the stored snapshot; the Attendance tab counts
+        them again with the calendar and the reasons). None for a user without the early-warning list."""
+        if not policy.has_action(request.user, "indicators.view"):
+            return None
+        return selectors.attendance_snapshot(request.user, student)
 
     def household_children(self, request, student) -> list[Student]:
         """Brothers, sisters and the other family's children, but only those the user may see: a shared
