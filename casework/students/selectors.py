@@ -56,14 +56,15 @@ def student_profile(user, pk: int, action: str = "student.view") -> Student:
 def attendance_snapshot(user, student: Student) -> list:
     """The student's stored year-to-date indicators at each school the user's list reaches (what the
     early-warning list shows), newest first, each with its band's label and its raised flags' labels."""
-    from casework.indicators.models import YEAR_TO_DATE, Flags, StudentIndicator  # indicators reads students
+    from casework.indicators.exports import NOT_RATED  # indicators reads students: import here
+    from casework.indicators.models import YEAR_TO_DATE, Flags, StudentIndicator
 
     rows = list(StudentIndicator.objects.for_user(user, "indicators.view").filter(student=student,
                                                                                  period_key=YEAR_TO_DATE)
                 .select_related("school", "rule_set").order_by("-as_of", "school__name"))
     for row in rows:
         bands = {b.name: b.label for b in row.rule_set.rules().bands}
-        row.band_label = bands.get(row.band, "Not rated (too few days enrolled)")
+        row.band_label = bands.get(row.band, NOT_RATED)
         row.flag_labels = [label for flag, label in Flags.choices if getattr(row, flag)]
         row.rate_text = "" if row.attendance_rate is None else f"{row.attendance_rate * 100:.1f}%"
     return rows
