@@ -43,7 +43,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from casework.attendance.models import AttendanceEvent
-from casework.attendance.selectors import descriptor_resolver
+from casework.attendance.selectors import descriptor_resolver, lawful_reason_codes
 from casework.core.bulk import WithoutIndexes
 from casework.schools.models import School
 from casework.students.models import Enrollment, Student
@@ -290,7 +290,7 @@ class AttendanceLoad:
 
     def _shapes(self, c) -> None:
         """Each distinct combination of the value columns, checked once by `event_values`."""
-        resolve = descriptor_resolver()
+        resolve, known = descriptor_resolver(), lawful_reason_codes()
         c.execute(f"SELECT DISTINCT {', '.join(SHAPE_COLUMNS)} FROM {STAGING}")
         found = c.fetchall()
         if self.pg:
@@ -300,7 +300,7 @@ class AttendanceLoad:
             row = {col: v.strip() for col, v in zip(SHAPE_COLUMNS, raw, strict=True) if v is not None}
             keys = [ABSENT if v is None else v for v in raw]
             try:
-                category, values = event_values(row, resolve)
+                category, values = event_values(row, resolve, known)
             except RowError as exc:
                 out.append((shape_id, *keys, None, *([None] * 8), *([False] * 8), exc.field, exc.value, exc.reason))
                 continue

@@ -28,7 +28,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from casework.attendance.models import AttendanceEvent
-from casework.attendance.selectors import descriptor_resolver
+from casework.attendance.selectors import descriptor_resolver, lawful_reason_codes
 from casework.indicators.inputs import school_year_bounds
 from casework.students.models import Enrollment
 
@@ -88,6 +88,7 @@ class _Checks:
         self.shapes: dict[tuple, Any] = {}
         self.shape_rows: list[tuple] = []  # SQLite: the shapes table's rows, numbered from 1
         self.resolve = descriptor_resolver()
+        self.known = lawful_reason_codes()
 
     def day(self, raw: bytes):
         found = self.days.get(raw)
@@ -107,7 +108,7 @@ class _Checks:
             try:
                 raws = key.split(b",") if isinstance(key, bytes) else key
                 row = {col: raw.decode(self.codec).strip() for col, raw in zip(present, raws, strict=True)}
-                category, values = event_values(row, self.resolve)
+                category, values = event_values(row, self.resolve, self.known)
             except (RowError, UnicodeDecodeError, ValueError):  # ValueError: a row of another length
                 raise _NotClean from None
             fields = stored_fields(category, values)

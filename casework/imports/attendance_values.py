@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Collection
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
@@ -60,10 +61,12 @@ def unmapped_descriptor(descriptor: str) -> str:
                           f"Descriptor not mapped to a category; {command}.")
 
 
-def event_values(row: dict[str, str], resolve) -> tuple[str, dict[str, Any]]:
+def event_values(row: dict[str, str], resolve, known: Collection[str] | None = None) -> tuple[str, dict[str, Any]]:
     """(category, {stored field: value}) of a row holding the present SHAPE_COLUMNS (stripped); only
     the fields of present columns are in the dict (an absent column leaves the stored value alone),
-    plus reason_code when a code is implied. Raises RowError with the column, value and reason."""
+    plus reason_code when a code is implied. Raises RowError with the column, value and reason.
+    `known`: the lawful reason codes (attendance.selectors.lawful_reason_codes); a reason_code outside
+    them is refused, since the absence would silently count as unlawful."""
     values: dict[str, Any] = {}
     implied_reason = None
     if row.get("category"):
@@ -80,12 +83,21 @@ def event_values(row: dict[str, str], resolve) -> tuple[str, dict[str, Any]]:
         raise RowError("category", "", "Give a category or a descriptor.")
     if "descriptor" in row:
         values["descriptor"] = row["descriptor"][:306]
-    code = row.get("reason_code", "").upper() or implied_reason or reason_in_text(row.get("reason_text", ""))
+    given = row.get("reason_code", "").upper()
+    from_text = reason_in_text(row.get("reason_text", ""))
+    if known is not None and from_text not in known:
+        from_text = None  # free text led by "Z)": no lawful reason, the absence presumed unlawful
+    code = given or implied_reason or from_text
     if code is None and category == AttendanceCategory.OUT_OF_SCHOOL_SUSPENSION:
         code = LawfulReason.H.value
     if code is not None and not REASON_CODE.match(code):
         raise RowError("reason_code", row.get("reason_code", ""), "A reason code is a capital letter or a code "
                                                                   "such as PP-CHILD.")
+    if given and known is not None and given not in known:
+        raise RowError("reason_code", row["reason_code"], fitting_reason(
+            f"Unknown reason code {given!r}: an absence is lawful only by a reason of the rule set (COMAR "
+            f"13A.08.01.03 A-J, the PP- codes, or a district code listed in a rule set): {', '.join(known)}. Leave "
+            "it empty for an absence with no lawful reason.", "Unknown reason code."))
     if "reason_code" in row or code is not None:
         values["reason_code"] = code
     if "reason_text" in row:

@@ -83,6 +83,8 @@ def test_changed_row_is_updated(world, good, tmp_path):
     ("100001,A100,2025-09-02,partial,,,,25:99,", "arrival_time", "not a time"),
     ("100001,A100,2025-09-02,partial,,,,10:00,09:00", "departure_time", "before the arrival"),
     ("100001,A100,2025-09-02,excused,b!,,,,", "reason_code", "reason code"),
+    # A well-formed code no rule set lists would count the excused absence as unlawful without a word.
+    ("100001,A100,2025-09-02,excused,Z,,,,", "reason_code", "Unknown reason code 'Z': an absence is lawful only"),
     ("100001,A100,2025-09-02,unexcused,,,,,,extra", "", "more values than the header"),
 ])
 def test_every_reject_reason(world, tmp_path, row, line_field, words):
@@ -121,6 +123,26 @@ def test_descriptor_column_resolves_through_the_mapping_table(world, tmp_path):
     assert AttendanceEvent.objects.get().category == "tardy"
     [(line, field, reason)] = reasons(r)
     assert line == 3 and field == "descriptor" and "not mapped" in reason
+
+
+def test_a_reason_code_a_district_rule_set_lists_is_accepted_and_a_coded_text_only_when_known(world, tmp_path):
+    """A district's own lawful reason (COMAR .03J) is known once a rule set lists it; a free text led by
+    an unknown code ("Z) ...") is just text: the absence stays presumed unlawful, and nothing is refused."""
+    from casework.rules.models import RuleSet
+    from casework.rules.services import ruleset_copy, ruleset_update
+
+    district = ruleset_copy(actor=None, source=RuleSet.objects.get(rule_version="2026.2"), name="District",
+                            version="D1", effective_from=datetime.date(2017, 7, 1))
+    reasons_now = district.value("lawful_reasons")
+    ruleset_update(actor=None, ruleset=district, values={"lawful_reasons": [
+        *reasons_now, {"code": "L", "label": "Local: approved college visit"}]})
+    path = write(tmp_path, "student_id,school_id,date,category,reason_code,reason_text\n"
+                 "100001,A100,2025-09-02,excused,L,\n"
+                 "100001,A100,2025-09-03,excused,,Z) parent called\n")
+    r = run(path)
+    assert r.status == ImportRun.Status.COMMITTED, reasons(r)
+    assert dict(AttendanceEvent.objects.values_list("date", "reason_code")) == {
+        datetime.date(2025, 9, 2): "L", datetime.date(2025, 9, 3): None}
 
 
 def test_out_of_school_suspension_gets_reason_h(world, tmp_path):
