@@ -530,10 +530,10 @@ class AttendanceLoad:
         return seq - stage.first_seq + 2 if stage.by_position else stored
 
     # Writes -------------------------------------------------------------------------------------
-    def run(self, *, partial: bool, progress: Callable[[str, int, int], None] | None = None) -> Outcome:
+    def run(self, *, partial: bool, progress: Callable[..., None] | None = None) -> Outcome:
         """Check every staged row, then write the good ones unless a row was rejected in an
         all-or-nothing run (which writes nothing)."""
-        step = (lambda n: progress("checking and writing", n, 6)) if progress else (lambda n: None)
+        step = (lambda n: progress("checking the rows", n, 6, "steps")) if progress else (lambda n: None)
         if self.direct is not None:  # checked and written while it streamed
             with connection.cursor() as c:
                 drop_temp_tables(c)

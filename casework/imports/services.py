@@ -83,10 +83,11 @@ def progress_key(run_pk: int) -> str:
     return f"casework:import-progress:{run_pk}"
 
 
-def _publish(run: ImportRun, name: str, done: int, total: int) -> None:
+def _publish(run: ImportRun, name: str, done: int, total: int, unit: str = "bytes") -> None:
     """Progress goes through the cache, not the run's row: the row is inside the run's transaction,
-    invisible to the import page until the commit."""
-    cache.set(progress_key(run.pk), {"name": name, "done": done, "total": total, "at": time.time()}, 3600)
+    invisible to the import page until the commit. `unit`: bytes of a file read, rows, or steps."""
+    cache.set(progress_key(run.pk), {"name": name, "done": done, "total": total, "unit": unit,
+                                     "at": time.time()}, 3600)
 
 
 def run_progress(run_pk: int) -> dict | None:
@@ -165,15 +166,15 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
     partial = run.partial
 
     def progress_for(kind: str):
-        def report(name: str, done: int, total: int) -> None:
-            _publish(run, f"{kind}: {name}", done, total)
+        def report(name: str, done: int, total: int, unit: str = "bytes") -> None:
+            _publish(run, f"{kind}: {name}", done, total, unit)
             if progress:
                 progress(f"{kind}: {name}", done, total)
         return report
 
     def report_for(name: str):
-        def report(done: int, total: int) -> None:
-            _publish(run, name, done, total)
+        def report(done: int, total: int, unit: str = "bytes") -> None:
+            _publish(run, name, done, total, unit)
             if progress:
                 progress(name, done, total)
         return report

@@ -69,8 +69,8 @@ def _rows(make: Callable[[], list[Located]]):
         located = make()
         for done, item in enumerate(located, 1):
             if report is not None and done % 5000 == 0:
-                report(done, len(located))
+                report(done, len(located), "rows")
             yield item
         if report is not None:
-            report(len(located), len(located))
+            report(len(located), len(located), "rows")
     return rows

@@ -411,6 +411,13 @@ def test_progress_fragment_reflects_the_cache(world, steward):
     assert "Reading attendance.csv: 512.0\xa0KB of 2.0\xa0MB (25%)." in fragment
     assert 'value="25"' in fragment and ">25%</progress>" in fragment
     assert 'hx-trigger="every 1s"' in fragment
+    # The attendance load's checks count steps, a OneRoster stage rows: neither is a number of bytes.
+    cache.set(progress_key(run.pk), {"name": "checking the rows", "done": 2, "total": 6, "unit": "steps"})
+    fragment = page_text(steward.get(url, headers={"HX-Request": "true"}))
+    assert "Checking the rows: step 2 of 6." in fragment and "bytes" not in fragment
+    cache.set(progress_key(run.pk), {"name": "users.csv", "done": 5000, "total": 20000, "unit": "rows"})
+    fragment = page_text(steward.get(url, headers={"HX-Request": "true"}))
+    assert "users.csv: 5000 of 20000 rows (25%)." in fragment
 
     # The full page polls the same fragment and offers a reload link for browsers without JavaScript.
     page = page_text(steward.get(reverse("imports:run", args=[run.pk])))
