@@ -24,6 +24,7 @@ FORMAT_CHOICES = [
     ("oneroster", "OneRoster 1.2 bundle (.zip)"),
 ]
 EXTENSIONS = {"csv": (".csv", ".txt"), "edfi": (".xml",), "oneroster": (".zip",)}
+FORMAT_NOUNS = {"csv": "a plain CSV import", "edfi": "an Ed-Fi import", "oneroster": "a OneRoster import"}
 
 
 def kind_label(kind: str) -> str:
@@ -104,8 +105,8 @@ class ImportForm(forms.Form):
             allowed = EXTENSIONS[fmt]
             wrong = [f.name for f in files if not f.name.lower().endswith(allowed)]
             if wrong:
-                self.add_error("files", f"{', '.join(wrong)}: a {dict(FORMAT_CHOICES)[fmt]} import takes "
-                                        f"{' or '.join(allowed)} files.")
+                self.add_error("files", f"{', '.join(wrong)}: {FORMAT_NOUNS[fmt]} takes {' or '.join(allowed)} "
+                                        "files.")
             if fmt == "oneroster" and len(files) != 1:
                 self.add_error("files", "A OneRoster bundle is one .zip file.")
             if sum(f.size for f in files) > max_bytes():

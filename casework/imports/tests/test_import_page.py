@@ -317,10 +317,9 @@ def test_the_kind_menu_names_kinds_in_words(world, steward):
     ({"format": "csv", "kind": "students"}, "Choose at least one file to import."),
     ({"format": "csv", "kind": "", "name": "s.csv"}, "Choose the kind of data the CSV file holds."),
     ({"format": "csv", "kind": "grades", "name": "s.csv"}, "Unknown kind grades; choose one of the list."),
-    ({"format": "csv", "kind": "students", "name": "s.xlsx"}, "s.xlsx: a Plain CSV (one kind of data) import takes "
-                                                              ".csv or .txt files."),
-    ({"format": "edfi", "name": "s.csv"}, "s.csv: a Ed-Fi XML interchange files import takes .xml files."),
-    ({"format": "oneroster", "name": "roster.csv"}, "takes .zip files"),
+    ({"format": "csv", "kind": "students", "name": "s.xlsx"}, "s.xlsx: a plain CSV import takes .csv or .txt files."),
+    ({"format": "edfi", "name": "s.csv"}, "s.csv: an Ed-Fi import takes .xml files."),
+    ({"format": "oneroster", "name": "roster.csv"}, "roster.csv: a OneRoster import takes .zip files."),
     ({"format": "fixed-width", "name": "s.csv"}, "Select a valid choice."),
 ])
 def test_bad_input_is_a_form_error_and_starts_nothing(world, steward, data_dir, data, error):
