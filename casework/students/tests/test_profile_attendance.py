@@ -52,6 +52,8 @@ def test_the_card_gives_rate_band_counts_and_flags_per_school(client, kid):
     assert ("<strong>Poplar Middle</strong>, as of 10/15/2025: 87.5% attendance (Not rated (too few days "
             "enrolled)); 1 of 8 days absent, 0 unlawful.") in page
     assert f'href="{reverse("students:attendance", args=[child.pk])}"' in page
+    # The title goes into the browser's history: no name, no SIS id.
+    assert "<title>Student profile · Casework</title>" in page and child.district_id not in page.split("</title>")[0]
 
 
 def test_the_card_shows_only_the_schools_the_user_reaches(client, kid):
