@@ -37,8 +37,10 @@ class _SchoolAndStudentQuerySet(ScopedQuerySet):
         return self._reach(school_ids, recent_exits=False)
 
     def _reach(self, school_ids, *, recent_exits: bool):
+        # The enrollments are narrowed to the schools as well (the same rows): PostgreSQL does not carry the
+        # outer IN into the subquery, and otherwise hashes every enrollment of the district for a PPW's page.
         enrolled_here = scope_enrollments(recent_exits=recent_exits).filter(
-            student_id=OuterRef("student_id"), school_id=OuterRef("school_id"))
+            student_id=OuterRef("student_id"), school_id=OuterRef("school_id"), school_id__in=school_ids)
         return self.filter(Exists(enrolled_here), school_id__in=school_ids)
 
 

@@ -189,7 +189,9 @@ class WorklistView(PolicyView):
         filters, sort = form.filters(), form.sort_key()
         form.show_flag_counts(selectors.worklist_flag_counts(request.user, school=school, filters=filters))
         groups = selectors.worklist_students(request.user, school=school, filters=filters, sort=sort)
-        page = page_of(Paginator(groups, PAGE_SIZE), request.GET.get("page"))
+        paginator = Paginator(groups, PAGE_SIZE)
+        paginator.count = selectors.worklist_student_count(request.user, school=school, filters=filters)
+        page = page_of(paginator, request.GET.get("page"))
         page.object_list = selectors.worklist_fill(request.user, page.object_list, school=school, filters=filters,
                                                    sort=sort)
         for row in page.object_list:
