@@ -1,0 +1,119 @@
+"""The alerts worklist page at district scale: the director's district-wide list and the busiest PPW's.
+
+    uv run python bench/worklist_bench.py --db postgres [--pg-db NAME] [--repeat 60]
+    uv run python bench/worklist_bench.py --db sqlite --workdir DIR
+
+Needs a database seeded with `casework seed --scale district` (its recompute opens the flag crossings the
+worklist lists). Requests the page through Django's test client exactly as a browser would (session login,
+middleware, policy path, access logging, template), as the director (or a supervisor: the same
+district-wide scope) and as the PPW with the most open alerts (a PPW covers several schools of a
+cluster), for page 1 newest first (the default), page 1 sorted by flag, a deep page (page 20, or the
+last page if there are fewer) and with a flag filter. Prints how many open, unacknowledged alerts and
+student rows each user sees, the SQL queries each page runs (one request, counted) and, on PostgreSQL,
+when the alerts table was last analysed (without statistics the grouped query's plan is a different one:
+docs/performance.md, "Worklist at district scale"). Baselines in the same run: `/healthz` through the
+same client (the framework's own cost) and a primary-key lookup of a student. Prints median and p95 (the
+target: p95 under 150 ms on PostgreSQL, as the early-warning page).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import configure, machine, summary  # noqa: E402
+
+DEEP_PAGE = 20
+FLAG = "chronic_absent"
+
+
+def timed(fn, repeat: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument("--workdir", default=None)
+    parser.add_argument("--pg-db", default="casework_bench_district")
+    parser.add_argument("--repeat", type=int, default=60)
+    args = parser.parse_args()
+    workdir = Path(args.workdir or Path(tempfile.gettempdir()) / f"casework-bench-{args.db}")
+    configure(args.db, workdir=workdir, pg_db=args.pg_db)
+
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from casework.accounts.models import User
+    from casework.core.roles import Role
+    from casework.indicators import selectors
+    from casework.indicators.models import FlagCrossing
+    from casework.indicators.views import PAGE_SIZE
+    from casework.students.models import Student
+
+    settings.ALLOWED_HOSTS = ["*"]
+    print(machine())
+    if connection.vendor == "postgresql":
+        # The planner's statistics decide the grouped query's plan: say whether the crossings have any.
+        with connection.cursor() as c:
+            c.execute("SELECT coalesce(greatest(last_analyze, last_autoanalyze)::text, 'never') "
+                      "FROM pg_stat_user_tables WHERE relname = %s", [FlagCrossing._meta.db_table])
+            print(f"{FlagCrossing._meta.db_table} last analyzed: {c.fetchone()[0]}")
+
+    def alerts_of(user) -> int:
+        return selectors._worklist_alerts(user, None, {}).count()
+
+    # District-wide: the director, or a supervisor (same scope) where the seed made no director account.
+    wide = (User.objects.filter(role_assignments__role=Role.DIRECTOR).first()
+            or User.objects.filter(role_assignments__role=Role.SUPERVISOR).first())
+    if wide is None or not alerts_of(wide):
+        sys.exit("No open alerts: seed the district first (casework seed --scale district).")
+    ppws = User.objects.filter(role_assignments__role=Role.PPW).distinct().order_by("pk")
+    busiest = max(ppws, key=alerts_of, default=None)
+    users = [("district", wide)] + ([("ppw", busiest)] if busiest else [])
+
+    url = reverse("indicators:worklist")
+    cases = [("page 1, newest", {}), ("page 1, by flag", {"sort": "flag"}),
+             (f"page {DEEP_PAGE}, newest", {"page": str(DEEP_PAGE)}), (f"{FLAG}", {"flag": FLAG})]
+    client = Client()
+    for label, user in users:
+        codes = sorted(user.role_assignments.filter(role=Role.PPW).values_list("school__code", flat=True))
+        rows = selectors.worklist_students(user).count()
+        flagged = selectors.worklist_students(user, filters={"flag": FLAG}).count()
+        pages = max(1, -(-rows // PAGE_SIZE))
+        print(f"{label:8} {user.get_username()}: {len(codes) or 'all'} school(s) {' '.join(codes)}".rstrip())
+        print(f"{label:8} {alerts_of(user):,} open alerts, {rows:,} student rows ({pages:,} pages of {PAGE_SIZE}); "
+              f"{FLAG}: {flagged:,} student rows; page {DEEP_PAGE} is page {min(DEEP_PAGE, pages)}")
+        client.force_login(user)
+        for name, params in cases:
+            def get(params=params):
+                response = client.get(url, params)
+                assert response.status_code == 200, response.status_code
+            get()
+            with CaptureQueriesContext(connection) as queries:
+                get()
+            # Counted now: the next request empties the connection's log. BEGIN/COMMIT (the access log's
+            # transaction) are not queries.
+            count = sum(q["sql"] not in ("BEGIN", "COMMIT") for q in queries.captured_queries)
+            print(f"{label:8} {name:22} {summary(timed(get, args.repeat))}, {count} queries")
+    pk = Student.objects.values_list("pk", flat=True).first()
+    print(f"baseline healthz                {summary(timed(lambda: client.get('/healthz'), args.repeat))}")
+    print(f"baseline pk lookup              {summary(timed(lambda: Student.objects.get(pk=pk), args.repeat))}")
+
+
+if __name__ == "__main__":
+    main()
