@@ -122,7 +122,7 @@ def recompute_now(actor) -> None:
 def _recompute_job(actor) -> None:
     """The full recompute the import page started, its outcome left in the cache for the page."""
     from casework.indicators.inputs import IndicatorError
-    from casework.indicators.services import default_as_of, indicators_recompute
+    from casework.indicators.services import default_as_of, indicators_recompute, thin_last_day
 
     started = recompute_status() or {}
     try:
@@ -140,4 +140,5 @@ def _recompute_job(actor) -> None:
         raise
     cache.set(RECOMPUTE_KEY, {**started, "state": "done", "as_of": as_of.isoformat(), "pairs": done.pairs,
                               "rows": done.rows, "crossed": done.crossed, "cleared": done.cleared,
-                              "skipped": done.skipped_note(), "finished": timezone.now().isoformat()}, RECOMPUTE_TTL)
+                              "skipped": done.skipped_note(), "thin": thin_last_day(as_of),
+                              "finished": timezone.now().isoformat()}, RECOMPUTE_TTL)

@@ -328,7 +328,12 @@ def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:
     """Incremental recompute, as of today: every student of a school whose calendar changed, and the
     students whose records changed. A failure to compute is reported on the run, never undoes it."""
     from casework.indicators.inputs import IndicatorError
-    from casework.indicators.services import default_as_of, indicators_recompute, rules_changed_since_full_recompute
+    from casework.indicators.services import (
+        default_as_of,
+        indicators_recompute,
+        rules_changed_since_full_recompute,
+        thin_last_day,
+    )
 
     importers = list(importers)
     schools = set().union(*(i.affected_schools for i in importers)) if importers else set()
@@ -364,7 +369,7 @@ def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:
     skipped = " ".join(dict.fromkeys(d.skipped_note() for d in (done_schools, done_students) if d and d.skipped))
     why = " (in full: the rules in force changed since the last full recompute)" if new_rules else ""
     return " ".join(p for p in [f"Indicators recomputed as of {as_of.isoformat()} for {pairs} student x school "
-                                f"pair(s){why}.", skipped] if p)
+                                f"pair(s){why}.", skipped, thin_last_day(as_of)] if p)
 
 
 # The rejected-rows report's columns (`--rejects FILE` and the import page's download): student_id came last,

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from casework.indicators.inputs import IndicatorError
 from casework.indicators.management.commands.indicators import _as_of, _school_ids
-from casework.indicators.services import default_as_of, indicators_recompute
+from casework.indicators.services import default_as_of, indicators_recompute, thin_last_day
 
 
 class Command(BaseCommand):
@@ -33,3 +33,5 @@ class Command(BaseCommand):
                           f"({time.perf_counter() - started:.1f} s).")
         if done.skipped:
             self.stderr.write(f"Warning: {done.skipped_note()}")
+        if thin := thin_last_day(as_of):
+            self.stderr.write(f"Warning: {thin}")
