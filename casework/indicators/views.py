@@ -187,6 +187,12 @@ class WorklistView(PolicyView):
         code = form.school_code()
         school = next((s for s in schools if s.code == code), None) if code else None
         filters, sort = form.filters(), form.sort_key()
+        if school is None and len(schools) > OVERVIEW_MAX_SCHOOLS:
+            # A district's alerts (109,734 on the seeded district) grouped and sorted take 0.3-0.6 s a page,
+            # and the PPWs work them school by school: a district-wide user picks a school first.
+            return render(request, "indicators/worklist.html", {
+                "form": form, "page": None, "pick_school": len(schools), "sort": sort,
+                "sort_label": dict(WORKLIST_SORT_CHOICES)[sort].lower(), "school": None})
         form.show_flag_counts(selectors.worklist_flag_counts(request.user, school=school, filters=filters))
         groups = selectors.worklist_students(request.user, school=school, filters=filters, sort=sort)
         paginator = Paginator(groups, PAGE_SIZE)
