@@ -29,7 +29,7 @@ from casework.rules.models import RuleSet
 from casework.rules.selectors import ruleset_in_force
 from casework.schools.models import School
 from casework.students.choices import Grade
-from casework.students.models import Student
+from casework.students.models import Enrollment, Student
 
 from .forms import ABC_ANY
 from .models import YEAR_TO_DATE, FlagCrossing, Flags, StudentIndicator
@@ -135,13 +135,18 @@ def snapshot_of(user, school: School) -> Snapshot:
 
 def early_warning_rows(user, school: School, *, filters: dict, sort: str = "rate") -> QuerySet[StudentIndicator]:
     """The school's students with a year-to-date indicator, filtered and sorted; each row carries
-    `has_open_case` (None when the user may not see cases) and `new_since` (the latest crossed_on of
-    the student's open, unacknowledged crossings here: what the worklist shows)."""
+    `has_open_case` (None when the user may not see cases), `new_since` (the latest crossed_on of
+    the student's open, unacknowledged crossings here: what the worklist shows) and `left_on` (the exit
+    date when every enrollment here has ended, else None)."""
     crossings = FlagCrossing.objects.for_user(user, LIST_ACTION).open().filter(
         student_id=OuterRef("student_id"), school_id=OuterRef("school_id"))
     unacknowledged = crossings.filter(acknowledged_at__isnull=True).order_by("-crossed_on").values("crossed_on")[:1]
+    # The exit date of the student's latest enrollment here, when it has one: a PPW keeps a child who left
+    # on the list for a while (the scope's grace period), and the list says so.
+    latest_here = Enrollment.objects.filter(student_id=OuterRef("student_id"), school_id=OuterRef("school_id"))
+    left_on = latest_here.order_by(F("exit_date").desc(nulls_first=True), "-entry_date").values("exit_date")[:1]
     qs = (school_indicators(user, school).select_related("student").defer("values")
-          .annotate(new_since=Subquery(unacknowledged)))
+          .annotate(new_since=Subquery(unacknowledged), left_on=Subquery(left_on)))
     show_cases = policy.has_action(user, "case.view")
     if show_cases:
         cases = PpsCase.objects.for_user(user, "case.view").open().filter(student_id=OuterRef("student_id"))

@@ -242,6 +242,20 @@ def test_each_page_view_logs_access_to_the_students_shown(ew):
     assert set(logged.values_list("actor__username", "action")) == {("ew-ppw", "view")}
 
 
+def test_a_student_who_left_the_school_is_marked_with_the_date(ew):
+    """A PPW keeps a child who left on the list for a while: the row says when they left, so a transfer
+    is not read as a current student. Re-entry (an open enrollment again) clears the mark."""
+    from casework.students.models import Enrollment
+
+    Enrollment.objects.filter(student=ew.cruz, school=ew.a).update(exit_date=D(2025, 10, 10))
+    page = get_list(ew).content.decode()
+    assert page.count('<span class="case-mark">Left 10/10/2025</span>') == 1
+    rows = {r.student.last_name: r for r in get_list(ew).context["page"]}
+    assert rows["Cruz"].left_on == D(2025, 10, 10) and rows["Adams"].left_on is None
+    f.enrollment(student=ew.cruz, school=ew.a, entry_date=D(2025, 10, 14))
+    assert "Left 10/10/2025" not in get_list(ew).content.decode()
+
+
 def test_school_picker_lists_only_my_schools(ew):
     response = ew.client("ppw").get(reverse("indicators:early_warning_schools"))
     assert [s.code for s in response.context["schools"]] == ["A100"]
