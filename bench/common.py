@@ -76,3 +76,31 @@ def percentile(values: list[float], q: float) -> float:
 
 def summary(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:.1f} ms, p95 {percentile(values, 0.95) * 1000:.1f} ms"
+
+
+def timed(fn, repeat: int, warmup: int = 3) -> list[float]:
+    """Seconds of each of `repeat` calls of fn, after `warmup` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def page_bench_args(description: str):
+    """The options of the page benchmarks (early warning, worklist), parsed, and Django configured."""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument("--workdir", default=None)
+    parser.add_argument("--pg-db", default="casework_bench_district")
+    parser.add_argument("--repeat", type=int, default=60)
+    args = parser.parse_args()
+    workdir = Path(args.workdir or Path(tempfile.gettempdir()) / f"casework-bench-{args.db}")
+    configure(args.db, workdir=workdir, pg_db=args.pg_db)
+    return args

@@ -15,36 +15,15 @@ Prints median and p95 (the target: p95 under 150 ms on PostgreSQL).
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import configure, machine, summary  # noqa: E402
-
-
-def timed(fn, repeat: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - started)
-    return out
+from common import machine, page_bench_args, summary, timed  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
-    parser.add_argument("--workdir", default=None)
-    parser.add_argument("--pg-db", default="casework_bench_district")
-    parser.add_argument("--repeat", type=int, default=60)
-    args = parser.parse_args()
-    workdir = Path(args.workdir or Path(tempfile.gettempdir()) / f"casework-bench-{args.db}")
-    configure(args.db, workdir=workdir, pg_db=args.pg_db)
+    args = page_bench_args(__doc__.split("\n\n")[0])
 
     from django.conf import settings
     from django.db.models import Count

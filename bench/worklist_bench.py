@@ -19,39 +19,19 @@ p95 under 150 ms on PostgreSQL, as the early-warning page).
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import configure, machine, summary  # noqa: E402
+from common import machine, page_bench_args, summary, timed  # noqa: E402
 
 DEEP_PAGE = 20
 FLAG = "chronic_absent"
 
 
-def timed(fn, repeat: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - started)
-    return out
-
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
-    parser.add_argument("--workdir", default=None)
-    parser.add_argument("--pg-db", default="casework_bench_district")
-    parser.add_argument("--repeat", type=int, default=60)
-    args = parser.parse_args()
-    workdir = Path(args.workdir or Path(tempfile.gettempdir()) / f"casework-bench-{args.db}")
-    configure(args.db, workdir=workdir, pg_db=args.pg_db)
+    args = page_bench_args(__doc__.split("\n\n")[0])
 
     from django.conf import settings
     from django.db import connection
