@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 
 from casework.core import policy
 from casework.indicators.models import StudentIndicator
-from casework.reports.selectors import SMALL_CELL, SUPPRESSED, WITHHELD
+from casework.reports.selectors import SMALL_CELL, WITHHELD
 from casework.schools.models import School
 from casework.students.models import Enrollment
 
 from .choices import EventStatus
 from .models import LadderEvent, LadderStep
 from .services import ladder_in_force, latest_indicators, steps_of
+
+# A count of 1 to 4 (the report hides no second cell with it, so it may say so).
+SUPPRESSED = "<5"
 
 ACTION = "ladder.report"
 PETITION_KEY = "court_petition"

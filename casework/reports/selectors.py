@@ -2,8 +2,8 @@
 small cells suppressed so a printed or exported table cannot single out a child.
 
 Suppression (the same on the page, in the charts and in the CSV):
-- a count of 1 to 4 students is shown as "<5" and its rate is withheld ("—");
-- a group (school, grade, district) with 1 to 4 students counted shows "<5" for every count;
+- a count of 1 to 4 students is shown as "*" and its rate is withheld ("—");
+- a group (school, grade, district) with 1 to 4 students counted shows "*" for every count;
 - where only one school (or one grade) of a column would be hidden, the next smallest count of that
   column is hidden too, with its rate, so the total minus the shown rows cannot give the hidden one
   (complementary suppression); a hidden "students counted" withholds that row's rates.
@@ -24,11 +24,12 @@ from casework.students.choices import Grade
 from .models import SchoolGradeSummary
 
 SMALL_CELL = 5
-SUPPRESSED = "<5"
-COMPLEMENT = "*"  # hidden only so that a "<5" in the same column cannot be worked out from the total
+# One marker for every hidden count: a count of 1 to 4, and the one hidden with it so that it cannot be
+# worked out from the total. Two markers would say which is which, and the total would then give the
+# small one away; "<5" on both would tell a reader that a school with 31 has fewer than 5.
+SUPPRESSED = "*"
 WITHHELD = "—"
-NOTE_SMALL = "fewer than 5: not shown"  # a chart's note for a bar left out
-NOTE_COMPLEMENT = "not shown: it would reveal a smaller group"
+NOTE_HIDDEN = "not shown: a small group, or one that would reveal it"  # a chart's note for a bar left out
 ACTION = "reports.district"
 MEASURES = ("students", "counted", "chronic", "habitual", "truant")
 
@@ -87,11 +88,10 @@ class Group:
         return name not in hidden and self.shown(counts.get(name, 0))
 
     def band_text(self, name: str) -> str:
-        n = self.bands.get(name, 0)
-        return str(n) if self.band_shown(name) else SUPPRESSED if not self.shown(n) else COMPLEMENT
+        return str(self.bands.get(name, 0)) if self.band_shown(name) else SUPPRESSED
 
     def small_on_its_own(self, measure: str) -> bool:
-        """Whether one of MEASURES is a count of 1 to 4 (or of a group that small): shown as "<5"."""
+        """Whether one of MEASURES is a count of 1 to 4 (or of a group that small)."""
         n = getattr(self, measure)
         if measure == "students":
             return 0 < n < SMALL_CELL
@@ -104,13 +104,8 @@ class Group:
         return self.small_on_its_own(measure) or measure in self.complement
 
     def why_hidden(self, measure: str) -> str:
-        """A chart's note for a bar left out: a count under 5 is said to be one; a complement is not, since
-        it is not one (saying "fewer than 5" of a school with 31 would mislead)."""
-        if not self.hidden(measure) and not self.hidden("counted"):
-            return ""
-        if self.small_on_its_own(measure) or self.small_on_its_own("counted"):
-            return NOTE_SMALL
-        return NOTE_COMPLEMENT
+        """A chart's note for a bar left out (the same for a small count and its complement)."""
+        return NOTE_HIDDEN if self.hidden(measure) or self.hidden("counted") else ""
 
     def measure_rate(self, measure: str) -> float | None:
         """A measure over students counted, 0-1; None when withheld or nobody is counted."""
@@ -119,9 +114,7 @@ class Group:
         return getattr(self, measure) / self.counted
 
     def _text(self, measure: str) -> str:
-        if self.small_on_its_own(measure):
-            return SUPPRESSED
-        return COMPLEMENT if measure in self.complement else str(getattr(self, measure))
+        return SUPPRESSED if self.hidden(measure) else str(getattr(self, measure))
 
     def _rate_text(self, measure: str) -> str:
         r = self.measure_rate(measure)

@@ -67,10 +67,7 @@ def _charts(board: selectors.Dashboard, bands: list[tuple[str, str]]) -> dict:
         bars=rate_bars(board.by_grade), value_format=_pct, max_value=100)
     total = board.total
     def band_note(name: str) -> str:
-        if total.band_shown(name):
-            return ""
-        small = total.band_text(name) == selectors.SUPPRESSED
-        return selectors.NOTE_SMALL if small else selectors.NOTE_COMPLEMENT
+        return "" if total.band_shown(name) else selectors.NOTE_HIDDEN
 
     band_bars = [charts.Bar(label, total.bands.get(name, 0) if total.band_shown(name) else None, band_note(name))
                  for name, label in bands]

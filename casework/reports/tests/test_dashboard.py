@@ -77,8 +77,8 @@ def test_exact_figures_by_school_grade_and_district(client, director, big_distri
     assert schools["Elm Middle"]["chronic_rate"] == "24.0%" and schools["Elm Middle"]["truant_rate"] == "10.0%"
     grades = {g.key: g.cells() for g in board.by_grade}
     assert [g.key for g in board.by_grade] == ["04", "05", "07"]
-    # Grade 4: 3 habitual truants is a small cell: "<5", rate withheld.
-    assert (grades["04"]["habitual"], grades["04"]["habitual_rate"], grades["04"]["chronic_rate"]) == ("<5", "—",
+    # Grade 4: 3 habitual truants is a small cell: "*", rate withheld.
+    assert (grades["04"]["habitual"], grades["04"]["habitual_rate"], grades["04"]["chronic_rate"]) == ("*", "—",
                                                                                                        "20.0%")
     assert [(label, n) for label, n, _ in ctx["band_rows"]] == [
         ("Satisfactory", "63"), ("At risk", "29"), ("Moderate chronic absence", "19"),
@@ -124,8 +124,8 @@ def test_small_district_is_suppressed_on_the_page_and_in_the_csv(client, directo
     _, ctx = page(client)
     l100 = next(g for g in ctx["board"].by_school if g.key == "L100")
     assert (l100.counted, l100.chronic) == (3, 2)  # the true figures, never shown
-    assert l100.cells() == {"students": "<5", "counted": "<5", "chronic": "<5", "chronic_rate": "—",
-                            "habitual": "<5", "habitual_rate": "—", "truant": "<5", "truant_rate": "—",
+    assert l100.cells() == {"students": "*", "counted": "*", "chronic": "*", "chronic_rate": "—",
+                            "habitual": "*", "habitual_rate": "—", "truant": "*", "truant_rate": "—",
                             "mean_rate": "—"}
     response = client.get(reverse("reports:dashboard_export"))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
@@ -134,8 +134,8 @@ def test_small_district_is_suppressed_on_the_page_and_in_the_csv(client, directo
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:5] == ["School code", "School", "Level", "Students", "Students counted"]
-    assert rows[1][:8] == ["L100", "School L100", "Elementary", "<5", "<5", "<5", "—", "<5"]
-    assert rows[-1][:5] == ["", "All selected schools", "", "5", "<5"]  # 5 students, 4 counted
+    assert rows[1][:8] == ["L100", "School L100", "Elementary", "*", "*", "*", "—", "*"]
+    assert rows[-1][:5] == ["", "All selected schools", "", "5", "*"]  # 5 students, 4 counted
 
 
 def test_csv_has_exact_figures_when_cells_are_large(client, director, big_district):
