@@ -39,7 +39,8 @@ def descriptor_resolver() -> DescriptorResolver[tuple[str, str | None]]:
 def lawful_reason_codes() -> list[str]:
     """Every code an absence can be lawful by: the statutory ones (COMAR 13A.08.01.03 A-J, Educ. Art.
     7-301.1 PP- codes), then any other a rule set lists (a district's own, COMAR .03J), in that order.
-    A reason code outside this list is stored but never makes an absence lawful."""
+    The attendance import refuses any other code on an absence it could make lawful; on an unexcused
+    absence or a suspension, whose lawfulness no code decides, it is stored as sent."""
     from casework.rules import definition
     from casework.rules.models import RuleSet
 

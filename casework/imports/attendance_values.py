@@ -15,6 +15,9 @@ from casework.attendance.choices import AttendanceCategory, LawfulReason
 from .parsing import RowError, fitting_reason, parse_decimal, parse_int, parse_time
 
 CATEGORIES = frozenset(AttendanceCategory.values)
+# Categories whose lawfulness no reason code decides (engine: unexcused is never lawful; a suspension is
+# as the rule set says): an SIS's own code on them ("U") is kept, not refused.
+_CODE_IGNORED = frozenset({AttendanceCategory.UNEXCUSED, AttendanceCategory.OUT_OF_SCHOOL_SUSPENSION})
 REASON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 _REASON_LABELS = {label.casefold(): code for code, label in LawfulReason.choices}
 _CODE_FIRST = re.compile(r"^([A-Z]|PP-[A-Z]+)[.:)]\s")
@@ -66,7 +69,8 @@ def event_values(row: dict[str, str], resolve, known: Collection[str] | None = N
     the fields of present columns are in the dict (an absent column leaves the stored value alone),
     plus reason_code when a code is implied. Raises RowError with the column, value and reason.
     `known`: the lawful reason codes (attendance.selectors.lawful_reason_codes); a reason_code outside
-    them is refused, since the absence would silently count as unlawful."""
+    them is refused where the code decides lawfulness, since the absence would silently count as
+    unlawful."""
     values: dict[str, Any] = {}
     implied_reason = None
     if row.get("category"):
@@ -93,7 +97,7 @@ def event_values(row: dict[str, str], resolve, known: Collection[str] | None = N
     if code is not None and not REASON_CODE.match(code):
         raise RowError("reason_code", row.get("reason_code", ""), "A reason code is a capital letter or a code "
                                                                   "such as PP-CHILD.")
-    if given and known is not None and given not in known:
+    if given and known is not None and given not in known and category not in _CODE_IGNORED:
         raise RowError("reason_code", row["reason_code"], fitting_reason(
             f"Unknown reason code {given!r}: an absence is lawful only by a reason of the rule set (COMAR "
             f"13A.08.01.03 A-J, the PP- codes, or a district code listed in a rule set): {', '.join(known)}. Leave "

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     Count,
+    DateField,
     Exists,
     F,
     IntegerField,
@@ -137,7 +138,7 @@ def early_warning_rows(user, school: School, *, filters: dict, sort: str = "rate
     """The school's students with a year-to-date indicator, filtered and sorted; each row carries
     `has_open_case` (None when the user may not see cases), `new_since` (the latest crossed_on of
     the student's open, unacknowledged crossings here: what the worklist shows) and `left_on` (the exit
-    date when every enrollment here has ended, else None)."""
+    date when every enrollment here ended before today, else None)."""
     crossings = FlagCrossing.objects.for_user(user, LIST_ACTION).open().filter(
         student_id=OuterRef("student_id"), school_id=OuterRef("school_id"))
     unacknowledged = crossings.filter(acknowledged_at__isnull=True).order_by("-crossed_on").values("crossed_on")[:1]
@@ -146,7 +147,10 @@ def early_warning_rows(user, school: School, *, filters: dict, sort: str = "rate
     latest_here = Enrollment.objects.filter(student_id=OuterRef("student_id"), school_id=OuterRef("school_id"))
     left_on = latest_here.order_by(F("exit_date").desc(nulls_first=True), "-entry_date").values("exit_date")[:1]
     qs = (school_indicators(user, school).select_related("student").defer("values")
-          .annotate(new_since=Subquery(unacknowledged), left_on=Subquery(left_on)))
+          .annotate(new_since=Subquery(unacknowledged), last_exit_here=Subquery(left_on))
+          # An exit still ahead (a term's end date sent as the exit, a withdrawal dated ahead) is not a leaver.
+          .annotate(left_on=Case(When(last_exit_here__lt=timezone.localdate(), then=F("last_exit_here")),
+                                 default=Value(None), output_field=DateField())))
     show_cases = policy.has_action(user, "case.view")
     if show_cases:
         cases = PpsCase.objects.for_user(user, "case.view").open().filter(student_id=OuterRef("student_id"))

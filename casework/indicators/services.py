@@ -47,7 +47,7 @@ def thin_last_day(as_of: date) -> str:
     if len(before) < 5:
         return ""
     usual, last = before[len(before) // 2], counts.get(as_of, 0)
-    if last * 10 >= usual:
+    if last == 0 or last * 10 >= usual:  # none at all: a weekend or holiday given as the as-of date
         return ""
     return (f"Check the attendance for {as_of.strftime('%m/%d/%Y')}: it has {last} record(s), against about {usual} "
             "on a usual day of the four weeks before. Absences come as exceptions, so every student without a "

@@ -86,7 +86,9 @@ class _Sql:
     def minutes_between(self, arrival: str, departure: str) -> str:
         """Whole minutes from an arrival to a departure time (seconds dropped, as inputs._record does)."""
         if self.pg:
-            return f"CAST(floor(EXTRACT(EPOCH FROM ({departure} - {arrival})) / 60) AS INTEGER)"
+            # Each time's whole seconds first, as Python and SQLite drop a fraction of a second.
+            return (f"((CAST(floor(EXTRACT(EPOCH FROM {departure})) AS INTEGER)"
+                    f" - CAST(floor(EXTRACT(EPOCH FROM {arrival})) AS INTEGER)) / 60)")
         # SQLite keeps times as text; strftime reads a bare time on 2000-01-01. %% survives the parameters.
         return (f"((CAST(strftime('%%s', {departure}) AS INTEGER) - CAST(strftime('%%s', {arrival}) AS INTEGER))"
                 " / 60)")

@@ -138,11 +138,12 @@ def test_a_reason_code_a_district_rule_set_lists_is_accepted_and_a_coded_text_on
         *reasons_now, {"code": "L", "label": "Local: approved college visit"}]})
     path = write(tmp_path, "student_id,school_id,date,category,reason_code,reason_text\n"
                  "100001,A100,2025-09-02,excused,L,\n"
-                 "100001,A100,2025-09-03,excused,,Z) parent called\n")
+                 "100001,A100,2025-09-03,excused,,Z) parent called\n"
+                 "100001,A100,2025-09-04,unexcused,U,\n")  # an SIS's own code on an unlawful absence: kept
     r = run(path)
     assert r.status == ImportRun.Status.COMMITTED, reasons(r)
     assert dict(AttendanceEvent.objects.values_list("date", "reason_code")) == {
-        datetime.date(2025, 9, 2): "L", datetime.date(2025, 9, 3): None}
+        datetime.date(2025, 9, 2): "L", datetime.date(2025, 9, 3): None, datetime.date(2025, 9, 4): "U"}
 
 
 def test_out_of_school_suspension_gets_reason_h(world, tmp_path):

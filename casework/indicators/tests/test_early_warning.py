@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from casework.audit.models import AccessLog
 from casework.cases.services import case_close
@@ -254,6 +255,10 @@ def test_a_student_who_left_the_school_is_marked_with_the_date(ew):
     assert rows["Cruz"].left_on == D(2025, 10, 10) and rows["Adams"].left_on is None
     f.enrollment(student=ew.cruz, school=ew.a, entry_date=D(2025, 10, 14))
     assert "Left 10/10/2025" not in get_list(ew).content.decode()
+    # An exit date still ahead (OneRoster sends the term's end as the enrollment's end) is not a leaver.
+    ahead = timezone.localdate() + datetime.timedelta(days=30)
+    Enrollment.objects.filter(student=ew.cruz, school=ew.a, exit_date__isnull=True).update(exit_date=ahead)
+    assert "Left " not in get_list(ew).content.decode()
 
 
 def test_school_picker_lists_only_my_schools(ew):

@@ -40,3 +40,7 @@ def test_a_last_day_under_a_tenth_of_the_usual_is_named(twenty, on_last_day, war
 
 def test_too_little_history_says_nothing(twenty):
     assert thin_last_day(D(2025, 9, 5)) == ""  # only four days before it
+
+
+def test_a_day_without_any_record_is_a_day_off_not_a_thin_one(twenty):
+    assert thin_last_day(D(2025, 9, 13)) == ""  # a Saturday given as the as-of date
