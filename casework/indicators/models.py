@@ -116,6 +116,11 @@ class StudentIndicator(AuditedModel):
     def __str__(self) -> str:
         return f"indicators of student {self.student_id} at school {self.school_id} ({self.period_key}, {self.as_of})"
 
+    @property
+    def rate_percent(self) -> str | None:
+        """The attendance rate as the pages write it, "75.0%"; None when the student has no days enrolled."""
+        return None if self.attendance_rate is None else f"{self.attendance_rate * 100:.1f}%"
+
 
 class FlagCrossingQuerySet(_SchoolAndStudentQuerySet):
     def open(self):

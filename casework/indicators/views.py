@@ -122,7 +122,6 @@ class EarlyWarningView(EarlyWarningListMixin, PolicyView):
         for row in page:
             row.band_label, row.band_level = bands.get(row.band, (row.band or "Not rated", "none"))
             row.flag_labels = [FLAG_SHORT[f] for f in Flags.values if getattr(row, f)]
-            row.rate_percent = None if row.attendance_rate is None else f"{row.attendance_rate * 100:.1f}%"
         audit.log_access_many(actor=request.user, student_ids=[row.student_id for row in page],
                               action=AccessLog.Action.VIEW, purpose="early warning list", detail="early warning")
         return render(request, "indicators/early_warning.html", {
@@ -187,12 +186,13 @@ class WorklistView(PolicyView):
         code = form.school_code()
         school = next((s for s in schools if s.code == code), None) if code else None
         filters, sort = form.filters(), form.sort_key()
+        sort_label = dict(WORKLIST_SORT_CHOICES)[sort].lower()
         if school is None and len(schools) > OVERVIEW_MAX_SCHOOLS:
             # A district's alerts (109,734 on the seeded district) grouped and sorted take 0.3-0.6 s a page,
             # and the PPWs work them school by school: a district-wide user picks a school first.
             return render(request, "indicators/worklist.html", {
                 "form": form, "page": None, "pick_school": len(schools), "sort": sort,
-                "sort_label": dict(WORKLIST_SORT_CHOICES)[sort].lower(), "school": None})
+                "sort_label": sort_label, "school": None})
         form.show_flag_counts(selectors.worklist_flag_counts(request.user, school=school, filters=filters))
         groups = selectors.worklist_students(request.user, school=school, filters=filters, sort=sort)
         paginator = Paginator(groups, PAGE_SIZE)
@@ -207,7 +207,7 @@ class WorklistView(PolicyView):
                               action=AccessLog.Action.VIEW, purpose="worklist", detail="worklist")
         return render(request, "indicators/worklist.html", {
             "form": form, "page": page, "page_note": _page_note(request, page), "school": school, "sort": sort,
-            "sort_label": dict(WORKLIST_SORT_CHOICES)[sort].lower(),
+            "sort_label": sort_label,
             "can_acknowledge": policy.has_action(request.user, "crossing.acknowledge"),
             # What an Acknowledge form carries back (the school goes on its own): the list's own keys only.
             "kept_filters": [(key, request.GET[key][:40]) for key in WORKLIST_KEPT if request.GET.get(key)],

@@ -66,5 +66,4 @@ def attendance_snapshot(user, student: Student) -> list:
         bands = {b.name: b.label for b in row.rule_set.rules().bands}
         row.band_label = bands.get(row.band, NOT_RATED)
         row.flag_labels = [label for flag, label in Flags.choices if getattr(row, flag)]
-        row.rate_text = "" if row.attendance_rate is None else f"{row.attendance_rate * 100:.1f}%"
     return rows
