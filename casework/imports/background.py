@@ -122,7 +122,8 @@ def recompute_now(actor) -> None:
 def _recompute_job(actor) -> None:
     """The full recompute the import page started, its outcome left in the cache for the page."""
     from casework.indicators.inputs import IndicatorError
-    from casework.indicators.services import default_as_of, indicators_recompute, thin_last_day
+    from casework.indicators.services import default_as_of, indicators_recompute
+    from casework.indicators.thinday import thin_last_day
 
     started = recompute_status() or {}
     try:

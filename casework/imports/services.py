@@ -332,8 +332,8 @@ def _recompute_after(importers: Iterable[Importer], run_pk: int) -> str:
         default_as_of,
         indicators_recompute,
         rules_changed_since_full_recompute,
-        thin_last_day,
     )
+    from casework.indicators.thinday import thin_last_day
 
     importers = list(importers)
     schools = set().union(*(i.affected_schools for i in importers)) if importers else set()

@@ -10,11 +10,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from casework.attendance.models import AttendanceEvent
@@ -35,24 +35,6 @@ def default_as_of() -> date:
     today = timezone.localdate()
     latest = AttendanceEvent.objects.filter(date__lte=today).aggregate(latest=Max("date"))["latest"]
     return min(today, latest) if latest else today
-
-
-def thin_last_day(as_of: date) -> str:
-    """A warning when `as_of` holds far fewer attendance records than a usual day of the four weeks
-    before (under a tenth of the median): attendance comes as exceptions, so a file that held only some
-    students' records for that day counts every other student present on it, and lowers their flags."""
-    counts = dict(AttendanceEvent.objects.filter(date__gt=as_of - timedelta(days=28), date__lte=as_of)
-                  .order_by().values("date").annotate(n=Count("pk")).values_list("date", "n"))
-    before = sorted(n for day, n in counts.items() if day < as_of)
-    if len(before) < 5:
-        return ""
-    usual, last = before[len(before) // 2], counts.get(as_of, 0)
-    if last == 0 or last * 10 >= usual:  # none at all: a weekend or holiday given as the as-of date
-        return ""
-    return (f"Check the attendance for {as_of.strftime('%m/%d/%Y')}: it has {last} record(s), against about {usual} "
-            "on a usual day of the four weeks before. Absences come as exceptions, so every student without a "
-            "record that day counts as present: if the SIS file held only some students, import the full "
-            "extract, or recompute as of the day before.")
 
 
 def rules_changed_since_full_recompute(as_of: date) -> bool:

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from casework.indicators.inputs import IndicatorError
 from casework.indicators.management.commands.indicators import _as_of, _school_ids
-from casework.indicators.services import default_as_of, indicators_recompute, thin_last_day
+from casework.indicators.services import default_as_of, indicators_recompute
+from casework.indicators.thinday import thin_last_day
 
 
 class Command(BaseCommand):
