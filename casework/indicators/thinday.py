@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.db.models import Count
 
 from casework.attendance.models import AttendanceEvent
-from casework.calendars.schooldays import instructional_days_by_school
+from casework.calendars.schooldays import NONE, instructional_days_by_school
 from casework.schools.models import School
 
 WINDOW = timedelta(days=28)  # the usual day is the median of the four weeks before
@@ -29,37 +29,41 @@ def _median(values: list[int]) -> int:
 
 def thin_last_day(as_of: date) -> str:
     """A warning when `as_of` holds far fewer attendance records than a usual day of the four weeks before
-    (under a tenth of the median): for the district as a whole, or, when the district's day looks whole,
-    for a school whose calendar has classes that day (one school's file missing among many)."""
+    (under a tenth of the median): for the schools that have classes that day as a whole, or, when their
+    day looks whole, for one of them (its file missing among many)."""
     per_school: dict[int, dict[date, int]] = defaultdict(dict)
     rows = (AttendanceEvent.objects.filter(date__gt=as_of - WINDOW, date__lte=as_of).order_by()
             .values("school_id", "date").annotate(n=Count("pk")).values_list("school_id", "date", "n"))
-    district: dict[date, int] = defaultdict(int)
     for school_id, day, n in rows:
         per_school[school_id][day] = n
-        district[day] += n
+    if not any(as_of in days for days in per_school.values()):
+        return ""  # no record at all: a weekend or holiday given as the as-of date
+    # Judge the day by the schools in session on it (a Saturday make-up day at a few schools is not thin);
+    # schools without a calendar this year are judged with the rest.
+    calendars = instructional_days_by_school(per_school, as_of, as_of)
+    open_ids = [sid for sid, days in calendars.items() if as_of in days or days.method == NONE] or list(per_school)
+    district: dict[date, int] = defaultdict(int)
+    for sid in open_ids:
+        for day, n in per_school[sid].items():
+            district[day] += n
     last = district.get(as_of, 0)
     before = [n for day, n in district.items() if day < as_of]
-    if last == 0 or len(before) < MIN_DAYS:  # no record at all: a weekend or holiday given as the as-of date
+    if len(before) < MIN_DAYS:
         return ""
     when = as_of.strftime("%m/%d/%Y")
     if last * 10 < (usual := _median(before)):
         return (f"Check the attendance for {when}: it has {last} record(s), against about {usual} on a usual day "
                 f"of the four weeks before. {_ADVICE}")
-    return _thin_schools(as_of, when, per_school)
+    return _thin_schools(as_of, when, {sid: per_school[sid] for sid in open_ids if as_of in calendars[sid]})
 
 
 def _thin_schools(as_of: date, when: str, per_school: dict[int, dict[date, int]]) -> str:
+    """Schools with classes on `as_of` whose own day is thin."""
     thin: dict[int, tuple[int, int]] = {}
     for school_id, days in per_school.items():
         before = [n for day, n in days.items() if day < as_of]
         if len(before) >= MIN_DAYS and (usual := _median(before)) >= MIN_USUAL and days.get(as_of, 0) * 10 < usual:
             thin[school_id] = (days.get(as_of, 0), usual)
-    if not thin:
-        return ""
-    # A school's own day off (a conference day, a closure) is not a missing file.
-    open_that_day = instructional_days_by_school(thin, as_of, as_of)
-    thin = {sid: counts for sid, counts in thin.items() if as_of in open_that_day[sid]}
     if not thin:
         return ""
     codes = dict(School.objects.filter(pk__in=thin).values_list("pk", "code"))

@@ -101,3 +101,17 @@ def test_a_small_school_is_not_judged_on_one_day(twenty):
         f.attendance_event(student=pupil, school=t100, date=LAST, category="tardy")
     f.session(school=small)
     assert thin_last_day(LAST) == ""
+
+
+def test_a_saturday_make_up_day_at_one_school_is_judged_by_that_school(two_schools):
+    _, t200, pupils = two_schools
+    saturday = D(2025, 9, 13)
+    f.calendar_dates(school=t200, days={saturday: "make_up"})
+    for pupil in pupils[:2]:
+        f.attendance_event(student=pupil, school=t200, date=saturday, category="unexcused")
+    # Only T200 has classes: 2 x 10 = 20 against its usual 12 is a whole day. Counted against both schools'
+    # usual 32 it read as thin.
+    assert thin_last_day(saturday) == ""
+    f.calendar_dates(school=t200, days={saturday: "holiday"})  # no school in session: judged as before
+    assert thin_last_day(saturday).startswith("Check the attendance for 09/13/2025: it has 2 record(s), against "
+                                              "about 32 on a usual day")
