@@ -11,6 +11,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from casework.attendance.choices import AttendanceCategory, LawfulReason
+from casework.rules.definition import REASON_CODE
 
 from .parsing import RowError, fitting_reason, parse_decimal, parse_int, parse_time
 
@@ -18,7 +19,6 @@ CATEGORIES = frozenset(AttendanceCategory.values)
 # Categories whose lawfulness no reason code decides (engine: unexcused is never lawful; a suspension is
 # as the rule set says): an SIS's own code on them ("U") is kept, not refused.
 _CODE_IGNORED = frozenset({AttendanceCategory.UNEXCUSED, AttendanceCategory.OUT_OF_SCHOOL_SUSPENSION})
-REASON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 _REASON_LABELS = {label.casefold(): code for code, label in LawfulReason.choices}
 _CODE_FIRST = re.compile(r"^([A-Z]|PP-[A-Z]+)[.:)]\s")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
@@ -19,6 +20,9 @@ DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 
 # Period kinds the engine knows. A quarter is a marking period of a four-period year; "marking_period"
 # is any other grading period (trimester, six weeks); both are marking periods under COMAR .04C.
+# A reason code as the imports read one (upper-cased, e.g. "E" or "PP-CHILD"): a rule set's code must match
+# it, or no imported absence could ever carry it.
+REASON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 PERIOD_KINDS = ("quarter", "marking_period", "semester", "year")
 
 RATE_KEYS = ("chronic_absence_rate", "habitual_truant_rate", "abc_attendance_rate_below")
@@ -135,6 +139,9 @@ def validate_values(values: Any) -> dict[str, list[str]]:
                     isinstance(reason.get(f), str) and reason[f].strip() for f in ("code", "label")):
                 err("lawful_reasons", f"Reason {i} needs a non-empty \"code\" and \"label\".")
                 continue
+            if not REASON_CODE.match(reason["code"]):
+                err("lawful_reasons", f"Reason code {reason['code']!r}: use capital letters, digits and hyphens, "
+                                      "up to 20 characters (E, PP-CHILD), as imports read the SIS's codes.")
             codes.append(reason["code"])
         duplicates = sorted({c for c in codes if codes.count(c) > 1})
         if duplicates:

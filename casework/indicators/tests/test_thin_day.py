@@ -9,8 +9,8 @@ import datetime
 import pytest
 
 from casework.core.testing import factories as f
-from casework.students.models import Student
 from casework.indicators.thinday import thin_last_day
+from casework.students.models import Student
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -97,6 +97,10 @@ def _with(**changes):
     ({"habitual_truant_period_kinds": ["decade"]}, "habitual_truant_period_kinds: List the period kinds"),
     ({"suspension_reason_code": "Z"}, "The suspension reason 'Z' must be one of the lawful reason codes"),
     ({"lawful_reasons": [{"code": "A", "label": "x"}, {"code": "A", "label": "y"}]}, "repeated: A"),
+    # Imports upper-case the SIS's code: a lower-case or spaced code in the set could never match one.
+    ({"lawful_reasons": [{"code": "H", "label": "x"}, {"code": "pp-child", "label": "y"}]},
+     "Reason code 'pp-child': use capital letters, digits and hyphens"),
+    ({"lawful_reasons": [{"code": "H", "label": "x"}, {"code": "L 2", "label": "y"}]}, "Reason code 'L 2'"),
     ({"tardies_per_unlawful_absence": 0}, "tardies_per_unlawful_absence: Leave empty"),
     ({"attendance_bands": [{"name": "a", "label": "A", "min_absence_rate": 0.0},
                            {"name": "b", "label": "B", "min_absence_rate": 0.2},
