@@ -96,15 +96,17 @@ def recompute_status() -> dict | None:
     return cache.get(RECOMPUTE_KEY)
 
 
-def start_recompute(*, actor_pk: int | None) -> bool:
-    """A full indicators recompute as of the default date. False when one is already running."""
+def start_recompute(*, actor_pk: int | None, queue: bool = True) -> bool:
+    """A full indicators recompute as of the default date. False when one is already running. With
+    `queue` False the caller runs it itself (`recompute_now`: the nightly job is already on the queue)."""
     if not cache.add(RECOMPUTE_LOCK, 1, RECOMPUTE_RUNNING_TTL):  # check and claim in one step
         return False
     actor = _actor(actor_pk)
-    who = actor.get_username() if actor else ""
+    who = actor.get_username() if actor else "the nightly job"
     cache.set(RECOMPUTE_KEY, {"state": "running", "started": timezone.now().isoformat(), "by": who},
               RECOMPUTE_RUNNING_TTL)
-
+    if not queue:
+        return True
     if settings.CASEWORK_IMPORTS_INLINE:
         _inline(lambda: recompute_now(actor), "indicators recompute")
     else:

@@ -233,6 +233,8 @@ SCOPE_RECENT_EXIT_DAYS = int(os.environ.get("CASEWORK_SCOPE_RECENT_EXIT_DAYS", "
 # upload streams in; uploads are held under DATA_DIR/imports/<run id>/, outside any web root, only
 # until their run ends (imports/uploads.py); a daily sweep at this hour removes any a dead run left.
 CASEWORK_UPLOAD_SWEEP_HOUR = int(os.environ.get("CASEWORK_UPLOAD_SWEEP_HOUR", "3"))
+# The nightly full indicators recompute: after the night's SIS import, before the ladder.
+CASEWORK_RECOMPUTE_HOUR = int(os.environ.get("CASEWORK_RECOMPUTE_HOUR", "4"))
 CASEWORK_IMPORT_MAX_BYTES = int(os.environ.get("CASEWORK_IMPORT_MAX_BYTES", str(2 * 1024**3)))
 # Run imports and recomputes in the request instead of a background thread (tests: in-memory SQLite
 # is not shared across threads).

@@ -160,6 +160,7 @@ def test_the_worker_evaluates_the_ladder_each_morning(world, settings):
     from casework.jobs.models import Job
 
     settings.CASEWORK_LADDER_HOUR, settings.CASEWORK_DIGEST_HOUR, settings.CASEWORK_UPLOAD_SWEEP_HOUR = 5, 23, 23
+    settings.CASEWORK_RECOMPUTE_HOUR = 23
     indicator(world.student_a, world.school_a, unlawful=3)
     indicator(world.student_b, world.school_b, unlawful=9, truant=True)
     at = timezone.make_aware(datetime.datetime.combine(MON, datetime.time(4, 30)))

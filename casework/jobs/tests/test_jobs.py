@@ -128,8 +128,9 @@ def _local(day: datetime.date, hour: int) -> datetime.datetime:
 
 def test_daily_jobs_are_queued_once_per_day_from_their_hour(settings):
     settings.CASEWORK_DIGEST_HOUR, settings.CASEWORK_LADDER_HOUR, settings.CASEWORK_UPLOAD_SWEEP_HOUR = 6, 5, 3
+    settings.CASEWORK_RECOMPUTE_HOUR = 4
     assert {d.kind for d in registry.daily_jobs()} >= {"reminders.daily_digest", "enforcement.evaluate",
-                                                       "imports.sweep_uploads"}
+                                                       "imports.sweep_uploads", "imports.nightly_recompute"}
     day = datetime.date(2026, 11, 24)
 
     def queued_by_tick(local_day, hour):
@@ -138,21 +139,23 @@ def test_daily_jobs_are_queued_once_per_day_from_their_hour(settings):
         return sorted(Job.objects.exclude(pk__in=before).values_list("kind", "unique_key", "args", "status"))
 
     assert queued_by_tick(day, 2) == []
-    assert queued_by_tick(day, 4) == [("imports.sweep_uploads", "imports.sweep_uploads:2026-11-24",
-                                       {"date": "2026-11-24"}, JobStatus.DONE)]
+    assert queued_by_tick(day, 4) == [
+        ("imports.nightly_recompute", "imports.nightly_recompute:2026-11-24", {"date": "2026-11-24"}, JobStatus.DONE),
+        ("imports.sweep_uploads", "imports.sweep_uploads:2026-11-24", {"date": "2026-11-24"}, JobStatus.DONE)]
     assert queued_by_tick(day, 5) == [("enforcement.evaluate", "enforcement.evaluate:2026-11-24",
                                        {"as_of": "2026-11-24"}, JobStatus.DONE)]
     assert queued_by_tick(day, 6) == [("reminders.daily_digest", "digest:2026-11-24", {"date": "2026-11-24"},
                                        JobStatus.DONE)]
     assert queued_by_tick(day, 7) == [] and queued_by_tick(day, 23) == []  # done today: not again
     tomorrow = day + datetime.timedelta(days=1)
-    assert [k for k, *_ in queued_by_tick(tomorrow, 6)] == ["enforcement.evaluate", "imports.sweep_uploads",
-                                                            "reminders.daily_digest"]
-    assert Job.objects.count() == 6
+    assert [k for k, *_ in queued_by_tick(tomorrow, 6)] == ["enforcement.evaluate", "imports.nightly_recompute",
+                                                            "imports.sweep_uploads", "reminders.daily_digest"]
+    assert Job.objects.count() == 8
 
 
 def test_a_daily_job_waiting_or_failed_today_is_not_queued_again(settings):
     settings.CASEWORK_DIGEST_HOUR, settings.CASEWORK_LADDER_HOUR, settings.CASEWORK_UPLOAD_SWEEP_HOUR = 6, 23, 23
+    settings.CASEWORK_RECOMPUTE_HOUR = 23
     day = datetime.date(2026, 11, 24)
     [job] = runner.schedule_daily(_local(day, 6))
     Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
