@@ -45,8 +45,10 @@ def rules_changed_since_full_recompute(as_of: date) -> bool:
     from casework.reports.models import SchoolGradeSummary  # reports reads indicators: import here
     from casework.rules.selectors import ruleset_in_force
 
-    last = (SchoolGradeSummary.objects.filter(source=SchoolGradeSummary.Source.RECOMPUTE).order_by("-as_of")
-            .values_list("rule_set_id", "created_at").first())
+    # The latest in time, not by as-of date: a full recompute as of an earlier date (a report for last month)
+    # replaces every stored row under the rules of that date.
+    last = (SchoolGradeSummary.objects.filter(source=SchoolGradeSummary.Source.RECOMPUTE)
+            .order_by("-created_at", "-pk").values_list("rule_set_id", "created_at").first())
     if last is None:
         return False
     try:

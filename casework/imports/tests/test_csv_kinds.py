@@ -288,6 +288,31 @@ def test_an_edit_to_the_rule_set_in_force_since_the_last_full_recompute_makes_it
     assert ("(in full: the rules in force changed since the last full recompute)" in run.message) is edited
 
 
+def test_the_last_full_recompute_is_the_latest_in_time_not_by_as_of_date(db, tmp_path, monkeypatch):
+    """A full recompute as of 10/10 under a district set in force from 10/01, then one as of 09/26 (a report
+    for September) under the default: every stored row now reads the default, so the next import, under the
+    district set, recomputes in full rather than mix the two."""
+    from casework.core.testing import factories as f
+    from casework.indicators import services as indicator_services
+    from casework.reports.models import SchoolGradeSummary
+    from casework.rules.models import RuleSet
+    from casework.rules.services import ruleset_copy
+
+    default = RuleSet.objects.get(rule_version="2026.2")
+    district = ruleset_copy(actor=None, source=default, name="District rules", version="D1",
+                            effective_from=datetime.date(2025, 10, 1))
+    school = f.school(code="Z900")
+    for as_of, rule_set in ((datetime.date(2025, 10, 10), district), (datetime.date(2025, 9, 26), default)):
+        SchoolGradeSummary.objects.create(as_of=as_of, school=school, grade="05", rule_set=rule_set,
+                                          source=SchoolGradeSummary.Source.RECOMPUTE)
+    calls = []
+    monkeypatch.setattr(indicator_services, "indicators_recompute",
+                        lambda **kw: calls.append(kw) or indicator_services.Recomputed(pairs=0, rows=0))
+    run = import_run(actor=None, kind="students", paths=[write(tmp_path, STUDENTS)])
+    assert len(calls) == 1 and "student_ids" not in calls[0]
+    assert "(in full: the rules in force changed since the last full recompute)" in run.message
+
+
 def test_a_value_the_record_refuses_is_rejected_naming_its_column(world, tmp_path):
     head = STUDENTS.splitlines()[0] + "\n"
     row = f"300080,{'A' * 101},Li,2013-04-02,08,,\n"
