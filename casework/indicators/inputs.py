@@ -31,7 +31,7 @@ from datetime import date, time
 from django.core.exceptions import ImproperlyConfigured
 
 from casework.attendance.models import AttendanceEvent
-from casework.calendars.models import GradingPeriod
+from casework.calendars.periods import periods_by_school
 from casework.calendars.schooldays import instructional_days_by_school
 from casework.discipline.models import Action
 from casework.rules import engine
@@ -182,14 +182,9 @@ def gather(*, as_of: date, school_ids: Iterable[int] | None = None,
     ids = sorted(schools)
     days_by_school = instructional_days_by_school(ids, year_start, year_end)
     periods: dict[int, list[engine.Period]] = defaultdict(list)
-    for sid, kind, seq, name, begin, end in (
-        GradingPeriod.objects.filter(school_id__in=ids, begin__lte=year_end, end__gte=year_start)
-        .order_by("school_id", "begin", "end", "kind", "sequence")
-        .values_list("school_id", "kind", "sequence", "name", "begin", "end")
-    ):
-        if kind in PERIOD_KINDS:
-            periods[sid].append(engine.Period(name=name or f"{kind.replace('_', ' ').title()} {seq}",
-                                              kind=PERIOD_KINDS[kind], begin=begin, end=end))
+    for sid, school_periods in periods_by_school(ids, year_start, year_end).items():
+        periods[sid] = [engine.Period(name=p.name, kind=PERIOD_KINDS[p.kind], begin=p.begin, end=p.end)
+                        for p in school_periods if p.kind in PERIOD_KINDS]
     calendars = {
         sid: SchoolCalendar(sid, schools[sid], tuple(days_by_school[sid]), days_by_school[sid].method,
                             tuple(periods[sid]), tuple(days_by_school[sid].notes))

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -38,7 +37,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from casework.attendance.models import AttendanceEvent
-from casework.calendars.models import GradingPeriod
+from casework.calendars.periods import periods_by_school
 from casework.calendars.schooldays import instructional_days_by_school
 from casework.discipline.models import Action
 from casework.rules import engine
@@ -120,19 +119,10 @@ def drop_temp_tables(cursor) -> None:
 
 
 def _periods(school_ids: list[int], year_start: date, year_end: date, as_of: date) -> dict[int, list[engine.Period]]:
-    """The grading periods the engine would get (inputs.gather), begun by the as-of date, in its order."""
-    periods: dict[int, list[engine.Period]] = defaultdict(list)
-    for sid, kind, seq, name, begin, end in (
-        GradingPeriod.objects.filter(school_id__in=school_ids, begin__lte=year_end, end__gte=year_start)
-        .order_by("school_id", "begin", "end", "kind", "sequence")
-        .values_list("school_id", "kind", "sequence", "name", "begin", "end")
-    ):
-        if kind in PERIOD_KINDS and begin <= as_of:
-            periods[sid].append(engine.Period(name=name or f"{kind.replace('_', ' ').title()} {seq}",
-                                              kind=PERIOD_KINDS[kind], begin=begin, end=end))
-    for sid in periods:
-        periods[sid].sort(key=lambda p: (p.begin, p.end, p.name))
-    return periods
+    """The periods the engine would get (inputs.gather), begun by the as-of date, in its order."""
+    return {sid: [engine.Period(name=p.name, kind=PERIOD_KINDS[p.kind], begin=p.begin, end=p.end)
+                  for p in school_periods if p.kind in PERIOD_KINDS and p.begin <= as_of]
+            for sid, school_periods in periods_by_school(school_ids, year_start, year_end).items()}
 
 
 def _calendar_tables(cursor, sql: _Sql, *, school_ids: list[int], as_of: date, year_start: date,

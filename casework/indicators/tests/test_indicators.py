@@ -260,7 +260,7 @@ def test_query_count_does_not_grow_with_students(district):
     after, n_after = count()
     assert n_after == n_before + 6
     assert after == before
-    assert before <= 8
+    assert before <= 9  # + the sessions, for semesters sent as sessions (calendars.periods)
 
 
 def test_exit_and_reentry_count_both_spans(district):
