@@ -16,7 +16,9 @@ every check and every write is a handful of SQL statements over the whole run.
    table with them, the students, the schools and the enrolments and gives each row its first error
    in the order the row-by-row importer checked them; one GROUP BY finds duplicate keys.
 3. **Write.** Rows whose key is stored are compared column by column (only the file's columns), and
-   one `UPDATE ... FROM` rewrites the changed ones; one `INSERT ... SELECT` writes the new ones. When
+   one `UPDATE ... FROM` rewrites the changed ones; one `INSERT ... SELECT` writes the new ones; a stored
+   record of a student's day the file lists, in a category the file does not give that day, is removed
+   (`_replace`: a recoded absence). When
    the new rows are at least half as many as the table holds, the table's secondary indexes are
    dropped first and built again after, inside the run's transaction (see `_without_indexes`).
 
@@ -57,7 +59,7 @@ REFS = ("student_id", "school_id", "date")
 DATA = (*REFS, *SHAPE_COLUMNS)
 ABSENT = "\x1e"  # a column the row does not have (NULL in staging), as a join key
 STAGING, SHAPES, DAYS, ROWS, MATCH = "att_staging", "att_shape", "att_day", "att_rows", "att_match"
-TEMP_TABLES = (STAGING, SHAPES, DAYS, ROWS, MATCH, "att_spans", "att_dupkeys")
+TEMP_TABLES = (STAGING, SHAPES, DAYS, ROWS, MATCH, "att_spans", "att_dupkeys", "att_gone")
 # Rebuild the secondary indexes when the run adds at least this share of the rows already stored.
 REBUILD_SHARE = 0.5
 REBUILD_MIN_ROWS = 50_000
@@ -92,6 +94,7 @@ class Outcome:
     unchanged: int
     students: set[int]
     rejects: list[tuple[str, int | None, str, RowError]]  # (file, line, element, error)
+    replaced: int = 0  # stored records of a student's day the file gives other categories for
 
 
 def _q(name: str) -> str:
@@ -557,10 +560,10 @@ class AttendanceLoad:
             if rejects and not partial:
                 drop_temp_tables(c)
                 return Outcome(0, 0, 0, set(), rejects)
-            created, updated, unchanged, students = self._write(c, step)
+            created, updated, unchanged, students, replaced = self._write(c, step)
             drop_temp_tables(c)
             step(6)
-        return Outcome(created, updated, unchanged, students, rejects)
+        return Outcome(created, updated, unchanged, students, rejects, replaced)
 
     @contextlib.contextmanager
     def _large_cache(self, c):
@@ -577,16 +580,18 @@ class AttendanceLoad:
         finally:
             c.execute(f"PRAGMA main.cache_size = {int(before)}")
 
-    def _write(self, c, step) -> tuple[int, int, int, set[int]]:
+    def _write(self, c, step) -> tuple[int, int, int, set[int], int]:
         table = _q(AttendanceEvent._meta.db_table)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         c.execute(f"SELECT count(*) FROM {ROWS} WHERE err IS NULL")
         good = c.fetchone()[0]
         c.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
         stored = bool(c.fetchone()[0])
-        matched = changed = 0
+        matched = changed = replaced = 0
+        replaced_students: set[int] = set()
         if stored:
             matched, changed = self._update(c, table, now)
+            replaced, replaced_students = self._replace(c, table)
         step(4)
         new = good - matched
         created = 0
@@ -596,11 +601,30 @@ class AttendanceLoad:
                 created = self._insert(c, table, now, stored)
         step(5)
         if created + changed == 0:
-            return created, changed, matched - changed, set()
+            return created, changed, matched - changed, replaced_students, replaced
         changed_only = f" AND NOT EXISTS (SELECT 1 FROM {MATCH} m WHERE m.seq = r.seq AND NOT m.changed)" \
             if stored else ""
         c.execute(f"SELECT DISTINCT student_pk FROM {ROWS} r WHERE err IS NULL{changed_only}")
-        return created, changed, matched - changed, {s for (s,) in c.fetchall()}
+        return created, changed, matched - changed, {s for (s,) in c.fetchall()} | replaced_students, replaced
+
+    def _replace(self, c, table: str) -> tuple[int, set[int]]:
+        """A student's day the file lists is the SIS's whole record of that day at that school: a stored
+        record of that day in a category the file does not give is removed. An absence recoded from
+        unexcused to excused (a doctor's note) is a new key (the category is part of it), so without this
+        the unexcused record stayed and decided the day. Days the file does not list are left alone."""
+        listed = f"SELECT DISTINCT student_pk, school_pk, day FROM {ROWS} WHERE err IS NULL"
+        c.execute(f"""CREATE TEMP TABLE att_gone{' ON COMMIT DROP' if self.pg else ''} AS
+                      SELECT e.id, e.student_id FROM {table} e
+                      JOIN ({listed}) k ON e.student_id = k.student_pk AND e.school_id = k.school_pk
+                        AND e.date = k.day
+                      WHERE NOT EXISTS (SELECT 1 FROM {MATCH} m WHERE m.id = e.id)""")
+        c.execute("SELECT count(*) FROM att_gone")
+        if not c.fetchone()[0]:
+            return 0, set()
+        c.execute("SELECT DISTINCT student_id FROM att_gone")
+        students = {s for (s,) in c.fetchall()}
+        c.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM att_gone)")
+        return c.rowcount, students
 
     def _count(self, c, table: str) -> int:
         c.execute(f"SELECT count(*) FROM {table}")
@@ -617,8 +641,11 @@ class AttendanceLoad:
                       WHERE r.err IS NULL""")
         c.execute(f"SELECT count(*), coalesce(sum(CASE WHEN changed THEN 1 ELSE 0 END), 0) FROM {MATCH}")
         matched, changed = c.fetchone()
-        if not self.pg:
+        if self.pg:
+            c.execute(f"ANALYZE {MATCH}")  # _replace's anti-join: a hash join, not a loop over a guess
+        else:
             c.execute(f"CREATE INDEX {MATCH}_seq ON {MATCH} (seq)")
+            c.execute(f"CREATE INDEX {MATCH}_id ON {MATCH} (id)")
         if changed:
             sets = [f"{col} = CASE WHEN h.p_{col} THEN h.{col} ELSE {table}.{col} END" for col in _PRESENT]
             c.execute(f"""UPDATE {table} SET {', '.join(sets)}, version = {table}.version + 1, updated_at = %s,

@@ -53,6 +53,7 @@ class Importer:
         self.run = run
         self.actor = actor
         self.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
+        self.removed = 0  # stored records the run removed (attendance: a student's day the file recodes)
         self.touched: set[type] = set()
         self.columns: set[str] = set()
         # What changed, for the incremental indicators recompute after the commit.
@@ -443,9 +444,17 @@ class AttendanceImporter(Importer):
         self.counts[CREATED] += outcome.created
         self.counts[UPDATED] += outcome.updated
         self.counts[UNCHANGED] += outcome.unchanged
-        if outcome.created or outcome.updated:
+        self.removed = outcome.replaced
+        if outcome.created or outcome.updated or outcome.replaced:
             self.touched.add(AttendanceEvent)
             self.affected_students.update(outcome.students)
+
+    def run_notes(self) -> list[str]:
+        if not self.removed:
+            return []
+        return [f"{self.removed} stored attendance record(s) removed: the file gives that student's day at that "
+                "school in other categories only (an absence recoded, say from unexcused to excused), and a "
+                "student's day in the file replaces what was stored for it."]
 
 
 IMPORTERS: dict[str, type[Importer]] = {

@@ -223,7 +223,8 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
                     record_bulk(actor=actor, model=model,
                                 summary=f"Import run {run.pk} ({run.format} {run.kind}, "
                                         f"{', '.join(run.source_files)[:400]}): {counts['created']} created, "
-                                        f"{counts['updated']} updated, {counts['unchanged']} unchanged")
+                                        f"{counts['updated']} updated, {counts['unchanged']} unchanged"
+                                        + (f", {counts['removed']} removed" if counts["removed"] else ""))
         except _Rollback:
             pass
         except Refused as exc:  # unreadable part-way through: nothing of the run is kept
@@ -244,7 +245,7 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
         counts = _total_counts(importers.values())
         run.created, run.updated, run.unchanged = counts["created"], counts["updated"], counts["unchanged"]
         run.status = ImportRun.Status.PARTIAL if rejects else ImportRun.Status.COMMITTED
-        if run.created + run.updated == 0:  # a --partial run too: its good rows may all be as stored
+        if run.created + run.updated + counts["removed"] == 0:  # a --partial run: its good rows may all be stored
             same = "every row that was not rejected" if rejects else "every row"
             run.message = "\n".join(p for p in [f"Nothing changed: {same} matches what is stored.", run.message]
                                     if p)
@@ -306,10 +307,11 @@ def _source_field(run: ImportRun, kind: str, field: str) -> str:
 
 
 def _total_counts(importers: Iterable[Importer]) -> dict[str, int]:
-    totals = {"created": 0, "updated": 0, "unchanged": 0}
+    totals = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0}
     for importer in importers:
-        for key in totals:
+        for key in ("created", "updated", "unchanged"):
             totals[key] += importer.counts[key]
+        totals["removed"] += importer.removed
     return totals
 
 
