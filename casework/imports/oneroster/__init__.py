@@ -35,10 +35,11 @@ def oneroster_stages(paths: list[Path]) -> list:
     bundle = open_bundle([Path(p) for p in paths])
     users = bundle.files.get("users")
     # A delta's users without a role are told apart by what Casework holds (people.py).
+    # A 1.2 users.csv has no role column: roles.csv, else enrollments.csv's student role (people.py), tells them.
     if users is not None and not bundle.delta("users") and not ({"role", "roles"} & set(users.columns)
-                                                                  or bundle.has("roles")):
-        raise Refused("users.csv has no role column and manifest.csv declares no roles.csv: Casework cannot "
-                      "tell students from guardians.")
+                                                                  or bundle.has("roles") or bundle.has("enrollments")):
+        raise Refused("users.csv has no role column and manifest.csv declares neither roles.csv nor "
+                      "enrollments.csv: Casework cannot tell students from guardians.")
     missing = sorted({kind for kind, _, _ in _STAGES} - set(IMPORTERS))
     if missing:
         raise Refused(f"This Casework cannot import {', '.join(missing)} yet, so it cannot import OneRoster.")

@@ -131,7 +131,8 @@ class EnrollmentRows(Rows):
             if (key, school) in spans:
                 continue
             stored = sorted(self._stored.get((key, school), ()))
-            current = [(entry, exit_) for entry, exit_ in stored if entry <= day and (exit_ is None or exit_ > day)]
+            # An enrollment already ended on that very day (this delta imported before) is the one it ends.
+            current = [(entry, exit_) for entry, exit_ in stored if entry <= day and (exit_ is None or exit_ >= day)]
             if current:
                 entry = current[-1][0]
                 out.append((line, "", {"student_id": key, "school_id": school, "entry_date": entry.isoformat(),

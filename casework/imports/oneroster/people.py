@@ -55,6 +55,7 @@ class PeopleRows(Rows):
         for user in users.values():
             user.roles.update(r.lower() for r in split_list(user.row.get("role", "") or user.row.get("roles", "")))
         self._roles_from_store(users)
+        self._roles_from_enrollments(users)
         for user in users.values():
             orgs = split_list(user.row.get("orgsourcedids", "")) or split_list(user.row.get("primaryorgsourcedid", ""))
             if user.is_student:
@@ -88,6 +89,34 @@ class PeopleRows(Rows):
         for user in unroled:
             if user.key in known:
                 user.roles.add("student")
+
+    def roles_inferred(self) -> bool:
+        """A bulk 1.2 users.csv has no role column (roles moved to roles.csv); a bundle of only the five
+        core files (manifest, orgs, users, enrollments, academicSessions) has no roles.csv either."""
+        users_file = self.bundle.files.get("users")
+        return (users_file is not None and not self.bundle.delta("users") and not self.bundle.has("roles")
+                and not {"role", "roles"} & set(users_file.columns))
+
+    def _roles_from_enrollments(self, users: dict[str, User]) -> None:
+        """Without any role column: a user enrolled with role `student` in enrollments.csv is a student, and
+        a user who is a student's agent (either side's agentSourcedIds) is a guardian of unknown relationship
+        (OneRoster `relative`: the link's relationship is other). Anyone else (teachers) is not imported."""
+        if not self.roles_inferred():
+            return
+        for _line, row in self.bundle.rows("enrollments"):
+            if isinstance(row, RowError) or is_deleted(row) or row.get("role", "").lower() != "student":
+                continue
+            user = users.get(row.get("usersourcedid", ""))
+            if user is not None:
+                user.roles.add("student")
+        for user in users.values():
+            agents = split_list(user.row.get("agentsourcedids", ""))
+            if user.is_student:
+                for agent in agents:
+                    if (other := users.get(agent)) is not None and not other.is_student:
+                        other.roles.add("relative")
+            elif any((other := users.get(a)) is not None and other.is_student for a in agents):
+                user.roles.add("relative")
 
     def _role(self, users: dict[str, User], row: dict[str, str] | RowError) -> None:
         if isinstance(row, RowError):  # more or fewer values than the header

@@ -293,7 +293,9 @@ def test_roles_csv_instead_of_role_column(db, tmp_path):
     (changed(**{"manifest.csv": None}), "no manifest.csv"),
     (changed(**{"users.csv": USERS.replace("givenName,", "firstName,", 1)}),
      "users.csv: required column(s) missing: givenName"),
-    (changed(**{"users.csv": USERS.replace(",role,", ",kind,", 1)}), "no role column"),
+    (changed(**{"users.csv": USERS.replace(",role,", ",kind,", 1), "enrollments.csv": None,
+                "manifest.csv": MANIFEST.replace("file.enrollments,bulk", "file.enrollments,absent")}),
+     "users.csv has no role column and manifest.csv declares neither roles.csv nor enrollments.csv"),
 ])
 def test_bundle_refused(db, tmp_path, files, words):
     r = run(write_bundle(tmp_path / "roster", files))
@@ -380,3 +382,37 @@ def test_a_reference_to_a_rejected_user_names_the_rejected_line(db, tmp_path):
     on_enrollments = [row for row in found if row[0] == "enrollments.csv"]
     assert [row[1:3] for row in on_enrollments] == [(4, "userSourcedId"), (5, "userSourcedId")]
     assert all(f"User {S2} is on line 3 of users.csv, which was rejected" in row[3] for row in on_enrollments)
+
+
+def _without_role_column(text: str) -> str:
+    """users.csv as the 1.2 binding writes it: no role column (roles.csv holds roles)."""
+    lines = text.splitlines()
+    at = lines[0].split(",").index("role")
+    return "\n".join(",".join(v for i, v in enumerate(_cells(line)) if i != at) for line in lines) + "\n"
+
+
+def _cells(line: str) -> list[str]:
+    import csv
+    import io
+
+    return ['"' + v + '"' if "," in v else v for v in next(csv.reader(io.StringIO(line)))]
+
+
+def test_the_five_core_files_with_a_1_2_users_csv_import_students_from_enrollments(db, tmp_path):
+    """manifest, orgs, users, enrollments and academicSessions only, users.csv without a role column (the
+    1.2 binding moved roles to roles.csv, which this bundle lacks). enrollments.csv's role `student` makes
+    Amara (u-s1) and Liam students; Sofía (u-s3) has no class enrollment, so nothing says she is one. The
+    agents of a student (Chidi and Ruth in Amara's agentSourcedIds; Tomás, who lists Liam) are guardians
+    of unknown relationship (other); the teacher is not imported."""
+    manifest = MANIFEST.replace("file.demographics,bulk", "file.demographics,absent")
+    files = changed(**{"manifest.csv": manifest, "demographics.csv": None, "users.csv": _without_role_column(USERS)})
+    assert "role" not in files["users.csv"].splitlines()[0].split(",")
+    r = run(write_bundle(tmp_path / "five", files))
+    assert r.status == ImportRun.Status.COMMITTED, (r.message, rejects(r))
+    assert sorted(Student.objects.values_list("district_id", flat=True)) == ["500001", "500002"]
+    assert sorted(Guardian.objects.values_list("first_name", flat=True)) == ["Chidi", "Ruth", "Tomás"]
+    assert sorted(StudentGuardian.objects.values_list("student__district_id", "guardian__first_name",
+                                                      "relationship")) == [
+        ("500001", "Chidi", "other"), ("500001", "Ruth", "other"), ("500002", "Tomás", "other")]
+    assert sorted(Enrollment.objects.values_list("student__district_id", "school__code")) == [
+        ("500001", "0301"), ("500002", "0402")]
