@@ -79,6 +79,11 @@ def test_a_tobedeleted_enrollment_ends_the_school_enrollment(db, tmp_path):
     liam = Enrollment.objects.get(student__district_id="500002")
     assert (liam.entry_date, liam.exit_date) == (D(2026, 8, 31), D(2026, 11, 20))
     assert Student.objects.filter(district_id="500002").exists()
+    # The same delta again: the enrollment it ended (exit 11/20, inclusive) is the one it ends; nothing changes.
+    again = run(write_bundle(tmp_path / "delta2", {"manifest.csv": THREE,
+                                                    "users.csv": users, "enrollments.csv": ended,
+                                                    "orgs.csv": ORGS_HEADER + BIRCH}))
+    assert (again.created, again.updated) == (0, 0) and "end nothing" not in again.message
 
 
 def test_a_tobedeleted_enrollment_without_a_date_ends_today_and_one_with_nothing_open_is_said(db, tmp_path):
