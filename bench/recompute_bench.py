@@ -17,7 +17,9 @@ point --workdir / --pg-db at yours). Measures, in the same run:
 2. The yardstick: DuckDB (in memory, the same rows loaded beforehand, load not timed) computing the same
    counts with one SQL statement: per student x school, days enrolled, absent and unlawfully absent
    (half days by minutes present or between arrival and departure, lawful reasons from the rule set,
-   one record per day) for the year to date and every grading period.
+   one record per day) for the year to date and every grading period. It does not combine a day's
+   several attending records (a tardy and an early departure, `setbased._multi`): the seed never writes
+   two on one day, so the counts compared are the same.
 The DuckDB year-to-date counts are checked against Casework's stored rows for every student x school, so
 the two are the same aggregation. Prints both times and the ratio (the target is at most 2x).
 """

@@ -137,12 +137,32 @@ def _minutes_between(arrival: time, departure: time) -> int:
     return seconds // 60
 
 
+def _minutes_together(rows: Sequence[tuple]) -> int | None:
+    """Minutes present on a day the student attended with several records (a late arrival and an early
+    departure): the fewest any record gives (its minutes, else its own arrival to departure), and the
+    latest arrival to the earliest departure across them (10:30 on the tardy, 12:00 on the early
+    departure: 90 minutes). None when no record says: a full day, as for one record."""
+    bounds = []
+    for _category, _reason, minutes, _scheduled, _duration, arrival, departure in rows:
+        if minutes is not None:
+            bounds.append(minutes)
+        elif arrival is not None and departure is not None:
+            bounds.append(_minutes_between(arrival, departure))
+    arrivals = [r[5] for r in rows if r[5] is not None]
+    departures = [r[6] for r in rows if r[6] is not None]
+    if arrivals and departures:
+        bounds.append(_minutes_between(max(arrivals), min(departures)))
+    return max(0, min(bounds)) if bounds else None
+
+
 def _record(rows: Sequence[tuple], school_day_minutes: int) -> tuple[engine.AttendanceRecord, str | None]:
     """One engine record from the day's events (category, reason, minutes, scheduled, duration, arrival,
     departure)."""
     rows = sorted(rows, key=lambda r: _RANK.get(r[0], len(_RANK)))
     category, reason, minutes, scheduled, duration, arrival, departure = rows[0]
-    if minutes is None and arrival is not None and departure is not None:
+    if len(rows) > 1 and not any(r[0] in ABSENCE_CATEGORIES for r in rows):
+        minutes = _minutes_together(rows)
+    elif minutes is None and arrival is not None and departure is not None:
         # The SIS sent when the student came and left but not the minutes (Ed-Fi ArrivalTime and
         # DepartureTime without SchoolAttendanceDuration): the time between is the time in attendance.
         minutes = _minutes_between(arrival, departure)
@@ -154,7 +174,10 @@ def _record(rows: Sequence[tuple], school_day_minutes: int) -> tuple[engine.Atte
         full = scheduled if scheduled else school_day_minutes
         minutes = math.floor(full * (1 - float(duration)) + 1e-6)
     note = None
-    if len(rows) > 1:
+    if len(rows) > 1 and category not in ABSENCE_CATEGORIES:
+        note = (f"{len(rows)} attendance records on one day ({', '.join(r[0] for r in rows)}); counted as {category}"
+                + (f", {minutes} minutes present by all of them" if minutes is not None else ", a full day present"))
+    elif len(rows) > 1:
         note = f"{len(rows)} attendance records on one day; counted as {category} (" + ", ".join(
             r[0] for r in rows[1:]) + " not counted)"
     return engine.AttendanceRecord(day=date.min, mark=MARKS[category], reason_code=reason or None,

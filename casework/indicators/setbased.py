@@ -56,7 +56,7 @@ from .inputs import (
 )
 from .models import YEAR_TO_DATE, StudentIndicator
 
-TEMP_TABLES = ("cw_only", "cw_cal", "cw_per", "cw_segp", "cw_span", "cw_isl", "cw_pp")
+TEMP_TABLES = ("cw_only", "cw_cal", "cw_per", "cw_segp", "cw_span", "cw_isl", "cw_multi", "cw_pp")
 ATTENDING = ("present", "tardy", "early_departure", "partial", "in_school_suspension")
 PART_DAY = ("tardy", "early_departure", "partial")  # engine.PART_DAY: "partial" is an early departure
 SUSPENSIONS = tuple(str(k) for k in engine.SUSPENSIONS)
@@ -290,6 +290,7 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
                      f"{_in_group_order(cursor, att)} WHERE {events} GROUP BY a.student_id, a.school_id, a.date")
     full, half = rules.full_day_minutes, rules.half_day_minutes
     p["full"], p["half"], p["school_day"] = full, half, rules.school_day_minutes
+    _multi(cursor, sql, att, events, p)
     lawful_in = _in("law", sorted(rules.lawful_reasons), p)
     suspension_lawful = "1 = 1" if rules.suspension_reason_code in rules.lawful_reasons else "1 = 0"
     absence = "('" + "', '".join(sorted(ABSENCE_CATEGORIES)) + "')"
@@ -313,18 +314,22 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
                      WHEN reason_code {lawful_in} THEN 1 ELSE 0 END AS lawful
             FROM (
                 SELECT student_id, school_id, seg, category, reason_code, len,
-                    COALESCE(minutes_present, stayed,
+                    COALESCE(CASE WHEN together = 1 THEN mu_min ELSE COALESCE(minutes_present, stayed) END,
                         CASE WHEN x IS NOT NULL AND category IN {absence} THEN floor(x + 0.000001) END,
                         CASE WHEN category IN {attending} THEN len ELSE 0 END) AS minutes
                 FROM (
                     SELECT d.student_id, d.school_id, c.seg, d.category, d.reason_code, d.minutes_present,
-                        {sql.minutes_between("d.arrival_time", "d.departure_time")} AS stayed,
+                        {sql.minutes_between("d.arrival_time", "d.departure_time")} AS stayed, mu.day_min AS mu_min,
+                        CASE WHEN mu.student_id IS NOT NULL AND d.category IN {attending} THEN 1 ELSE 0 END
+                            AS together,
                         CASE WHEN d.minutes_scheduled > 0 AND d.minutes_scheduled < %(full)s
                              THEN d.minutes_scheduled ELSE %(full)s END AS len,
                         CASE WHEN d.minutes_scheduled IS NOT NULL AND d.minutes_scheduled <> 0
                              THEN d.minutes_scheduled ELSE %(school_day)s END
                             * (1 - CAST(d.event_duration AS DOUBLE PRECISION)) AS x
                     FROM ({one_a_day}) d CROSS JOIN cw_cal c CROSS JOIN cw_isl i
+                    LEFT JOIN cw_multi mu ON mu.student_id = d.student_id AND mu.school_id = d.school_id
+                        AND mu.date = d.date
                     WHERE c.school_id = d.school_id AND c.day = d.date AND c.upto > c.below
                         AND i.student_id = d.student_id AND i.school_id = d.school_id
                         AND c.upto > i.lo AND c.upto <= i.hi) m) s) sc"""
@@ -358,6 +363,28 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
     _pp(cursor, sql, rules, p, contributions)
     pairs = _run(cursor, f"SELECT count(*) FROM cw_pp WHERE pidx = {YTD}").fetchone()[0]
     return Prepared(ruleset=ruleset, school_ids=school_ids, pairs=pairs, skipped=skipped, skipped_ids=skipped_ids)
+
+
+def _multi(cursor, sql: _Sql, att: str, events: str, p: dict) -> None:
+    """cw_multi: the days a student attended with several records (a late arrival and an early departure),
+    with the minutes present all of them give together, as inputs._minutes_together: the fewest any record
+    gives, and the latest arrival to the earliest departure across them; NULL when none says (a full day)."""
+    attending = "('" + "', '".join(ATTENDING) + "')"
+    own = f"COALESCE(a.minutes_present, {sql.minutes_between('a.arrival_time', 'a.departure_time')})"
+    across = sql.minutes_between("max(a.arrival_time)", "min(a.departure_time)")
+    _run(cursor, f"""CREATE TEMP TABLE cw_multi AS
+        SELECT student_id, school_id, date,
+            CASE WHEN m < 0 THEN 0 ELSE m END AS day_min
+        FROM (
+            SELECT student_id, school_id, date,
+                {sql.least}(COALESCE(rec, across), COALESCE(across, rec)) AS m
+            FROM (
+                SELECT a.student_id, a.school_id, a.date, min({own}) AS rec, {across} AS across
+                FROM {att} a WHERE {events} AND a.category IN {attending}
+                GROUP BY a.student_id, a.school_id, a.date HAVING count(*) > 1) g) t""", p)
+    _run(cursor, "CREATE INDEX cw_multi_day ON cw_multi (student_id, school_id, date)")
+    if sql.pg:
+        _run(cursor, "ANALYZE cw_multi")
 
 
 def _half_days(expr: str) -> str:
