@@ -4,6 +4,7 @@ unexcused to excused (a doctor's note: COMAR 13A.08.01.03B) came in as a second 
 one kept deciding the day: the student stayed unlawfully absent, and truant, after the SIS cleared them."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -54,9 +55,10 @@ def test_a_recoded_absence_replaces_the_stored_one(first, tmp_path):
             "categories only") in r.message
     assert "1 created, 0 updated, 1 unchanged, 1 removed" in ChangeRecord.objects.filter(action="bulk").latest(
         "pk").summary
-    # The import's recompute counts the student again: one unlawful day (10/15), not two.
+    # The import's recompute counts the student again: 10/15 unlawful (1) and half of 10/16 (in for 200
+    # minutes by the tardy, with the early departure), not 10/14 any more: 1.5, not 2.5.
     row = StudentIndicator.objects.get(student__district_id="100001")
-    assert row.days_unlawful == 1
+    assert row.days_unlawful == Decimal("1.5")
 
 
 def test_a_day_sent_again_with_one_of_its_two_records_drops_the_other(first, tmp_path):
