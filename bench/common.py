@@ -104,3 +104,14 @@ def page_bench_args(description: str):
     workdir = Path(args.workdir or Path(tempfile.gettempdir()) / f"casework-bench-{args.db}")
     configure(args.db, workdir=workdir, pg_db=args.pg_db)
     return args
+
+
+def print_baselines(client, repeat: int, width: int) -> None:
+    """The page benchmarks' baselines, in the same run: `/healthz` and a primary-key lookup, each label
+    padded to `width` so the figures line up with the pages'."""
+    from casework.students.models import Student
+
+    pk = Student.objects.values_list("pk", flat=True).first()
+    for label, fn in (("baseline healthz", lambda: client.get("/healthz")),
+                      ("baseline pk lookup", lambda: Student.objects.get(pk=pk))):
+        print(f"{label:{width}} {summary(timed(fn, repeat))}")

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import machine, page_bench_args, summary, timed  # noqa: E402
+from common import machine, page_bench_args, print_baselines, summary, timed  # noqa: E402
 
 
 def main() -> None:
@@ -33,7 +33,6 @@ def main() -> None:
     from casework.core.roles import Role
     from casework.indicators.models import StudentIndicator
     from casework.schools.models import School
-    from casework.students.models import Student
 
     settings.ALLOWED_HOSTS = ["*"]
     largest = (StudentIndicator.objects.values("school").annotate(n=Count("id")).order_by("-n").first())
@@ -59,9 +58,7 @@ def main() -> None:
                 response = client.get(target)
                 assert response.status_code == 200, response.status_code
             print(f"{label:8} {name:18} {summary(timed(get, args.repeat))}")
-    pk = Student.objects.values_list("pk", flat=True).first()
-    print(f"baseline healthz           {summary(timed(lambda: client.get('/healthz'), args.repeat))}")
-    print(f"baseline pk lookup         {summary(timed(lambda: Student.objects.get(pk=pk), args.repeat))}")
+    print_baselines(client, args.repeat, width=26)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import machine, page_bench_args, summary, timed  # noqa: E402
+from common import machine, page_bench_args, print_baselines, summary, timed  # noqa: E402
 
 DEEP_PAGE = 20
 FLAG = "chronic_absent"
@@ -44,7 +44,6 @@ def main() -> None:
     from casework.indicators import selectors
     from casework.indicators.models import FlagCrossing
     from casework.indicators.views import PAGE_SIZE
-    from casework.students.models import Student
 
     settings.ALLOWED_HOSTS = ["*"]
     print(machine())
@@ -100,9 +99,7 @@ def main() -> None:
             # transaction) are not queries.
             count = sum(q["sql"] not in ("BEGIN", "COMMIT") for q in queries.captured_queries)
             print(f"{label:8} {name:22} {summary(timed(get, args.repeat))}, {count} queries")
-    pk = Student.objects.values_list("pk", flat=True).first()
-    print(f"baseline healthz                {summary(timed(lambda: client.get('/healthz'), args.repeat))}")
-    print(f"baseline pk lookup              {summary(timed(lambda: Student.objects.get(pk=pk), args.repeat))}")
+    print_baselines(client, args.repeat, width=31)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ class SchoolPeriod:
     name: str
     begin: date
     end: date
-    from_session: bool = False
 
 
 def _term_kind(term: str, name: str) -> str | None:
@@ -52,7 +51,7 @@ def periods_by_school(school_ids, year_start: date, year_end: date) -> dict[int,
     ):
         kind = _term_kind(term, name)
         if kind and kind not in sent.get(sid, ()):
-            periods[sid].append(SchoolPeriod(kind, name, begin, end, from_session=True))
+            periods[sid].append(SchoolPeriod(kind, name, begin, end))
     for sid in periods:
         periods[sid].sort(key=lambda p: (p.begin, p.end, p.name))
     return periods

@@ -618,11 +618,10 @@ class AttendanceLoad:
                       JOIN ({listed}) k ON e.student_id = k.student_pk AND e.school_id = k.school_pk
                         AND e.date = k.day
                       WHERE NOT EXISTS (SELECT 1 FROM {MATCH} m WHERE m.id = e.id)""")
-        c.execute("SELECT count(*) FROM att_gone")
-        if not c.fetchone()[0]:
-            return 0, set()
         c.execute("SELECT DISTINCT student_id FROM att_gone")
         students = {s for (s,) in c.fetchall()}
+        if not students:
+            return 0, set()
         c.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM att_gone)")
         return c.rowcount, students
 

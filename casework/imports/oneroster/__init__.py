@@ -10,6 +10,7 @@ from casework.imports.csvfile import Refused
 
 from .bundle import open_bundle
 from .common import Located
+from .people import users_without_roles
 from .translate import Translation
 
 # (importer kind, OneRoster file the rows come from, Translation method), in dependency order.
@@ -33,11 +34,9 @@ def oneroster_stages(paths: list[Path]) -> list:
     from casework.imports.services import Stage
 
     bundle = open_bundle([Path(p) for p in paths])
-    users = bundle.files.get("users")
-    # A delta's users without a role are told apart by what Casework holds (people.py).
-    # A 1.2 users.csv has no role column: roles.csv, else enrollments.csv's student role (people.py), tells them.
-    if users is not None and not bundle.delta("users") and not ({"role", "roles"} & set(users.columns)
-                                                                  or bundle.has("roles") or bundle.has("enrollments")):
+    # A delta's users without a role are told apart by what Casework holds; a bulk 1.2 users.csv without
+    # roles.csv by enrollments.csv's student role (people.py).
+    if users_without_roles(bundle) and not bundle.has("enrollments"):
         raise Refused("users.csv has no role column and manifest.csv declares neither roles.csv nor "
                       "enrollments.csv: Casework cannot tell students from guardians.")
     missing = sorted({kind for kind, _, _ in _STAGES} - set(IMPORTERS))

@@ -24,6 +24,14 @@ _GRADES = {"IT": "PK", "PR": "PK", "PK": "PK", "TK": "PK", "KG": "KG", "13": "UG
 _STATE_ID_TYPES = {"sasid", "stateid", "state_id", "state", "msid"}
 
 
+def users_without_roles(bundle) -> bool:
+    """A bulk users.csv with no role column and no roles.csv: a 1.2 users.csv (roles moved to roles.csv) in
+    a bundle of only the five core files (manifest, orgs, users, enrollments, academicSessions)."""
+    users = bundle.files.get("users")
+    return (users is not None and not bundle.delta("users") and not bundle.has("roles")
+            and not {"role", "roles"} & set(users.columns))
+
+
 @dataclass
 class User:
     line: int
@@ -90,18 +98,11 @@ class PeopleRows(Rows):
             if user.key in known:
                 user.roles.add("student")
 
-    def roles_inferred(self) -> bool:
-        """A bulk 1.2 users.csv has no role column (roles moved to roles.csv); a bundle of only the five
-        core files (manifest, orgs, users, enrollments, academicSessions) has no roles.csv either."""
-        users_file = self.bundle.files.get("users")
-        return (users_file is not None and not self.bundle.delta("users") and not self.bundle.has("roles")
-                and not {"role", "roles"} & set(users_file.columns))
-
     def _roles_from_enrollments(self, users: dict[str, User]) -> None:
         """Without any role column: a user enrolled with role `student` in enrollments.csv is a student, and
         a user who is a student's agent (either side's agentSourcedIds) is a guardian of unknown relationship
         (OneRoster `relative`: the link's relationship is other). Anyone else (teachers) is not imported."""
-        if not self.roles_inferred():
+        if not users_without_roles(self.bundle):
             return
         for _line, row in self.bundle.rows("enrollments"):
             if isinstance(row, RowError) or is_deleted(row) or row.get("role", "").lower() != "student":

@@ -43,6 +43,16 @@ def weekdays(start: datetime.date, end: datetime.date) -> list[datetime.date]:
     return out
 
 
+def ten_school_days(*, code: str, district_id: str):
+    """A school whose calendar lists the weekdays 9/1-9/12/2025 (10 days) and a student enrolled there from
+    9/1: the setting of the hand-counted day tests. Returns (school, student)."""
+    first, last = datetime.date(2025, 9, 1), datetime.date(2025, 9, 12)
+    school = f.school(code=code)
+    f.session(school=school, begin=first, end=last, calendar_source="dates_listed")
+    f.calendar_dates(school=school, days=dict.fromkeys(weekdays(first, last), "instructional"))
+    return school, f.student(school=school, entry_date=first, district_id=district_id)
+
+
 def period(school, kind, seq, name, begin, end):
     return grading_period_create(actor=None, school=school, school_year=2026, kind=kind, sequence=seq, name=name,
                                  begin=begin, end=end)

@@ -23,7 +23,7 @@ from casework.indicators.services import indicators_recompute
 from casework.rules import services as rules_services
 from casework.rules.models import RuleSet
 
-from .test_indicators import weekdays
+from .test_indicators import ten_school_days
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -42,10 +42,7 @@ DURATIONS = {D(2025, 9, 2): "0.01", D(2025, 9, 3): "0.25", D(2025, 9, 4): "0.34"
 
 @pytest.fixture
 def student():
-    school = f.school(code="S300")
-    f.session(school=school, begin=D(2025, 9, 1), end=D(2025, 9, 12), calendar_source="dates_listed")
-    f.calendar_dates(school=school, days=dict.fromkeys(weekdays(D(2025, 9, 1), D(2025, 9, 12)), "instructional"))
-    pupil = f.student(school=school, entry_date=D(2025, 9, 1), district_id="300001")
+    school, pupil = ten_school_days(code="S300", district_id="300001")
     for day, duration in DURATIONS.items():
         f.attendance_event(student=pupil, school=school, date=day, category="unexcused", event_duration=duration)
     return pupil

@@ -18,7 +18,7 @@ from casework.indicators.inputs import indicators_as_of
 from casework.indicators.models import YEAR_TO_DATE, StudentIndicator
 from casework.indicators.services import indicators_recompute
 
-from .test_indicators import weekdays
+from .test_indicators import ten_school_days
 
 D, T = datetime.date, datetime.time
 pytestmark = pytest.mark.django_db
@@ -52,10 +52,7 @@ ABSENT, UNLAWFUL = Decimal("4"), Decimal("3.5")  # 1 + 0.5 + 0.5 + 1 + 1; 1 + 0.
 
 @pytest.fixture
 def student():
-    school = f.school(code="S320")
-    f.session(school=school, begin=D(2025, 9, 1), end=D(2025, 9, 12), calendar_source="dates_listed")
-    f.calendar_dates(school=school, days=dict.fromkeys(weekdays(D(2025, 9, 1), D(2025, 9, 12)), "instructional"))
-    pupil = f.student(school=school, entry_date=D(2025, 9, 1), district_id="320001")
+    school, pupil = ten_school_days(code="S320", district_id="320001")
     for day, records in EVENTS.items():
         for category, reason, fields in records:
             f.attendance_event(student=pupil, school=school, date=day, category=category, reason_code=reason,
