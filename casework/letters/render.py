@@ -210,21 +210,46 @@ def _stored_absences(student_ids, school, as_of: datetime.date) -> dict[tuple[in
 
 def absences_for(student_ids, school, as_of: datetime.date) -> dict[tuple[int, int], tuple]:
     """absences() for many students of one school with ONE run of the rules engine (a batch of letters):
-    {(student pk, school pk): figures}; a student the engine cannot count is left out."""
+    {(student pk, school pk): figures}; a student the engine cannot count at `school` is left out.
+
+    The figures are the student's school year in the district, not this school's alone: a child who
+    changed schools in November has the absences of both, as the SIS and the truancy law count them
+    (a guardian told "4 days" when the year holds 8.5 is misinformed). A day enrolled at two schools
+    at once counts once, by the school where it counts most."""
     from casework.indicators.inputs import IndicatorError, indicators_as_of
 
     try:
-        _, rows = indicators_as_of(as_of=as_of, school_ids=[school.pk], student_ids=list(student_ids))
+        _, rows = indicators_as_of(as_of=as_of, student_ids=list(student_ids), leave_out_uncalendared=True)
     except IndicatorError:
         return {}
-    out: dict[tuple[int, int], tuple] = {}
+    by_student: dict[int, list] = {}
     for row in rows:
-        if row.school_pk != school.pk or (row.student_pk, school.pk) in out:
-            continue
-        ytd = row.result.year_to_date
-        dates = [d.day for d in row.result.days if d.unlawful > 0 and d.day <= as_of]
-        out[(row.student_pk, school.pk)] = (ytd.days_absent, ytd.days_unlawful, dates)
+        by_student.setdefault(row.student_pk, []).append(row)
+    out: dict[tuple[int, int], tuple] = {}
+    for student_pk, found in by_student.items():
+        if any(row.school_pk == school.pk for row in found):
+            out[(student_pk, school.pk)] = _year_in_district(found, as_of)
     return out
+
+
+def _year_in_district(rows, as_of: datetime.date) -> tuple[float, float, list[datetime.date]]:
+    """One student's rows (one per school): days absent, days unlawful, unlawful dates, by the day."""
+    if len(rows) == 1:
+        ytd = rows[0].result.year_to_date
+        return ytd.days_absent, ytd.days_unlawful, [d.day for d in rows[0].result.days
+                                                    if d.unlawful > 0 and d.day <= as_of]
+    absent: dict[datetime.date, float] = {}
+    unlawful: dict[datetime.date, float] = {}
+    from_tardies = 0.0
+    for row in rows:
+        counted = [d for d in row.result.days if d.day <= as_of]
+        # Unlawful days a rule set adds for tardies belong to no single day: kept per school.
+        from_tardies += row.result.year_to_date.days_unlawful - sum(d.unlawful for d in counted)
+        for d in counted:
+            absent[d.day] = max(absent.get(d.day, 0.0), d.absent)
+            unlawful[d.day] = max(unlawful.get(d.day, 0.0), d.unlawful)
+    dates = sorted(day for day, value in unlawful.items() if value > 0)
+    return sum(absent.values()), sum(unlawful.values()) + from_tardies, dates
 
 
 def school_year_label(as_of: datetime.date, language: str = "en") -> str:
