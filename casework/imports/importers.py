@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from casework.attendance.models import AttendanceEvent
 from casework.calendars import services as calendar_services
+from casework.calendars.choices import INSTRUCTIONAL_KINDS
 from casework.calendars.models import CalendarDate, Session
 from casework.core.services import update_audited
 from casework.discipline import services as discipline_services
@@ -278,14 +279,15 @@ class CalendarImporter(Importer):
     kind = "calendar"
     required = ("school_id", "date")
     one_of = (("kind", "descriptor"),)
-    optional = ("note",)
+    optional = ("note", "calendar_code")
 
     def prepare(self):
         super().prepare()
-        self.days: dict[int, dict] = defaultdict(dict)
-        self.descriptors: dict[int, dict] = defaultdict(dict)
-        self.notes: dict[int, dict] = defaultdict(dict)
-        self.seen: dict[tuple[int, datetime.date], int] = {}
+        # school pk -> calendar code -> {date: (kind, descriptor or None, note or None)}; None: the file
+        # has no such column, so the stored value stays.
+        self.listed: dict[int, dict[str, dict]] = defaultdict(dict)
+        self.seen: dict[tuple[int, str, datetime.date], int] = {}
+        self.chosen: list[str] = []
 
     def row(self, file, line, row):
         school_pk = self.school_pk(row)
@@ -295,22 +297,41 @@ class CalendarImporter(Importer):
         if kind is None:
             column = "kind" if row.get("kind") else "descriptor"
             raise RowError(column, raw, codes.unknown(CodeMapping.Family.CALENDAR_EVENT, raw))
-        key = (school_pk, day)
+        code = (row.get("calendar_code") or "").strip()
+        key = (school_pk, code, day)
         if key in self.seen:
             raise RowError("date", row["date"], f"Duplicate: this school's date is already on line {self.seen[key]}.")
         self.seen[key] = line
-        self.days[school_pk][day] = kind
-        # Only columns the file has: a file without a descriptor or note column keeps the stored ones.
-        if "descriptor" in row:
-            self.descriptors[school_pk][day] = row["descriptor"] or ""
-        if "note" in row:
-            self.notes[school_pk][day] = (row["note"] or "")[:200]
+        self.listed[school_pk].setdefault(code, {})[day] = (
+            kind, (row["descriptor"] or "") if "descriptor" in row else None,
+            (row["note"] or "")[:200] if "note" in row else None)
+
+    def _one_calendar(self, school_code: str, calendars: dict[str, dict]) -> dict:
+        """A school with several calendars (Ed-Fi's CalendarCode: a K-5 and a Pre-K calendar, say): Casework
+        keeps one calendar a school, so every student is counted on the one with the most instructional
+        days (the school's main grades), and the run says so. First listed wins a tie."""
+        if len(calendars) == 1:
+            return next(iter(calendars.values()))
+        days = {code: sum(1 for kind, _, _ in dates.values() if kind in INSTRUCTIONAL_KINDS)
+                for code, dates in calendars.items()}
+        main = max(days, key=lambda code: days[code])  # max keeps the first of equals
+        listed = ", ".join(f"{code or '(no code)'}: {n} instructional day(s)" for code, n in days.items())
+        self.chosen.append(f"School {school_code} sends {len(calendars)} calendars ({listed}). Casework keeps one "
+                           f"calendar a school: every student there is counted on {main or '(no code)'}, the one "
+                           "with the most instructional days.")
+        return calendars[main]
+
+    def run_notes(self) -> list[str]:
+        return self.chosen
 
     def finish(self):
-        for school in School.objects.filter(pk__in=list(self.days)):
+        for school in School.objects.filter(pk__in=list(self.listed)).order_by("code"):
             pk = school.pk
-            result = calendar_services.calendar_set_dates(actor=self.actor, school=school, days=self.days[pk],
-                                                          descriptors=self.descriptors[pk], notes=self.notes[pk])
+            dates = self._one_calendar(school.code, self.listed[pk])
+            result = calendar_services.calendar_set_dates(
+                actor=self.actor, school=school, days={d: v[0] for d, v in dates.items()},
+                descriptors={d: v[1] for d, v in dates.items() if v[1] is not None},
+                notes={d: v[2] for d, v in dates.items() if v[2] is not None})
             self.counts[CREATED] += result.created
             self.counts[UPDATED] += result.updated
             self.counts[UNCHANGED] += result.unchanged

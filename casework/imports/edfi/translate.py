@@ -70,6 +70,7 @@ CALENDAR_NAMES = {
     "school_id": "CalendarReference/SchoolId",
     "date": "Date",
     "descriptor": "CalendarEvent",
+    "calendar_code": "CalendarReference/CalendarCode",
 }
 STUDENTS_NAMES = {
     "student_id": "StudentUniqueId",
@@ -242,7 +243,8 @@ def calendar_date(element: Element, record: str) -> EdfiRow:
     chosen = chosen or (events[0] if events else None)
     values = {"school_id": ref(element, "CalendarReference", "SchoolId") or ref(element, "SchoolReference",
                                                                                  "SchoolId"),
-              "date": day(element, "Date"), "descriptor": chosen}
+              "date": day(element, "Date"), "descriptor": chosen,
+              "calendar_code": ref(element, "CalendarReference", "CalendarCode")}
     return EdfiRow(record, values, CALENDAR_NAMES)
 
 
