@@ -196,6 +196,8 @@ class GradingPeriodImporter(Importer):
             raise RowError(column, raw, f"Unknown grading period kind {raw!r}; use one of "
                                         f"{', '.join(PeriodKind.values)} or an Ed-Fi GradingPeriodDescriptor.")
         sequence = parse_int(row, "sequence", low=1, high=99) or period_sequence(row.get("descriptor", ""))
+        if sequence is None and kind == PeriodKind.YEAR:
+            sequence = 1  # "End of Year": a school year has one
         if sequence is None:
             raise RowError("sequence", row.get("sequence", ""), "sequence is required (1 for the first quarter, ...).")
         begin, end = _span(row)

@@ -167,3 +167,16 @@ def test_dates_listed_after_the_session_move_it_to_dates_listed(world, tmp_path)
     days = instructional_days(School.objects.get(code="A100"), datetime.date(2025, 9, 1), datetime.date(2025, 9, 12))
     # The nine listed days and the make-up Saturday; Labor Day is not listed, so not a school day.
     assert len(days) == 10 and datetime.date(2025, 9, 6) in days and datetime.date(2025, 9, 1) not in days
+
+
+def test_end_of_year_needs_no_sequence(world, tmp_path):
+    """Ed-Fi's "End of Year" grading period is the year: one a school year, sequence 1. A quarter with no
+    sequence and no ordinal in its descriptor is still refused."""
+    r = run(tmp_path, "grading_periods", "school_id,school_year,descriptor,begin,end\n"
+                                         "A100,2026,uri://ed-fi.org/GradingPeriodDescriptor#End of Year,"
+                                         "2025-09-01,2026-06-12\n"
+                                         "A100,2026,uri://ed-fi.org/GradingPeriodDescriptor#Quarter,"
+                                         "2025-09-01,2025-11-07\n")
+    assert reasons(r) == [(3, "sequence", "sequence is required (1 for the first quarter, ...).")]
+    import_run(actor=None, kind="grading_periods", paths=[tmp_path / "grading_periods.csv"], partial=True)
+    assert list(GradingPeriod.objects.values_list("kind", "sequence")) == [("year", 1)]
