@@ -102,6 +102,9 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute("SET LOCAL enable_nestloop = off")
             cursor.execute("SET LOCAL jit = off")  # compiling the expressions cost seconds, saving none
+        # Before the rules are read: an edit saved while this runs is later than this, so the next import
+        # sees the rules changed since the last full recompute (its summaries carry this time).
+        counted_at = timezone.now()
         prepared = setbased.prepare(cursor, as_of=as_of, school_ids=schools, student_ids=student_ids)
         everything = school_ids is None and student_ids is None
         if prepared.skipped_ids:  # a school without a calendar keeps its last rows and open crossings
@@ -132,7 +135,7 @@ def indicators_recompute(*, as_of: date, school_ids: Iterable[int] | None = None
         # dashboard reads the latest date's summaries as the whole district.
         from casework.reports.services import summaries_record  # reports reads indicators: import here
 
-        summaries_record(as_of=as_of)
+        summaries_record(as_of=as_of, counted_at=counted_at, ruleset=prepared.ruleset)
     return Recomputed(pairs=prepared.pairs, rows=rows, crossed=crossed, cleared=cleared, skipped=prepared.skipped)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -59,11 +59,12 @@ class _Tally:
             self.bands[band] = self.bands.get(band, 0) + 1
 
 
-def _rules(as_of: date) -> tuple[RuleSet, int, list[str]]:
-    try:
-        ruleset = ruleset_in_force(as_of)
-    except ImproperlyConfigured as exc:
-        raise SummaryError(f"No rule set is in force on {as_of.isoformat()}: {exc}") from None
+def _rules(as_of: date, ruleset: RuleSet | None = None) -> tuple[RuleSet, int, list[str]]:
+    if ruleset is None:
+        try:
+            ruleset = ruleset_in_force(as_of)
+        except ImproperlyConfigured as exc:
+            raise SummaryError(f"No rule set is in force on {as_of.isoformat()}: {exc}") from None
     rules = ruleset.rules()
     return ruleset, rules.chronic_min_days_enrolled, [b.name for b in rules.bands]
 
@@ -78,12 +79,17 @@ def _replace(*, as_of: date, school_ids: list[int] | None, rows: list[SchoolGrad
 
 
 @transaction.atomic
-def summaries_record(*, as_of: date, school_ids: Iterable[int] | None = None) -> int:
+def summaries_record(*, as_of: date, school_ids: Iterable[int] | None = None, counted_at: datetime | None = None,
+                     ruleset: RuleSet | None = None) -> int:
     """Record the summaries as of `as_of` from the stored year-to-date indicators of that date (the end
     of a full recompute), in one aggregate query. Replaces what was recorded for that date and those
-    schools. Returns the number of school x grade rows."""
+    schools. Returns the number of school x grade rows.
+
+    A full recompute passes the rule set it counted under and when it read it (`counted_at`): the rows
+    are dated then, not at the end, so a rule edit saved while it ran shows as later than the count
+    (indicators.services.rules_changed_since_full_recompute)."""
     school_ids = None if school_ids is None else list(school_ids)
-    ruleset, min_days, band_names = _rules(as_of)
+    ruleset, min_days, band_names = _rules(as_of, ruleset)
     counted = Q(days_enrolled__gte=min_days)
     qs = StudentIndicator.objects.year_to_date().filter(as_of=as_of)
     if school_ids is not None:
@@ -106,7 +112,13 @@ def summaries_record(*, as_of: date, school_ids: Iterable[int] | None = None) ->
             mean_attendance_rate=a["mean"])
         for a in aggregates
     ]
-    return _replace(as_of=as_of, school_ids=school_ids, rows=rows)
+    written = _replace(as_of=as_of, school_ids=school_ids, rows=rows)
+    if counted_at is not None:  # created_at is auto_now_add: set after the insert
+        written_now = SchoolGradeSummary.objects.filter(as_of=as_of)
+        if school_ids is not None:
+            written_now = written_now.filter(school_id__in=school_ids)
+        written_now.update(created_at=counted_at)
+    return written
 
 
 def _summaries_computed(*, as_of: date, school_ids: list[int] | None) -> tuple[list[SchoolGradeSummary], RuleSet]:

@@ -191,3 +191,30 @@ def test_a_school_without_a_calendar_does_not_hold_the_district_back(district): 
     assert set(StudentIndicator.objects.filter(school=lsch).values_list("pk", flat=True)) == stored
     assert FlagCrossing.objects.filter(school=lsch, cleared_on__isnull=True).count() == open_alerts
     assert StudentIndicator.objects.filter(student=one).exists()
+
+
+def test_a_rule_edit_saved_during_a_full_recompute_is_later_than_it(district, monkeypatch):  # noqa: F811
+    """The recompute reads the district set, then (while it counts) the director saves 15% habitual truancy.
+    Its summaries were dated at the end, after the edit, so the next import took the stored rows as read
+    under the edited values and recomputed only its own students. They are dated when the rules were read."""
+    from casework.indicators import setbased
+    from casework.indicators.services import rules_changed_since_full_recompute
+    from casework.rules.models import RuleSet
+    from casework.rules.services import ruleset_copy, ruleset_update
+
+    district_set = ruleset_copy(actor=None, source=RuleSet.objects.get(rule_version="2026.2"), name="District",
+                                version="D1", effective_from=D(2017, 7, 1))
+    indicators_recompute(as_of=AS_OF)
+    assert not rules_changed_since_full_recompute(AS_OF)
+
+    prepare = setbased.prepare
+
+    def edited_while_counting(*args, **kwargs):
+        prepared = prepare(*args, **kwargs)
+        ruleset_update(actor=None, ruleset=RuleSet.objects.get(pk=district_set.pk),
+                       values={"habitual_truant_rate": 0.15})
+        return prepared
+
+    monkeypatch.setattr(setbased, "prepare", edited_while_counting)
+    indicators_recompute(as_of=AS_OF)
+    assert rules_changed_since_full_recompute(AS_OF)
