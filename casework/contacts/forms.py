@@ -17,6 +17,8 @@ from .choices import ContactType, VisitOutcome
 YES_NO = [("yes", "Yes, I reached someone"), ("no", "No: nobody answered / no response")]
 VISIT_LENGTHS = [(30, "30 minutes"), (60, "1 hour"), (90, "1½ hours"), (120, "2 hours"), (180, "3 hours")]
 MAX_AGENCY_LINES = 10
+REACHED_REQUIRED = "Choose whether you reached someone: yes, or no if nobody answered."
+MET_REQUIRED = "Choose whether you met anyone: yes, or no if nobody answered."
 
 
 class GuardianChoice(forms.ModelMultipleChoiceField):
@@ -52,8 +54,9 @@ class ContactForm(ServiceErrorsMixin, forms.Form):
     time = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
     duration_minutes = forms.IntegerField(label="Minutes (optional)", required=False, min_value=0, max_value=1440,
                                           widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    reached = forms.ChoiceField(label="Did you reach the person?", choices=YES_NO, initial="yes",
-                                widget=forms.RadioSelect)
+    # No default: an unanswered attempt saved without touching this must not count as reached.
+    reached = forms.ChoiceField(label="Did you reach the person?", choices=YES_NO, widget=forms.RadioSelect,
+                                error_messages={"required": REACHED_REQUIRED})
     guardians = GuardianChoice(label="Guardians who took part", queryset=None, required=False,
                                widget=forms.CheckboxSelectMultiple)
     staff = StaffChoice(label="Staff who took part", queryset=None, required=False,
@@ -141,6 +144,7 @@ class HomeVisitNotesForm(ContactForm):
         del self.fields["contact_type"]
         self.fields["reached"].label = "Did you meet anyone?"
         self.fields["reached"].choices = [("yes", "Yes, I met the family"), ("no", "No: nobody answered")]
+        self.fields["reached"].error_messages["required"] = MET_REQUIRED
         if not self.is_bound and address:
             self.initial.setdefault("location", address)
 

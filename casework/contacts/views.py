@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -125,9 +126,17 @@ class HomeVisitView(PolicyView):
     """The phone page: check in, write the notes (they become a home-visit contact), check out.
 
     The notes form works as a plain POST; homevisit.js sends it with fetch and keeps a draft on the
-    phone when the signal drops. Both carry a client key, so a retry never logs the visit twice."""
+    phone until the server confirms it. Both carry a client key, so a retry never logs the visit twice."""
 
     action = "case.work"
+
+    def handle_no_permission(self):
+        # homevisit.js must tell "signed out" from "offline": a redirect to the sign-in page would
+        # reach it as an HTML page. The draft stays on the phone; the page offers to sign in again.
+        if self.request.user.is_anonymous and _wants_json(self.request):
+            return JsonResponse({"ok": False, "signed_out": True, "login": reverse(settings.LOGIN_URL)},
+                                status=401)
+        return super().handle_no_permission()
 
     def get(self, request, case_pk: int):
         case, context = case_page(request, case_pk, tab="contacts")
@@ -165,7 +174,8 @@ class HomeVisitView(PolicyView):
         context.update(form=form, visit=visit, check_in=CheckInForm(), check_out=CheckOutForm(),
                        address=visit.address if visit else services.planned_address(case),
                        overdue=visit is not None and visit.expected_back_at < timezone.now(),
-                       draft_key=f"casework:homevisit:{case.pk}:{request.user.pk}")
+                       draft_key=f"casework:homevisit:{case.pk}:{request.user.pk}",
+                       csrf_cookie=settings.CSRF_COOKIE_NAME)
         return render(request, "contacts/home_visit.html", context, status=status)
 
 

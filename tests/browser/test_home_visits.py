@@ -1,21 +1,25 @@
 """The phone page in a real browser: check in, notes typed with no signal are kept on the phone,
-survive a reload, and are sent (once) when the signal returns; then check out."""
+survive a reload, and are sent (once) when the signal returns; then check out. Notes saved after the
+session ended are kept, the page asks the PPW to sign in again, and they go once they have."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.models import Session
 from playwright.sync_api import Page, expect
 
 from casework.contacts.models import Contact, HomeVisit
 from casework.core.testing import factories as f
 
-from .conftest import SCREENSHOTS, AxeAudit, small_targets
+from .conftest import PHONE, SCREENSHOTS, AxeAudit, small_targets
 
 pytestmark = pytest.mark.browser
 SMALL_PHONE = {"width": 360, "height": 740}
 TARGETS = ("main button, main a.button, main a.tap, main select, main label.cf-choice, "
            "main input:not([type=hidden]):not([type=radio]):not([type=checkbox])")
 OFFLINE = "Saved on this phone — will send when you're back online."
+SIGNED_OUT = "Your Casework session has ended, so the notes were not sent. They are kept on this phone."
+NOTES = "Knocked at 4:10 and 4:20. Lights on, nobody came to the door. Left a door hanger."
 
 
 def assert_fits(page: Page, what: str) -> None:
@@ -90,3 +94,105 @@ def test_home_visit_notes_survive_no_signal(district, page_as, axe):
     expect(again.get_by_label("Summary")).to_have_value(contact.summary)
     audit.check(again, "contact correction page")
     audit.assert_clean()
+
+
+def drafts(page: Page) -> list:
+    return page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('casework:homevisit'))")
+
+
+def test_notes_saved_after_the_session_ended_wait_for_a_new_sign_in_and_go_once(district, page_as, axe):
+    case = f.case(student=district.jose, owner=district.ppw1)
+    page = page_as(district.ppw1, viewport=PHONE, phone=True)
+    page.goto(f"/home-visits/new/{case.pk}/")
+    page.get_by_label("No: nobody answered").check()
+    page.get_by_label("Summary").fill(NOTES)
+
+    # The session ends while the PPW is at the door (timed out, or signed out on another device).
+    Session.objects.all().delete()
+    page.get_by_role("button", name="Save visit notes").click()
+    expect(page.get_by_role("status")).to_have_text(SIGNED_OUT)
+    sign_in = page.get_by_role("link", name="Sign in again (opens a new tab)")
+    expect(sign_in).to_be_visible()
+    assert sign_in.get_attribute("target") == "_blank"
+    page.screenshot(path=SCREENSHOTS / "contacts-home-visit-signed-out.png")
+    assert Contact.objects.count() == 0 and len(drafts(page)) == 1
+    audit = AxeAudit(axe)
+    audit.check(page, "home visit page, session ended")
+    audit.assert_clean()
+
+    # Signing in again in a new tab gives a new CSRF token; the waiting page sends with it, by itself.
+    with page.context.expect_page() as opened:
+        sign_in.click()
+    other = opened.value
+    other.get_by_label("Username").fill("ppw1")
+    other.get_by_label("Password").fill(f.PASSWORD)
+    other.get_by_role("button", name="Sign in").click()
+    expect(other.get_by_role("heading", level=1)).to_be_visible()
+
+    expect(page.get_by_text("Home visit notes saved.")).to_be_visible()
+    assert page.url.endswith(f"/cases/{case.pk}/contacts/")
+    contact = Contact.objects.get()
+    assert (contact.summary, contact.reached, contact.worker) == (NOTES, False, district.ppw1)
+    assert drafts(page) == [] and page.js_errors == []
+    page.wait_for_timeout(2000)  # no retry left running behind it
+    assert Contact.objects.count() == 1
+
+
+def test_notes_whose_answer_was_lost_are_not_logged_twice(district, page_as):
+    """The server saved the notes but the phone never heard back: offline, then the resend is matched
+    by its client key."""
+    case = f.case(student=district.jose, owner=district.ppw1)
+    url = f"/home-visits/new/{case.pk}/"
+    page = page_as(district.ppw1, viewport=PHONE, phone=True)
+    page.goto(url)
+
+    def lose_the_answer(route):
+        if route.request.method == "POST":
+            route.fetch()  # reaches the server, which logs the contact
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/home-visits/new/**", lose_the_answer)
+    page.get_by_label("Yes, I met the family").check()
+    page.get_by_label("Summary").fill(NOTES)
+    page.get_by_role("button", name="Save visit notes").click()
+    expect(page.get_by_role("status")).to_have_text(OFFLINE)
+    assert Contact.objects.count() == 1 and len(drafts(page)) == 1
+
+    page.unroute("**/home-visits/new/**")
+    with page.expect_navigation():
+        page.context.set_offline(True)
+        page.context.set_offline(False)
+    expect(page.get_by_text("Visit notes already saved.")).to_be_visible()
+    assert Contact.objects.count() == 1 and drafts(page) == []
+
+
+def test_a_server_error_is_not_called_offline(district, page_as):
+    case = f.case(student=district.jose, owner=district.ppw1)
+    page = page_as(district.ppw1, viewport=PHONE, phone=True)
+    page.goto(f"/home-visits/new/{case.pk}/")
+    page.route("**/home-visits/new/**", lambda route: route.fulfill(status=500, body="<h1>Something went wrong</h1>",
+                                                                    content_type="text/html")
+               if route.request.method == "POST" else route.continue_())
+    page.get_by_label("Yes, I met the family").check()
+    page.get_by_label("Summary").fill(NOTES)
+    page.get_by_role("button", name="Save visit notes").click()
+    expect(page.get_by_role("status")).to_contain_text("Casework could not save the notes (error 500)")
+    expect(page.get_by_role("status")).not_to_have_text(OFFLINE)
+    assert Contact.objects.count() == 0 and len(drafts(page)) == 1
+
+
+def test_notes_without_met_chosen_show_the_summary_on_the_phone(district, page_as):
+    case = f.case(student=district.jose, owner=district.ppw1)
+    page = page_as(district.ppw1, viewport=PHONE, phone=True)
+    page.goto(f"/home-visits/new/{case.pk}/")
+    page.get_by_label("Summary").fill(NOTES)
+    page.get_by_role("button", name="Save visit notes").click()
+    summary = page.get_by_role("alert").filter(has_text="needs fixing")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    page.screenshot(path=SCREENSHOTS / "contacts-home-visit-errors.png")
+    summary.get_by_role("link", name="Did you meet anyone?", exact=False).click()
+    expect(page.get_by_label("Summary")).to_have_value(NOTES)
+    assert Contact.objects.count() == 0

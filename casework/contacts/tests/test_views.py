@@ -9,6 +9,7 @@ from django.utils import timezone
 from casework.cases.choices import EventKind
 from casework.cases.models import CaseEvent
 from casework.contacts.choices import ContactType
+from casework.contacts.forms import MET_REQUIRED, REACHED_REQUIRED
 from casework.contacts.models import Contact, HomeVisit
 from casework.core.testing import factories as f
 
@@ -215,3 +216,83 @@ def test_safety_list_shows_overdue_workers_without_student_names(world, case_a):
     assert hidden_case.case.number in page  # a crisis case's worker is the one to worry about
     assert "García" not in page and "Nguy" not in page
     assert client_for(ppw_user).get(reverse("contacts:safety")).status_code == 404
+
+
+def test_a_contact_without_reached_chosen_is_refused_with_a_summary_on_top(world, case_a):
+    """No outcome is pre-selected: an attempt saved without answering must not count as reached."""
+    client = client_for(world.user("ppw"))
+    url = reverse("contacts:case_contacts", kwargs={"case_pk": case_a.pk})
+    assert 'checked' not in client.get(url).content.decode().split('name="reached"')[1].split(">")[0]
+    data = form_data(world, summary="Called twice.")
+    del data["reached"]
+    response = client.post(url, data)
+    assert response.status_code == 400 and not Contact.objects.exists()
+    page = response.content.decode()
+    form = page[page.index('<h2 id="log-h">'):]
+    summary = form.index('class="error error-summary"')
+    assert summary < form.index('name="contact_type"')  # above the fields, where the form starts
+    assert 'role="alert"' in form[summary - 40:summary + 80] and "autofocus" in form[summary:summary + 120]
+    assert f'<a href="#id_reached_0">Did you reach the person? — {REACHED_REQUIRED}</a>' in form
+    assert "Called twice." in form  # what was typed is kept
+
+
+def test_home_visit_notes_without_met_chosen_are_refused(world, case_a):
+    ppw = client_for(world.user("ppw"))
+    url = reverse("contacts:home_visit", kwargs={"case_pk": case_a.pk})
+    data = form_data(world, summary="Knocked twice.")
+    del data["contact_type"], data["reached"]
+    by_fetch = ppw.post(url, data, headers={"Accept": "application/json"})
+    assert by_fetch.status_code == 400 and by_fetch.json()["errors"] == {"reached": [MET_REQUIRED]}
+    page = ppw.post(url, data).content.decode()
+    assert page.index("error-summary") < page.index('name="reached"')
+    assert f'<a href="#id_reached_0">Did you meet anyone? — {MET_REQUIRED}</a>' in page
+    assert not Contact.objects.exists()
+
+
+def test_home_visit_notes_sent_after_the_session_ended_answer_401_not_the_sign_in_page(world, case_a):
+    """homevisit.js keeps the draft and asks the PPW to sign in again; a redirect would look like a
+    broken page. A plain form post still goes to the sign-in page."""
+    url = reverse("contacts:home_visit", kwargs={"case_pk": case_a.pk})
+    data = form_data(world)
+    del data["contact_type"]
+    anonymous = Client()
+    by_fetch = anonymous.post(url, data, headers={"Accept": "application/json"})
+    assert by_fetch.status_code == 401
+    assert by_fetch.json() == {"ok": False, "signed_out": True, "login": reverse("accounts:login")}
+    plain = anonymous.post(url, data)
+    assert plain.status_code == 302 and plain["Location"].startswith(reverse("accounts:login"))
+    assert not Contact.objects.exists()
+
+
+def test_home_visit_page_can_read_the_current_csrf_token(world, case_a, settings):
+    """After signing in again (a new CSRF token) homevisit.js reads Django's cookie at send time; an
+    HttpOnly or session-held token would leave every retry failing the CSRF check."""
+    assert settings.CSRF_COOKIE_HTTPONLY is False and settings.CSRF_USE_SESSIONS is False
+    page = client_for(world.user("ppw")).get(reverse("contacts:home_visit", kwargs={"case_pk": case_a.pk}))
+    content = page.content.decode()
+    assert f'data-csrf-cookie="{settings.CSRF_COOKIE_NAME}"' in content
+    assert f'href="{reverse("accounts:login")}" target="_blank" rel="noopener"' in content
+
+
+def test_home_visit_retry_with_the_new_token_after_signing_in_again_is_logged_once(world, case_a, settings):
+    """The retry carries the token of the new sign-in and the same client key: one contact, even if the
+    first send had reached the server."""
+    url = reverse("contacts:home_visit", kwargs={"case_pk": case_a.pk})
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.user("ppw"))
+    browser.get(url)
+    old_token = browser.cookies["csrftoken"].value
+    data = form_data(world)
+    del data["contact_type"]
+    first = browser.post(url, {**data, "csrfmiddlewaretoken": old_token}, headers={"Accept": "application/json"})
+    assert first.status_code == 200 and Contact.objects.count() == 1
+    del browser.cookies[settings.SESSION_COOKIE_NAME]  # the session ended; the CSRF cookie stays
+    browser.post(reverse("accounts:login"), {"username": world.user("ppw").username, "password": f.PASSWORD,
+                                             "csrfmiddlewaretoken": old_token})
+    new_token = browser.cookies["csrftoken"].value
+    assert new_token != old_token
+    stale = browser.post(url, {**data, "csrfmiddlewaretoken": old_token}, headers={"Accept": "application/json"})
+    assert stale.status_code == 403
+    fresh = browser.post(url, data, headers={"Accept": "application/json", "X-CSRFToken": new_token})
+    assert fresh.status_code == 200 and fresh.json()["replayed"] is True
+    assert Contact.objects.count() == 1

@@ -217,3 +217,19 @@ def test_the_form_refuses_a_student_name_and_a_far_date(ppw_client, world, case_
     assert "leave the student&#x27;s name out" in page
     assert "more than two years away" in page
     assert not Task.objects.filter(case=case_a).exists()
+
+
+def test_a_refused_task_shows_a_summary_linking_to_each_field_above_the_form(ppw_client, world, case_a):
+    """On a phone the add form is screens down the page: the summary comes first in the form and is
+    focused on load, each error a link to its field."""
+    response = ppw_client.post(tab(case_a), form_data(kind="meeting", title="Meet the family",
+                                                      location="School office", assignee=world.user("ppw").pk))
+    assert response.status_code == 400 and not Task.objects.exists()
+    page = response.content.decode()
+    form = page[page.index('class="task-form"'):]
+    summary = form.index('class="error error-summary"')
+    assert summary < form.index('name="kind"')
+    assert 'role="alert" tabindex="-1" autofocus' in form[summary:summary + 80]
+    assert '<a href="#id_starts_at">Meeting starts — A meeting needs a start date and time.</a>' in form
+    assert 'id="id_starts_at"' in form
+    assert 'value="Meet the family"' in form and 'value="School office"' in form  # nothing typed is lost

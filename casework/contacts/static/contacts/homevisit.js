@@ -1,21 +1,31 @@
 // Home-visit notes on a phone with a poor signal: every keystroke is kept in localStorage (keyed by
-// case id and user id, never a name), restored on load, and sent with fetch. When the phone is offline
-// or the send fails, the draft stays and is sent again when the signal returns. The server ignores a
-// repeat of the same client_key, so a retry never logs the visit twice. Without JS the form posts.
+// case id and user id, never a name), restored on load, and sent with fetch. The draft is removed only
+// when the server confirms the notes; until then it is sent again (on a timer, when the signal returns,
+// when the PPW comes back to the tab, and right after they sign in again). The server ignores a repeat of
+// the same client_key, so a send whose answer was lost is never logged twice. Without JS the form posts.
 (function () {
   "use strict";
   var form = document.getElementById("hv-form");
   if (!form || !window.fetch || !window.localStorage) { return; }
   var key = form.dataset.draftKey;
+  var cookieName = form.dataset.csrfCookie;
   var status = document.getElementById("hv-status");
+  var signIn = document.getElementById("hv-signin");
+  var loginPath = new URL(signIn.querySelector("a").href).pathname;
+  var tokenField = form.querySelector("input[name=csrfmiddlewaretoken]");
   var SKIP = { csrfmiddlewaretoken: true };
   var OFFLINE = "Saved on this phone — will send when you're back online.";
+  var SIGNED_OUT = "Your Casework session has ended, so the notes were not sent. They are kept on this phone.";
+  var RETRY_MS = 30000;
   var sending = false;
-  var timer = null;
+  var timer = null;      // retries while the notes are waiting to go
+  var watcher = null;    // while signed out: looks for a new sign-in (it changes the CSRF cookie)
+  var tokenSent = null;
 
   function say(text, sent) {
     status.textContent = text;
     status.classList.toggle("hv-sent", !!sent);
+    signIn.hidden = true;
   }
 
   function read() {
@@ -56,54 +66,110 @@
     });
   }
 
-  function retryLater() {
-    if (!timer) { timer = window.setInterval(function () { if (navigator.onLine) { send(); } }, 30000); }
+  // Signing in again gives a new CSRF token; the one printed in this page would then fail every retry.
+  // Django's cookie (not HttpOnly: test_views checks the setting) always holds the current one.
+  function csrfToken() {
+    var found = null;
+    document.cookie.split(";").forEach(function (pair) {
+      var at = pair.indexOf("=");
+      if (at > 0 && pair.slice(0, at).trim() === cookieName) { found = decodeURIComponent(pair.slice(at + 1).trim()); }
+    });
+    return found || tokenField.value;
   }
 
-  function send() {
+  function retryLater() {
+    if (!timer) { timer = window.setInterval(function () { if (navigator.onLine) { send(); } }, RETRY_MS); }
+  }
+
+  function stopRetrying() {
+    if (timer) { window.clearInterval(timer); timer = null; }
+    if (watcher) { window.clearInterval(watcher); watcher = null; }
+  }
+
+  function signedOut() {
+    say(SIGNED_OUT);
+    signIn.hidden = false;
+    retryLater();
+    if (!watcher) {
+      watcher = window.setInterval(function () { if (csrfToken() !== tokenSent) { send(); } }, 1500);
+    }
+  }
+
+  // What the server's answer means. Only a fetch that never got an answer is "offline".
+  function outcome(response) {
+    var path = response.url ? new URL(response.url).pathname : "";
+    if (response.status === 401 || response.status === 403 || (response.redirected && path === loginPath)) {
+      return { kind: "signed-out" };  // 403: the CSRF check, after the session ended or rotated
+    }
+    if ((response.headers.get("Content-Type") || "").indexOf("application/json") === -1) {
+      return { kind: "server", status: response.status };
+    }
+    return response.json().then(function (body) {
+      if (body.ok) { return { kind: "sent", body: body }; }
+      return { kind: response.status === 400 ? "invalid" : "server", status: response.status };
+    }, function () {
+      return { kind: "offline" };  // the answer was cut off; a resend is matched by its client_key
+    });
+  }
+
+  // Keep the outcome of a Save in view (the sign-in link appears under it); a retry must not scroll.
+  function shown(byHand) {
+    if (byHand) { (signIn.hidden ? status : signIn).scrollIntoView({ block: "nearest" }); }
+  }
+
+  function send(byHand) {
     if (sending) { return; }
     save(true);
-    if (!navigator.onLine) { say(OFFLINE); retryLater(); return; }
+    if (!navigator.onLine) { say(OFFLINE); retryLater(); shown(byHand); return; }
     sending = true;
+    tokenSent = csrfToken();
+    tokenField.value = tokenSent;  // Django reads the form field before the header
     say("Sending…");
     fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
-                         headers: { "Accept": "application/json" } })
-      .then(function (response) {
-        var json = (response.headers.get("Content-Type") || "").indexOf("application/json") !== -1;
-        if (!json) { throw new Error("not signed in or server error"); }
-        return response.json().then(function (body) { return { status: response.status, body: body }; });
-      })
+                         headers: { "Accept": "application/json", "X-CSRFToken": tokenSent } })
+      .then(outcome, function () { return { kind: "offline" }; })
       .then(function (result) {
         sending = false;
-        if (result.body.ok) {
+        if (result.kind === "sent") {
           localStorage.removeItem(key);
-          if (timer) { window.clearInterval(timer); timer = null; }
+          stopRetrying();
           say(result.body.message || "Sent.", true);
           if (result.body.next) { window.location.assign(result.body.next); }
-        } else if (result.status === 400) {
+        } else if (result.kind === "invalid") {
           // The notes need a fix: let the server show its messages beside the fields. The draft stays
           // pending; the fixed notes go through fetch again with the same key.
+          stopRetrying();
           HTMLFormElement.prototype.submit.call(form);
+        } else if (result.kind === "signed-out") {
+          signedOut();
+        } else if (result.kind === "server") {
+          say("Casework could not save the notes (error " + result.status + "). They are kept on this phone " +
+              "and will be sent again shortly. If this keeps happening, tell your system administrator.");
+          retryLater();
         } else {
-          throw new Error("server said " + result.status);
+          say(OFFLINE);
+          retryLater();
         }
-      })
-      .catch(function () {
-        sending = false;
-        say(OFFLINE);
-        retryLater();
+        if (result.kind !== "sent" && result.kind !== "invalid") { shown(byHand); }
       });
+  }
+
+  // Back from another tab (signing in, say): try at once instead of waiting for the timer.
+  function sendIfWaiting() {
+    if (timer && !document.hidden && (read() || {}).pending) { send(); }
   }
 
   var draft = read();
   var serverErrors = form.querySelector(".error");
   if (draft && !serverErrors) {
     restore(draft);
-    if (draft.pending) { say(OFFLINE); send(); }
+    if (draft.pending) { send(); }
     else { say("Restored what you typed earlier on this phone."); }
   }
   form.addEventListener("input", function () { save(); });
   form.addEventListener("change", function () { save(); });
-  form.addEventListener("submit", function (event) { event.preventDefault(); send(); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); send(true); });
   window.addEventListener("online", function () { if ((read() || {}).pending) { send(); } });
+  window.addEventListener("focus", sendIfWaiting);
+  document.addEventListener("visibilitychange", sendIfWaiting);
 })();
