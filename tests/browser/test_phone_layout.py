@@ -57,3 +57,63 @@ def test_worklist_buttons_and_tick_boxes_are_in_reach_on_a_phone(district, page_
     # Tapping the label (not the little box) ticks the alert.
     phone.get_by_text("Habitual truant", exact=True).tap()
     assert phone.get_by_role("checkbox", name="Habitual truant, 09/26/2025").is_checked()
+
+
+# Does the page itself scroll sideways? (A wide table may scroll inside its own box, never the page.)
+_PAGE_FITS = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+_TOO_WIDE = """() => [...document.querySelectorAll('body *')].filter(el => el.getBoundingClientRect().right >
+    document.documentElement.clientWidth + 1 && !el.closest('.table-wrap')).slice(0, 5)
+    .map(el => el.outerHTML.slice(0, 100))"""
+
+# Each box that scrolls sideways: its edge-shadow cue (.table-wrap's "scroll" backgrounds), tabindex and name.
+_SCROLL_BOXES = """() => [...document.querySelectorAll('main *')].filter(el => el.scrollWidth > el.clientWidth + 1
+    && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX)).map(el => ({
+        html: el.outerHTML.slice(0, 80), cue: getComputedStyle(el).backgroundImage.includes('radial-gradient'),
+        focusable: el.tabIndex >= 0, named: el.getAttribute('role') === 'region'
+            && (el.hasAttribute('aria-labelledby') || el.hasAttribute('aria-label'))}))"""
+
+
+def test_main_pages_fit_a_phone(district, page_as, switch_user):
+    """The main pages of a PPW's day and the director's settings, at 390px: no sideways scrolling."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from casework.core.testing import factories as f
+    from casework.enforcement.defaults import create_default
+    from casework.enforcement.models import Ladder, LadderStep
+
+    # The shipped rows (data migrations) are flushed by transactional_db: the ladder and the Ed-Fi mappings.
+    create_default(Ladder, LadderStep)
+    import_module("casework.attendance.migrations.0002_edfi_default_descriptors").seed(apps, None)
+    _alerts(district)
+    case = f.case(student=district.jose, owner=district.ppw1)
+    jose, a = district.jose.pk, district.school_a.code
+    pages = {
+        district.ppw1: ["/", "/my-day/", "/students/", f"/students/{jose}/", f"/students/{jose}/attendance/",
+                        "/worklist/", "/early-warning/", f"/schools/{a}/early-warning/", "/cases/",
+                        f"/cases/{case.pk}/", f"/cases/{case.pk}/ladder/", f"/cases/{case.pk}/plans/",
+                        "/referrals/triage/", "/hearings/"],
+        district.director: ["/dashboard/", "/caseloads/", "/ladder/settings/", "/ladder/report/",
+                            "/attendance/descriptors/", "/imports/", "/imports/codes/", "/interventions/",
+                            "/schools/", "/cases/approvals/"],
+    }
+    phone = page_as(None, viewport=PHONE, phone=True)
+    wide, uncued, scrolling = {}, {}, set()
+    for user, urls in pages.items():
+        switch_user(phone, user)
+        for url in urls:
+            response = phone.goto(url)
+            assert response.status == 200, url
+            if not phone.evaluate(_PAGE_FITS):
+                wide[url] = phone.evaluate(_TOO_WIDE) or phone.evaluate(
+                    "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            boxes = phone.evaluate(_SCROLL_BOXES)
+            if boxes:
+                scrolling.add(url)
+            if bad := [b for b in boxes if not (b["cue"] and b["focusable"] and b["named"])]:
+                uncued[url] = bad
+    assert not wide, f"pages wider than a 390px phone: {wide}"
+    # A table that scrolls in its box says so (the edge shadow), and a keyboard can scroll it.
+    assert not uncued, f"tables scrolling sideways without a cue, focus or name: {uncued}"
+    assert "/ladder/settings/" in scrolling  # the check above had something to check
