@@ -19,7 +19,7 @@ from casework.cases.selectors import case_page
 from casework.core import policy
 from casework.core.errors import ConflictError
 from casework.core.paging import page_of
-from casework.core.views import PolicyView
+from casework.core.views import PolicyView, parse_id
 
 from . import selectors, services
 from .forms import CheckInForm, CheckOutForm, ContactEditForm, ContactFilterForm, ContactForm, HomeVisitNotesForm
@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 PER_PAGE = 50
 CONFLICT = ("This contact was changed by someone else since you opened it. Your changes are below, not saved; "
             "compare them with the saved version and save again.")
+# No name: whoever is signed in now may not know, or be allowed to know, who wrote them.
+OTHER_AUTHOR = ("These notes were written by another Casework user on this phone; sign in as them to send them. "
+                "They are kept on this phone until then.")
+NO_AUTHOR = "This page is out of date, so the notes were not saved. Go back, reload the page and save them again."
 
 
 def _tab_url(case_pk: int) -> str:
@@ -129,6 +133,25 @@ class HomeVisitView(PolicyView):
     phone until the server confirms it. Both carry a client key, so a retry never logs the visit twice."""
 
     action = "case.work"
+
+    def dispatch(self, request, *args, **kwargs):
+        # Notes kept on a phone can be sent after someone else signed in on it: they must never be logged
+        # under a worker who did not make the visit. Checked before the policy and the case, so the answer
+        # is the same whether or not the new user may open this case, and says nothing about it.
+        if request.method == "POST" and request.user.is_authenticated:
+            author = parse_id(request.POST.get("author"))
+            if author != request.user.pk:
+                return self.refuse_author(request, known=author is not None)
+        return super().dispatch(request, *args, **kwargs)
+
+    def refuse_author(self, request, *, known: bool):
+        message = OTHER_AUTHOR if known else NO_AUTHOR
+        log.info("home-visit notes refused: %s", "written by another user" if known else "no author")
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "refused": "author", "message": message}, status=403)
+        # The plain page does not echo the notes back: they are not the signed-in user's to read.
+        return render(request, "error.html", {"status": 403, "title": "Notes not saved", "message": message},
+                      status=403)
 
     def handle_no_permission(self):
         # homevisit.js must tell "signed out" from "offline": a redirect to the sign-in page would

@@ -1,6 +1,7 @@
 """The phone page in a real browser: check in, notes typed with no signal are kept on the phone,
 survive a reload, and are sent (once) when the signal returns; then check out. Notes saved after the
-session ended are kept, the page asks the PPW to sign in again, and they go once they have."""
+session ended are kept, the page asks the PPW to sign in again, and they go once they have; never
+under another user who signs in on the same phone meanwhile, who does not see them either."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from django.contrib.sessions.models import Session
 from playwright.sync_api import Page, expect
 
 from casework.contacts.models import Contact, HomeVisit
+from casework.contacts.views import OTHER_AUTHOR
 from casework.core.testing import factories as f
 
-from .conftest import PHONE, SCREENSHOTS, AxeAudit, small_targets
+from .conftest import PHONE, SCREENSHOTS, AxeAudit, sign_in_with_form, small_targets
 
 pytestmark = pytest.mark.browser
 SMALL_PHONE = {"width": 360, "height": 740}
@@ -196,3 +198,50 @@ def test_notes_without_met_chosen_show_the_summary_on_the_phone(district, page_a
     summary.get_by_role("link", name="Did you meet anyone?", exact=False).click()
     expect(page.get_by_label("Summary")).to_have_value(NOTES)
     assert Contact.objects.count() == 0
+
+
+def test_notes_waiting_on_the_phone_are_not_sent_as_or_shown_to_another_user(district, page_as, axe):
+    """PPW 1's notes wait on the phone after their session ended; PPW 2 signs in on the same phone. The
+    notes are refused for PPW 2 (not logged under someone who did not make the visit), hidden from them
+    on the waiting page and not restored on theirs; they go once, as PPW 1's, when PPW 1 signs in."""
+    case = f.case(student=district.jose, owner=district.ppw1)
+    url = f"/home-visits/new/{case.pk}/"
+    f.user(username="ppw2", role="ppw", schools=[district.school_a])  # may work the same case
+    page = page_as(district.ppw1, viewport=PHONE, phone=True)
+    page.goto(url)
+    page.get_by_label("No: nobody answered").check()
+    page.get_by_label("Summary").fill(NOTES)
+    Session.objects.all().delete()
+    page.get_by_role("button", name="Save visit notes").click()
+    expect(page.get_by_role("status")).to_have_text(SIGNED_OUT)
+
+    other = page.context.new_page()
+    sign_in_with_form(other, "ppw2")
+    expect(other.get_by_role("heading", level=1)).to_be_visible()
+    # The waiting page notices the new sign-in and sends: refused, and the notes go out of sight.
+    expect(page.get_by_role("status")).to_have_text(OTHER_AUTHOR)
+    expect(page.get_by_label("Summary")).to_be_hidden()
+    expect(page.get_by_role("button", name="Save visit notes")).to_be_hidden()
+    assert Contact.objects.count() == 0 and len(drafts(page)) == 1
+    audit = AxeAudit(axe)
+    audit.check(page, "home visit page, notes of another user")
+    audit.assert_clean()
+
+    # PPW 2 opens the same case's page on this phone: an empty form, nothing restored or sent.
+    other.goto(url)
+    expect(other.get_by_label("Summary")).to_have_value("")
+    expect(other.locator("#hv-status")).to_be_empty()  # no "Restored what you typed earlier"
+    assert other.get_by_text(NOTES).count() == 0
+    other.wait_for_timeout(2000)
+    assert Contact.objects.count() == 0 and len(drafts(other)) == 1
+
+    # PPW 2 signs out; PPW 1 signs in: the waiting page sends the notes, once, as PPW 1's.
+    Session.objects.all().delete()
+    sign_in_with_form(other, "ppw1")
+    expect(other.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_text("Home visit notes saved.")).to_be_visible()
+    contact = Contact.objects.get()
+    assert (contact.summary, contact.reached, contact.worker) == (NOTES, False, district.ppw1)
+    assert drafts(page) == [] and page.js_errors == []
+    page.wait_for_timeout(2000)
+    assert Contact.objects.count() == 1

@@ -11,6 +11,7 @@ from casework.cases.models import CaseEvent
 from casework.contacts.choices import ContactType
 from casework.contacts.forms import MET_REQUIRED, REACHED_REQUIRED
 from casework.contacts.models import Contact, HomeVisit
+from casework.contacts.views import NO_AUTHOR, OTHER_AUTHOR
 from casework.core.testing import factories as f
 
 from .factories import contact, home_visit
@@ -37,6 +38,13 @@ def form_data(world, **overrides):
             "location": "", "summary": "Grandmother says the bus stopped coming.", "follow_ups": "",
             "follow_up_due": "", "client_key": str(uuid.uuid4())}
     data.update(overrides)
+    return data
+
+
+def notes_data(world, author=None, **overrides):
+    """The phone page's notes form, written by `author` (the PPW by default)."""
+    data = form_data(world, author=str((author or world.user("ppw")).pk), **overrides)
+    del data["contact_type"]
     return data
 
 
@@ -159,8 +167,8 @@ def test_home_visit_page_check_in_notes_check_out(world, case_a):
     assert visit.expected_back_at - visit.checked_in_at == datetime.timedelta(minutes=90)
     assert "Check out — I&#x27;m safe" in ppw.get(page_url).content.decode() or \
         "Check out — I'm safe" in ppw.get(page_url).content.decode()
-    data = form_data(world, reached="no", summary="Nobody answered; left a door hanger.")
-    del data["contact_type"]
+    assert f'name="author" value="{world.user("ppw").pk}"' in page
+    data = notes_data(world, reached="no", summary="Nobody answered; left a door hanger.")
     response = ppw.post(page_url, data)
     assert response.status_code == 302 and response["Location"] == page_url  # still checked in
     c = Contact.objects.get()
@@ -175,8 +183,7 @@ def test_home_visit_page_check_in_notes_check_out(world, case_a):
 def test_home_visit_notes_by_fetch_are_idempotent(world, case_a):
     ppw = client_for(world.user("ppw"))
     url = reverse("contacts:home_visit", kwargs={"case_pk": case_a.pk})
-    data = form_data(world)
-    del data["contact_type"]
+    data = notes_data(world)
     first = ppw.post(url, data, headers={"Accept": "application/json"})
     again = ppw.post(url, data, headers={"Accept": "application/json"})
     assert first.status_code == again.status_code == 200
@@ -239,8 +246,8 @@ def test_a_contact_without_reached_chosen_is_refused_with_a_summary_on_top(world
 def test_home_visit_notes_without_met_chosen_are_refused(world, case_a):
     ppw = client_for(world.user("ppw"))
     url = reverse("contacts:home_visit", kwargs={"case_pk": case_a.pk})
-    data = form_data(world, summary="Knocked twice.")
-    del data["contact_type"], data["reached"]
+    data = notes_data(world, summary="Knocked twice.")
+    del data["reached"]
     by_fetch = ppw.post(url, data, headers={"Accept": "application/json"})
     assert by_fetch.status_code == 400 and by_fetch.json()["errors"] == {"reached": [MET_REQUIRED]}
     page = ppw.post(url, data).content.decode()
@@ -253,8 +260,7 @@ def test_home_visit_notes_sent_after_the_session_ended_answer_401_not_the_sign_i
     """homevisit.js keeps the draft and asks the PPW to sign in again; a redirect would look like a
     broken page. A plain form post still goes to the sign-in page."""
     url = reverse("contacts:home_visit", kwargs={"case_pk": case_a.pk})
-    data = form_data(world)
-    del data["contact_type"]
+    data = notes_data(world)
     anonymous = Client()
     by_fetch = anonymous.post(url, data, headers={"Accept": "application/json"})
     assert by_fetch.status_code == 401
@@ -282,8 +288,7 @@ def test_home_visit_retry_with_the_new_token_after_signing_in_again_is_logged_on
     browser.force_login(world.user("ppw"))
     browser.get(url)
     old_token = browser.cookies["csrftoken"].value
-    data = form_data(world)
-    del data["contact_type"]
+    data = notes_data(world)
     first = browser.post(url, {**data, "csrfmiddlewaretoken": old_token}, headers={"Accept": "application/json"})
     assert first.status_code == 200 and Contact.objects.count() == 1
     del browser.cookies[settings.SESSION_COOKIE_NAME]  # the session ended; the CSRF cookie stays
@@ -296,3 +301,38 @@ def test_home_visit_retry_with_the_new_token_after_signing_in_again_is_logged_on
     fresh = browser.post(url, data, headers={"Accept": "application/json", "X-CSRFToken": new_token})
     assert fresh.status_code == 200 and fresh.json()["replayed"] is True
     assert Contact.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["supervisor", "school_staff"])
+def test_home_visit_notes_written_by_another_user_are_refused_and_not_echoed(world, case_a, who):
+    """Notes kept on a phone and sent after someone else signed in on it must not be logged under them.
+    The answer is the same whether or not the new user may open the case (a teacher may not), names
+    nobody, and the plain page does not show the notes to the new user."""
+    url = reverse("contacts:home_visit", kwargs={"case_pk": case_a.pk})
+    data = notes_data(world, summary="Grandmother says the bus stopped coming.")
+    other = client_for(world.user(who))
+    by_fetch = other.post(url, data, headers={"Accept": "application/json"})
+    assert by_fetch.status_code == 403
+    assert by_fetch.json() == {"ok": False, "refused": "author", "message": OTHER_AUTHOR}
+    plain = other.post(url, data)
+    page = plain.content.decode()
+    assert plain.status_code == 403 and "another Casework user" in page
+    assert "bus stopped" not in page and "García" not in page and case_a.number not in page
+    assert not Contact.objects.exists() and not CaseEvent.objects.filter(kind=EventKind.CONTACT).exists()
+    # Its author, signed in again, sends the same notes (same client key): logged once, under them.
+    ppw = client_for(world.user("ppw"))
+    assert ppw.post(url, data, headers={"Accept": "application/json"}).json()["ok"] is True
+    assert Contact.objects.get().worker == world.user("ppw")
+
+
+@pytest.mark.parametrize("author", [None, "", "x1", "²"])
+def test_home_visit_notes_without_a_readable_author_are_refused(world, case_a, author):
+    url = reverse("contacts:home_visit", kwargs={"case_pk": case_a.pk})
+    data = notes_data(world)
+    if author is None:
+        del data["author"]
+    else:
+        data["author"] = author
+    response = client_for(world.user("ppw")).post(url, data, headers={"Accept": "application/json"})
+    assert response.status_code == 403 and response.json()["message"] == NO_AUTHOR
+    assert not Contact.objects.exists()

@@ -3,6 +3,9 @@
 // when the server confirms the notes; until then it is sent again (on a timer, when the signal returns,
 // when the PPW comes back to the tab, and right after they sign in again). The server ignores a repeat of
 // the same client_key, so a send whose answer was lost is never logged twice. Without JS the form posts.
+// A draft carries its author (the user the page was made for). It is restored only for them, and the server
+// refuses it from anyone else who signs in on this phone meanwhile: the notes then wait, out of sight, for
+// their author to sign in again.
 (function () {
   "use strict";
   var form = document.getElementById("hv-form");
@@ -13,7 +16,9 @@
   var signIn = document.getElementById("hv-signin");
   var loginPath = new URL(signIn.querySelector("a").href).pathname;
   var tokenField = form.querySelector("input[name=csrfmiddlewaretoken]");
-  var SKIP = { csrfmiddlewaretoken: true };
+  var authorField = form.querySelector("input[name=author]");
+  var me = authorField.value;
+  var SKIP = { csrfmiddlewaretoken: true, author: true };
   var OFFLINE = "Saved on this phone — will send when you're back online.";
   var SIGNED_OUT = "Your Casework session has ended, so the notes were not sent. They are kept on this phone.";
   var RETRY_MS = 30000;
@@ -49,7 +54,7 @@
       }
     });
     var old = read();
-    var draft = { values: values, pending: pending === undefined ? !!(old && old.pending) : pending,
+    var draft = { author: me, values: values, pending: pending === undefined ? !!(old && old.pending) : pending,
                   savedAt: new Date().toISOString() };
     try { localStorage.setItem(key, JSON.stringify(draft)); } catch (e) { /* storage full: the form still posts */ }
     return draft;
@@ -86,6 +91,17 @@
     if (watcher) { window.clearInterval(watcher); watcher = null; }
   }
 
+  // Someone else is signed in on this phone: hide the notes from them and wait for the author's sign-in.
+  function notTheAuthor(message) {
+    say(message);
+    document.getElementById("hv-fields").hidden = true;
+    document.getElementById("hv-save").hidden = true;
+    retryLater();
+    if (!watcher) {
+      watcher = window.setInterval(function () { if (csrfToken() !== tokenSent) { send(); } }, 1500);
+    }
+  }
+
   function signedOut() {
     say(SIGNED_OUT);
     signIn.hidden = false;
@@ -98,14 +114,17 @@
   // What the server's answer means. Only a fetch that never got an answer is "offline".
   function outcome(response) {
     var path = response.url ? new URL(response.url).pathname : "";
-    if (response.status === 401 || response.status === 403 || (response.redirected && path === loginPath)) {
-      return { kind: "signed-out" };  // 403: the CSRF check, after the session ended or rotated
-    }
-    if ((response.headers.get("Content-Type") || "").indexOf("application/json") === -1) {
+    var json = (response.headers.get("Content-Type") || "").indexOf("application/json") !== -1;
+    if (!json) {
+      if (response.status === 401 || response.status === 403 || (response.redirected && path === loginPath)) {
+        return { kind: "signed-out" };  // 403: the CSRF check, after the session ended or rotated
+      }
       return { kind: "server", status: response.status };
     }
     return response.json().then(function (body) {
       if (body.ok) { return { kind: "sent", body: body }; }
+      if (body.refused === "author") { return { kind: "not-author", message: body.message }; }
+      if (response.status === 401 || response.status === 403) { return { kind: "signed-out" }; }
       return { kind: response.status === 400 ? "invalid" : "server", status: response.status };
     }, function () {
       return { kind: "offline" };  // the answer was cut off; a resend is matched by its client_key
@@ -119,9 +138,10 @@
 
   function send(byHand) {
     if (sending) { return; }
-    save(true);
+    var draft = save(true);
     if (!navigator.onLine) { say(OFFLINE); retryLater(); shown(byHand); return; }
     sending = true;
+    authorField.value = draft.author;  // who wrote them; the server compares it with whoever is signed in now
     tokenSent = csrfToken();
     tokenField.value = tokenSent;  // Django reads the form field before the header
     say("Sending…");
@@ -142,6 +162,8 @@
           HTMLFormElement.prototype.submit.call(form);
         } else if (result.kind === "signed-out") {
           signedOut();
+        } else if (result.kind === "not-author") {
+          notTheAuthor(result.message);
         } else if (result.kind === "server") {
           say("Casework could not save the notes (error " + result.status + "). They are kept on this phone " +
               "and will be sent again shortly. If this keeps happening, tell your system administrator.");
@@ -160,6 +182,9 @@
   }
 
   var draft = read();
+  // The key already names the user; a draft that says another author is still never shown or sent.
+  // (A draft saved before drafts carried their author is this key's user's own.)
+  if (draft && draft.author !== undefined && String(draft.author) !== me) { draft = null; }
   var serverErrors = form.querySelector(".error");
   if (draft && !serverErrors) {
     restore(draft);
