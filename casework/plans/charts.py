@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.safestring import SafeString
 
-from casework.core.charts import Marker, Series, line_chart
+from casework.core.charts import Marker, Series, line_chart, responsive
 
 from .choices import Metric
 from .models import Goal, Plan, fmt_value
@@ -39,8 +39,9 @@ def goal_chart(*, plan: Plan, goal: Goal, progress: GoalProgress, revisions=()) 
             + (f"Revisions marked: {', '.join(f'rev {r.number} on {r.revised_on:%m/%d/%Y}' for r in revisions)}."
                if revisions else "No revisions yet."))
     end = max([plan.review_on, *(d for d, _ in points), *(m.day for m in markers)])
-    return line_chart(
-        chart_id=f"goal-{goal.pk}-chart", title=f"{goal.metric_label} by week" + (f" ({unit})" if unit == "%" else ""),
+    return responsive(
+        line_chart, chart_id=f"goal-{goal.pk}-chart",
+        title=f"{goal.metric_label} by week" + (f" ({unit})" if unit == "%" else ""),
         desc=desc, series=[Series(goal.metric_label, points)], y_min=0, y_max=y_max, y_ticks=ticks,
         y_format=y_format, goal=float(Decimal(goal.target)),
         goal_label=f"Goal {fmt_value(goal.target)}{unit if unit == '%' else ''}",

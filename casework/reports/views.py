@@ -56,12 +56,12 @@ def _charts(board: selectors.Dashboard, bands: list[tuple[str, str]]) -> dict:
                            "" if g.measure_rate("chronic") is not None else g.why_hidden("chronic") or "none counted")
                 for g in groups]
 
-    chronic_by_school = charts.bar_chart(
-        chart_id="chart-school", title="Chronic absence rate by school",
+    chronic_by_school = charts.responsive(
+        charts.bar_chart, chart_id="chart-school", title="Chronic absence rate by school",
         desc="Percent of students counted who are chronically absent, one bar per school. The table below "
              "gives the same figures.", bars=rate_bars(board.by_school), value_format=_pct, max_value=100)
-    chronic_by_grade = charts.bar_chart(
-        chart_id="chart-grade", title="Chronic absence rate by grade",
+    chronic_by_grade = charts.responsive(
+        charts.bar_chart, chart_id="chart-grade", title="Chronic absence rate by grade",
         desc="Percent of students counted who are chronically absent, one bar per grade. The table "
              "below gives the same figures.",
         bars=rate_bars(board.by_grade), value_format=_pct, max_value=100)
@@ -71,8 +71,8 @@ def _charts(board: selectors.Dashboard, bands: list[tuple[str, str]]) -> dict:
 
     band_bars = [charts.Bar(label, total.bands.get(name, 0) if total.band_shown(name) else None, band_note(name))
                  for name, label in bands]
-    band_chart = charts.bar_chart(chart_id="chart-bands", title="Students by attendance band",
-                                  desc="Number of students counted in each attendance band.", bars=band_bars)
+    band_chart = charts.responsive(charts.bar_chart, chart_id="chart-bands", title="Students by attendance band",
+                                   desc="Number of students counted in each attendance band.", bars=band_bars)
     series = []
     for label, attr in (("Chronically absent", "chronic"), ("Habitual truant", "habitual")):
         points = [(p.as_of, p.group.measure_rate(attr) * 100) for p in board.trend
@@ -80,8 +80,8 @@ def _charts(board: selectors.Dashboard, bands: list[tuple[str, str]]) -> dict:
         series.append(charts.Series(label, points))
     top = max([v for s in series for _, v in s.points] + [10])
     y_max = math.ceil(top / 10) * 10
-    trend = charts.line_chart(
-        chart_id="chart-trend", title="Chronic absence and habitual truancy over the school year",
+    trend = charts.responsive(
+        charts.line_chart, chart_id="chart-trend", title="Chronic absence and habitual truancy over the school year",
         desc="Percent of students counted, on each recorded date of the school year.", series=series,
         y_max=y_max, y_ticks=[y_max * i / 4 for i in range(5)], y_format=lambda v: f"{v:g}%")
     return {"chart_school": chronic_by_school, "chart_grade": chronic_by_grade, "chart_bands": band_chart,

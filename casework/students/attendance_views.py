@@ -85,8 +85,8 @@ def rate_chart(weeks: list[calendar_view.WeekRate], goal: float, school_pk: int)
     values = [w.rate * 100 for w in weeks]
     y_min = 50 if values and min(values) >= 50 else 0
     ticks = [y_min + (100 - y_min) * i / 4 for i in range(5)]
-    return charts.line_chart(
-        chart_id=f"rate-{school_pk}", title="Running attendance rate by week",
+    return charts.responsive(
+        charts.line_chart, chart_id=f"rate-{school_pk}", title="Running attendance rate by week",
         desc=f"Attendance rate from the first day enrolled through the end of each week, with the {goal:g}% line. "
              "The table below gives the same figures.",
         series=[charts.Series("Attendance rate", [(w.through, v) for w, v in zip(weeks, values, strict=True)])],

@@ -117,3 +117,48 @@ def test_main_pages_fit_a_phone(district, page_as, switch_user):
     # A table that scrolls in its box says so (the edge shadow), and a keyboard can scroll it.
     assert not uncued, f"tables scrolling sideways without a cue, focus or name: {uncued}"
     assert "/ladder/settings/" in scrolling  # the check above had something to check
+
+
+# Each chart label on show: its rendered height in CSS px (its font size in SVG units times the drawing's scale).
+_CHART_TEXT = """() => [...document.querySelectorAll('svg.chart text')].filter(t => t.getClientRects().length)
+    .map(t => ({text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a}))"""
+_CHARTS_SHOWN = """() => [...document.querySelectorAll('svg.chart')].filter(s => s.getClientRects().length)
+    .map(s => [s.id, s.viewBox.baseVal.width, Math.round(s.getBoundingClientRect().width)])"""
+
+
+def test_chart_labels_are_readable_on_a_phone_and_the_desktop_drawing_is_unchanged(district, page_as):
+    """The dashboard's charts and the attendance tab's running-rate chart: labels 11px or more at 390px."""
+    from casework.calendars.services import grading_period_create
+    from casework.core.testing import factories as f
+    from casework.reports.models import SchoolGradeSummary
+
+    from .conftest import DESKTOP
+
+    a = district.school_a
+    for as_of, chronic in ((D(2025, 10, 1), 4), (D(2026, 1, 15), 9)):
+        for school, grade in ((a, "05"), (district.school_b, "07")):
+            SchoolGradeSummary.objects.create(
+                as_of=as_of, school=school, grade=grade, source="recompute", students=40, students_counted=38,
+                chronic=chronic, habitual=3, truant_7_302_2=0, mean_attendance_rate=0.93,
+                bands={"satisfactory": 20, "at_risk": 9, "moderate_chronic": 6, "severe_chronic": 3})
+    f.session(school=a, begin=D(2025, 9, 1), end=D(2025, 9, 30), calendar_source="periods_with_counts")
+    grading_period_create(actor=None, school=a, school_year=2026, kind="quarter", sequence=1, name="Q1",
+                          begin=D(2025, 9, 1), end=D(2025, 9, 30))
+    for day, category in ((D(2025, 9, 3), "unexcused"), (D(2025, 9, 10), "unexcused"), (D(2025, 9, 17), "tardy")):
+        f.attendance_event(student=district.jose, school=a, date=day, category=category)
+    urls = ("/dashboard/", f"/students/{district.jose.pk}/attendance/?as_of=2025-09-26")
+
+    for name, options in (("phone", {"viewport": PHONE, "phone": True}), ("desktop", {"viewport": DESKTOP})):
+        page = page_as(district.director, **options)
+        for url in urls:
+            page.goto(url)
+            shown = page.evaluate(_CHARTS_SHOWN)
+            assert len(shown) == (4 if url == "/dashboard/" else 1), (name, url, shown)
+            labels = page.evaluate(_CHART_TEXT)
+            assert labels, (name, url)
+            small = [label for label in labels if label["px"] < 11]
+            assert not small, f"{url} on a {name}: chart labels under 11px: {small[:5]}"
+            if name == "desktop":  # the 640-unit drawing at its own size, as before
+                assert all(width == drawn == 640 for _, width, drawn in shown), shown
+            else:
+                assert all(chart_id.endswith("-narrow") for chart_id, _, _ in shown), shown

@@ -75,3 +75,32 @@ def test_vertical_columns():
     # 50 of 100 -> top at 108, height 92; 25 -> top at 154, height 46.
     assert '<rect class="bar" x="91.2" y="108" width="201.6" height="92"' in svg
     assert '<rect class="bar" x="379.2" y="154" width="201.6" height="46"' in svg
+
+
+def test_responsive_draws_the_desktop_and_the_phone_layout():
+    pair = charts.responsive(charts.line_chart, chart_id="r", title="Rate", desc="d",
+                             series=[charts.Series("Rate", [(D(2025, 9, 1), 100), (D(2025, 9, 11), 50)])])
+    assert pair.startswith('<div class="chart-pair"><svg class="chart" id="r" ')
+    assert 'viewBox="0 0 640 240"' in pair
+    # The phone's drawing: its own id, 360 units wide, so its 13-unit type is ~12px on a 390px screen.
+    assert '<svg class="chart chart-narrow" id="r-narrow" ' in pair and 'viewBox="0 0 360 240"' in pair
+    narrow = pair.split('id="r-narrow"', 1)[1]
+    assert 'font-size="13"' in narrow and 'font-size="11"' not in narrow
+    # Plot 48 to 348 (300 wide), 16 to 196: 9/11 at the right edge, 50 of 100 half way down (106).
+    assert 'points="48,16 348,106"' in narrow
+
+
+def test_phone_layout_stacks_a_bars_label_above_it_and_wraps_the_legend():
+    svg = charts.bar_chart(chart_id="b", title="By school", desc="d", max_value=100, layout=charts.NARROW,
+                           bars=[charts.Bar("Bramble Hill Elementary School", 50), charts.Bar("Full", 100)])
+    # Labels start at the left edge above their bars; bars run from 2 to 296 (294 wide): 50 -> 147.
+    assert '<text x="2" y="30" text-anchor="start" fill="#1b1f24" font-size="13">Bramble Hill' in svg
+    assert '<rect class="bar" x="2" y="35" width="147" height="16"' in svg
+    assert '<rect class="bar" x="2" y="79" width="294" height="16"' in svg
+    assert 'viewBox="0 0 360 112"' in svg  # 16 + 2 x 44 + 8
+    two = charts.line_chart(chart_id="l", title="t", desc="d", layout=charts.NARROW,
+                            series=[charts.Series("Chronically absent", [(D(2025, 9, 1), 10)]),
+                                    charts.Series("Habitual truant", [(D(2025, 9, 2), 5)])])
+    # One legend entry a line on a phone: the second goes under the first and the chart grows by a line.
+    assert '>Chronically absent</text>' in two and '<text x="76" y="256"' in two
+    assert 'viewBox="0 0 360 260"' in two

@@ -144,7 +144,8 @@ def test_detail_shows_chart_with_goal_line_and_revision_marker(client, world, ca
     body = response.content.decode()
     assert f'<svg class="chart" id="goal-{goal.pk}-chart" role="img"' in body
     assert '<line class="goal"' in body and ">Goal 90%</text>" in body
-    assert body.count('<line class="marker"') == 2
+    assert body.count('<line class="marker"') == 2 * 2  # in the desktop and the phone drawing
+    assert f'<svg class="chart chart-narrow" id="goal-{goal.pk}-chart-narrow"' in body
     assert ">Rev 2</text>" in body and ">Start</text>" in body
     assert "<title>Attendance rate by week (%)</title>" in body
     assert "Not met yet: 1 of 4 consecutive weeks" in body

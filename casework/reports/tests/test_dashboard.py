@@ -88,6 +88,7 @@ def test_exact_figures_by_school_grade_and_district(client, director, big_distri
         (D(2025, 10, 1), "10.0%"), (D(2026, 1, 15), "22.0%")]
     body = response.content.decode()
     assert body.count('<svg class="chart"') == 4 and "<script" not in body.split("<main", 1)[1]
+    assert body.count('<svg class="chart chart-narrow"') == 4  # each drawn for a phone too
     assert ">Oak Elementary</text>" in body and "Chronic absence rate by school" in body
     # The by-grade chart names grades as people say them, not by their SIS codes.
     grade_chart = body.split('id="chart-grade"', 1)[1].split("</svg>", 1)[0]
