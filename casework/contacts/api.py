@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import empty
 from rest_framework.response import Response
 
 from casework.cases.models import Case
@@ -33,12 +34,26 @@ class ContactSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+REACHED_REQUIRED = ("Say whether anyone was reached: true, or false if nobody answered (an unanswered call or "
+                    "door is still logged, as not reached). Only contact_type 'attempted' may leave it out.")
+
+
+class AnsweredBooleanField(serializers.BooleanField):
+    # DRF reads a boolean left out of a form-encoded body as false (an unticked checkbox); here that would
+    # still be a guess, so it is left out, as in JSON.
+    default_empty_html = empty
+
+
 class ContactCreateSerializer(serializers.Serializer):
     case = serializers.IntegerField()
     contact_type = serializers.ChoiceField(choices=ContactType.choices)
     occurred_at = serializers.DateTimeField()
     summary = serializers.CharField(max_length=10000)
-    reached = serializers.BooleanField(default=True)
+    # No default, as on the pages: an unanswered attempt left unsaid must not count as reached. An
+    # attempted contact may leave it out: the service logs it as not reached whatever is sent.
+    reached = AnsweredBooleanField(required=False, help_text=(
+        "Whether anyone was reached: false for an unanswered call or door. Required for every contact_type "
+        "except attempted, which is always logged as not reached."))
     duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1440)
     location = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     guardians = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
@@ -51,6 +66,13 @@ class ContactCreateSerializer(serializers.Serializer):
     client_key = serializers.UUIDField(required=False, allow_null=True, default=None,
                                        help_text="Made by the client once per contact: a retry with the same key "
                                                  "returns the first contact instead of logging it twice")
+
+    def validate(self, attrs):
+        if "reached" not in attrs:
+            if attrs["contact_type"] != ContactType.ATTEMPTED:
+                raise ValidationError({"reached": [REACHED_REQUIRED]})
+            attrs["reached"] = False
+        return attrs
 
 
 @extend_schema_view(

@@ -24,7 +24,8 @@ class Contact(AuditedModel):
     occurred_at = models.DateTimeField("when", help_text="When it happened, not when it was typed in")
     duration_minutes = models.PositiveSmallIntegerField("minutes", null=True, blank=True)
     # Courts ask how many attempts were made: an unanswered door or call is a contact with reached=False.
-    reached = models.BooleanField(default=True)
+    # No default: a contact logged without saying would otherwise count as reached.
+    reached = models.BooleanField()
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="contacts_made", help_text="Who made the contact")
     guardians = models.ManyToManyField("students.StudentGuardian", blank=True, related_name="+",

@@ -101,12 +101,15 @@ def _follow_up_task(*, actor, contact: Contact):
 
 @transaction.atomic
 def contact_log(*, actor, case: Case, contact_type: str, occurred_at: datetime.datetime, summary: str,
-                reached: bool = True, duration_minutes: int | None = None, location: str = "",
+                reached: bool, duration_minutes: int | None = None, location: str = "",
                 guardians: Sequence[StudentGuardian] = (), staff: Sequence = (),
                 agency_people: Iterable[dict] = (), follow_ups: str = "",
                 follow_up_due: datetime.date | None = None, client_key: uuid.UUID | str | None = None,
                 home_visit: HomeVisit | None = None) -> Contact:
-    """Log one contact. With `client_key`, a repeat of the same submit returns the first contact."""
+    """Log one contact. With `client_key`, a repeat of the same submit returns the first contact.
+
+    `reached` has no default: an unanswered attempt must never count as reached because the caller did not
+    say. An attempted contact is never reached, whatever is passed."""
     if client_key:
         try:
             client_key = uuid.UUID(str(client_key))
@@ -163,7 +166,7 @@ def _replayed(existing: Contact, case: Case) -> Contact:
 
 @transaction.atomic
 def contact_edit(*, actor, contact: Contact, expected_version: int | None, contact_type: str,
-                 occurred_at: datetime.datetime, summary: str, reached: bool = True,
+                 occurred_at: datetime.datetime, summary: str, reached: bool,
                  duration_minutes: int | None = None, location: str = "", guardians: Sequence[StudentGuardian] = (),
                  staff: Sequence = (), agency_people: Iterable[dict] = (), follow_ups: str = "",
                  follow_up_due: datetime.date | None = None) -> Contact:

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.accounts.services import token_issue
+from casework.contacts.api import REACHED_REQUIRED
+from casework.contacts.choices import ContactType
 from casework.contacts.models import Contact
 from casework.core.testing import factories as f
 
@@ -90,3 +92,38 @@ def test_a_case_parameter_that_is_not_plain_digits_is_a_400_with_a_message(world
     r = api(world.user("ppw")).get(reverse("api:contact-list"), {"case": value})
     assert r.status_code == 400
     assert r.json() == {"case": "Give the case id as a whole number in digits 0-9, e.g. ?case=12."}
+
+
+@pytest.mark.parametrize("kind", [ContactType.HOME_VISIT, ContactType.PHONE_CALL, ContactType.LETTER])
+@pytest.mark.parametrize("encoding", ["json", "form"])
+def test_reached_left_out_is_a_400_naming_it_not_a_contact_that_counts_as_reached(world, cases, kind, encoding):
+    """As on the pages: an unanswered attempt logged without saying must not count as reached. A form-encoded
+    body that leaves it out is not read as false either: it was not answered."""
+    data = body(cases[0], contact_type=kind)
+    del data["reached"]
+    client, url = api(world.user("ppw")), reverse("api:contact-list")
+    response = client.post(url, data, **({"content_type": "application/json"} if encoding == "json" else {}))
+    assert response.status_code == 400
+    assert response.json() == {"reached": [REACHED_REQUIRED]}
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize(("kind", "sent", "stored"), [
+    (ContactType.HOME_VISIT, False, False), (ContactType.PHONE_CALL, True, True),
+    (ContactType.ATTEMPTED, None, False),  # may leave it out: an attempt is never reached
+    (ContactType.ATTEMPTED, True, False),  # the service's rule wins
+])
+def test_reached_as_sent_and_an_attempt_never_reached(world, cases, kind, sent, stored):
+    data = body(cases[0], contact_type=kind, reached=sent)
+    if sent is None:
+        del data["reached"]
+    response = api(world.user("ppw")).post(reverse("api:contact-list"), data, content_type="application/json")
+    assert response.status_code == 201 and response.json()["reached"] is stored
+    assert Contact.objects.get().reached is stored
+
+
+def test_reached_null_is_a_400_naming_it(world, cases):
+    response = api(world.user("ppw")).post(reverse("api:contact-list"), body(cases[0], reached=None),
+                                           content_type="application/json")
+    assert response.status_code == 400 and list(response.json()) == ["reached"]
+    assert not Contact.objects.exists()

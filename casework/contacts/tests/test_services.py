@@ -168,7 +168,7 @@ def test_edit_adding_a_follow_up_date_makes_one_task(world, case_a):
     c = contact(case=case_a)
     due = timezone.localdate() + datetime.timedelta(days=3)
     fields = {"contact_type": c.contact_type, "occurred_at": c.occurred_at, "summary": c.summary,
-              "follow_ups": "Send letter", "follow_up_due": due}
+              "reached": c.reached, "follow_ups": "Send letter", "follow_up_due": due}
     c = services.contact_edit(actor=None, contact=c, expected_version=c.version, **fields)
     services.contact_edit(actor=None, contact=c, expected_version=c.version, location="Office", **fields)
     assert Task.objects.filter(automatic="contact_follow_up").count() == 1
