@@ -32,8 +32,12 @@ def test_teacher_refers_ppw_accepts_teacher_sees_the_status(district, page_as, s
     audit.check(page, "student picker with results")
     page.get_by_role("link", name="Refer García, Pepe").click()
     page.get_by_role("button", name="Send the referral").click()  # empty: every required fact is asked for
-    expect(page.get_by_role("alert")).to_contain_text("Please correct")
+    summary = page.get_by_role("alert").filter(has_text="need fixing")
+    expect(summary).to_be_focused()  # a phone scrolls to it
+    expect(summary.get_by_role("link")).to_have_count(3)  # reasons, what was seen, what was tried
     audit.check(page, "referral form with errors")
+    summary.get_by_role("link", name="What have you seen?", exact=False).click()
+    expect(page.get_by_label("What have you seen?")).to_be_in_viewport()
     page.get_by_label("Attendance").check()
     page.get_by_label("Urgent (today)").check()
     page.get_by_label("What have you seen?").fill("Absent every Monday since October.")

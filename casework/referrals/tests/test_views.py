@@ -257,3 +257,36 @@ def test_accept_into_an_open_case_when_there_is_none_is_a_message_not_an_error(w
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert Referral.objects.get(pk=r.pk).status == "submitted"
+
+
+def test_a_refused_referral_opens_at_a_summary_linking_to_each_field_in_error(world):
+    """On a phone the fields can be screens below: the summary comes first in the form, is focused on load
+    (autofocus) and announced (role=alert), and each error links to its field; what was typed is kept."""
+    teacher = client(world, "school_staff")
+    response = teacher.post(reverse("referrals:new", args=[world.student_a.pk]),
+                            {"school": world.school_a.pk, "urgency": "soon", "already_tried": "Two calls home."})
+    assert response.status_code == 400 and not Referral.objects.exists()
+    page = response.content.decode()
+    form = page[page.index('class="card ref-form"'):]
+    summary = form.index('class="error error-summary"')
+    assert summary < form.index('name="school"') and summary < form.index('name="reasons"')
+    assert 'role="alert" tabindex="-1" autofocus' in form[summary:summary + 80]
+    assert "2 things need fixing" in form
+    assert '<a href="#id_reasons_0">Reasons — Pick at least one reason for the referral.</a>' in form
+    assert '<a href="#id_details">What have you seen? — Say what you have seen: the PPW decides from this.</a>' in form
+    assert 'id="id_reasons_0"' in form and 'id="id_details"' in form  # the links land on the fields
+    assert "Please correct" not in page
+    assert "Two calls home." in form
+
+
+def test_a_refused_decision_links_to_its_own_forms_field(world):
+    """The decision forms share the page: the summary of the one sent links to that form's field ids."""
+    r = refer(world)
+    response = client(world, "ppw").post(reverse("referrals:return", args=[r.pk]), {"version": r.version})
+    assert response.status_code == 400
+    page = response.content.decode()
+    form = page[page.index(reverse("referrals:return", args=[r.pk])):]
+    assert form.index("error-summary") < form.index('name="reason"')
+    assert ('<a href="#id_return_reason">Why return it? (the referrer reads this) — Say why it is returned: the '
+            'referrer reads this.</a>') in form
+    assert page.count("error-summary") == 1 and page.count("autofocus") == 1
