@@ -129,16 +129,17 @@ def baseline(texts: list[str]) -> float:
     """fpdf2 alone: one page per letter text, the same fonts, no database."""
     from fpdf import FPDF
 
-    from casework.letters.render import latin1
+    from casework.letters.render import BODY_SIZE, SERIF, _add_fonts, printable
 
     started = time.perf_counter()
     pdf = FPDF(orientation="portrait", unit="in", format="letter")
     pdf.set_margins(1, 1, 1)
+    _add_fonts(pdf)  # the letters' embedded fonts
     for text in texts:
         pdf.add_page()
-        pdf.set_font("Times", size=11.5)
+        pdf.set_font(SERIF, size=BODY_SIZE)
         for paragraph in text.split("\n\n"):  # as the letters are laid out: a paragraph per cell
-            pdf.multi_cell(0, 0.19, latin1(paragraph), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 0.19, printable(paragraph), new_x="LMARGIN", new_y="NEXT")
     bytes(pdf.output())
     return time.perf_counter() - started
 

@@ -7,11 +7,14 @@ reads only the Letter, so a letter reprinted for a court packet is the letter th
 from __future__ import annotations
 
 import datetime
+import functools
 import io
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -327,24 +330,80 @@ BODY_TOP, MARGIN = 3.1, 1.0
 BODY_LINE_H = 0.19
 BOTTOM = 0.9  # room for the page number
 
-_PUNCTUATION = {"\u2014": "-", "\u2013": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                "\u2026": "...", "\u00a0": " ", "\u2022": "-"}
+# The fonts ship with Casework (fonts/README.md): DejaVu, subset to Latin (Vietnamese included), Greek,
+# Cyrillic and the punctuation and symbols letters use. The PDF core fonts are Latin-1 only and printed
+# "Nguyễn Đức" as "Nguyen ?uc". The body is DejaVu Serif *Condensed*: DejaVu Serif is a quarter wider than
+# Times; the condensed face at 10.5pt sets about as much a line as Times 11.5pt did (4% less), with a
+# slightly taller x-height, so letters keep their length and stay as easy to read.
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+SERIF, SANS = "LetterSerif", "LetterSans"
+FONT_FILES = {(SERIF, ""): "DejaVuSerifCondensed.ttf", (SERIF, "B"): "DejaVuSerifCondensed-Bold.ttf",
+              (SANS, ""): "DejaVuSans.ttf"}
+BODY_SIZE, HEADING_SIZE = 10.5, 11.5
+# What the PDF prints for a character none of the fonts has (Chinese, Korean, Amharic, Arabic...):
+# visible, where a missing glyph would be a blank box or nothing at all.
+MISSING = "\ufffd"
+_INVISIBLE = ("Cc", "Cf")  # control and format characters (zero-width joiners...) print nothing anyway
 
 
-def latin1(text: str) -> str:
-    """The PDF core fonts are Latin-1: English and Spanish pass unchanged; other letters lose their
-    accents (Nguyễn -> Nguyen) rather than failing the whole batch."""
-    out = []
-    for ch in text:
-        ch = _PUNCTUATION.get(ch, ch)
-        try:
-            ch.encode("latin-1")
-            out.append(ch)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
-            base = "".join(c for c in base if not unicodedata.combining(c))
-            out.append(base or "?")
-    return "".join(out)
+# fpdf2 subsets the fonts into each PDF with fontTools, whose subsetter logs some thirty INFO lines every
+# time: under the root logger's INFO they would fill the server log. A level set by the deployment stays.
+if logging.getLogger("fontTools.subset").level == logging.NOTSET:
+    logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
+
+
+def _add_fonts(pdf) -> None:
+    for (family, style), name in FONT_FILES.items():
+        pdf.add_font(family, style, FONTS_DIR / name)
+
+
+@functools.cache
+def _fonts() -> tuple[frozenset[str], dict[str, dict[str, float]]]:
+    """(the characters every letter font has, {style: body font widths in 1/1000 of the font size}),
+    read from the fonts' own cmap and metrics, as fpdf2 measures them."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt")
+    _add_fonts(pdf)
+    widths, common = {}, None
+    for family, style in FONT_FILES:
+        pdf.set_font(family, style=style, size=10)
+        font = pdf.current_font
+        table = {chr(cp): float(font.cw[cp]) for cp in font.cmap}
+        common = set(table) if common is None else common & set(table)
+        if family == SERIF:
+            widths[style] = table
+    return frozenset(common), widths
+
+
+def _unprintable_set(text: str) -> set[str]:
+    return set(text) - _fonts()[0] - {"\n"}
+
+
+def printable(text: str) -> str:
+    """The text as the letter fonts can print it: composed (NFC, so a decomposed "ễ" prints as one letter),
+    tabs as spaces, a character the fonts lack as MISSING (see unprintable)."""
+    text = unicodedata.normalize("NFC", text)
+    bad = _unprintable_set(text)
+    if not bad:
+        return text
+    table = {ord(c): "" if unicodedata.category(c) in _INVISIBLE else MISSING for c in bad}
+    table[ord("\t")] = " "
+    return text.translate(table)
+
+
+def unprintable(text: str) -> str:
+    """The characters of `text` the PDF cannot print (each once, in order): empty when it prints whole."""
+    text = unicodedata.normalize("NFC", text)
+    bad = {c for c in _unprintable_set(text) if unicodedata.category(c) not in _INVISIBLE}
+    return "".join(dict.fromkeys(c for c in text if c in bad))
+
+
+def letter_unprintable(letter) -> str:
+    """What of this letter its PDF cannot print (names in Chinese, Korean, Amharic...): the Word copy,
+    set in the reader's fonts, has it. Empty: the PDF prints the letter whole."""
+    return unprintable("\n".join([letter.recipient_name, *letter.address_lines, *letter.return_lines,
+                                   letter.body_text, letter.case.number]))
 
 
 def _blocks(body_text: str) -> list[tuple[bool, str]]:
@@ -364,27 +423,18 @@ def _recipient(letter) -> list[str]:
     return [line for line in lines if line and line.strip()][:ADDRESS_MAX_LINES]
 
 
-def _width_table(style: str) -> dict[str, float]:
-    """Character widths of a core font, in 1/1000 of the font size (what fpdf2 itself uses)."""
-    from fpdf import FPDF
-
-    pdf = FPDF(unit="pt")
-    pdf.set_font("Times", style=style, size=1000)
-    return {chr(i): pdf.get_string_width(chr(i)) for i in range(32, 256) if chr(i).isprintable()}
-
-
-_WIDTHS: dict[str, dict[str, float]] = {}
 _WRAPPED: dict[tuple[str, str, float], list[str]] = {}
 
 
 def wrap(text: str, style: str, size: float, width: float = PAGE_W - 2 * MARGIN) -> list[str]:
-    """Greedy word wrap with the font's own widths. fpdf2's multi_cell re-measures the line at every
+    """Greedy word wrap with the body font's own widths. fpdf2's multi_cell re-measures the line at every
     character, which makes 1,000 letters take minutes; this measures each word once, and remembers the
-    paragraphs every letter of a batch shares."""
+    paragraphs every letter of a batch shares. `text`: as printable() gives it."""
     key = (text, style, size)
     if key in _WRAPPED:
         return _WRAPPED[key]
-    table = _WIDTHS.get(style) or _WIDTHS.setdefault(style, _width_table(style))
+    table = _fonts()[1][style]
+    missing = table[MISSING]
     scale = size / 72 / 1000  # inches per width unit
     limit = width / scale
     space = table[" "]
@@ -392,7 +442,7 @@ def wrap(text: str, style: str, size: float, width: float = PAGE_W - 2 * MARGIN)
     for raw in text.split("\n"):
         line, used = "", 0.0
         for word in raw.split(" "):
-            w = sum(table.get(c, 500.0) for c in word)
+            w = sum(table.get(c, missing) for c in word)
             if line and used + space + w > limit:
                 lines.append(line)
                 line, used = word, w
@@ -407,50 +457,64 @@ def wrap(text: str, style: str, size: float, width: float = PAGE_W - 2 * MARGIN)
     return lines
 
 
+def _pages(letter) -> list[list[tuple[str, float, float, str]]]:
+    """The body laid out: per page, its lines as (style, size, baseline in inches from the top, text)."""
+    pages: list[list] = [[]]
+    y = BODY_TOP
+    for bold, text in _blocks(letter.body_text):
+        style, size = ("B", HEADING_SIZE) if bold else ("", BODY_SIZE)
+        for line in wrap(printable(text), style, size):
+            if y + BODY_LINE_H > PAGE_H - BOTTOM:
+                pages.append([])
+                y = MARGIN
+            y += BODY_LINE_H
+            pages[-1].append((style, size, y - 0.05, line))
+        y += 0.1
+    return pages
+
+
+def _cell_text(pdf, x: float, top: float, height: float, text: str, *, right: float | None = None) -> None:
+    """One line where fpdf2's cell(height) at (x, top) would print it (the cell margin in, the baseline
+    0.3 of the font size below the middle; `right`: aligned to end there), with text(): with embedded
+    fonts a cell costs three times a text() (profiled on a 1,000-letter batch)."""
+    if right is not None:
+        x = right - pdf.get_string_width(text) - 2 * pdf.c_margin
+    pdf.text(x + pdf.c_margin, top + 0.5 * height + 0.3 * pdf.font_size, text)
+
+
 def letters_pdf(letters: Iterable) -> bytes:
     """ONE print-ready PDF: each letter starts on a new page, with its own page numbers."""
     from fpdf import FPDF
 
     pdf = FPDF(orientation="portrait", unit="in", format="letter")
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_auto_page_break(True, margin=BOTTOM)
+    pdf.set_auto_page_break(False)  # _pages breaks them
     pdf.set_title("Letters")
     pdf.set_creator("Casework")
+    _add_fonts(pdf)
     for letter in letters:
-        first = pdf.page + 1
-        pdf.add_page()
-        pdf.set_font("Helvetica", size=9)
-        pdf.set_xy(RETURN_X, RETURN_Y)
-        for line in letter.return_lines[:4]:
-            pdf.set_x(RETURN_X)
-            pdf.cell(3.25, 0.14, latin1(line), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", size=10.5)
-        for i, line in enumerate(_recipient(letter)):
-            pdf.set_xy(ADDRESS_X, ADDRESS_Y + i * ADDRESS_LINE_H)
-            pdf.cell(ADDRESS_W, ADDRESS_LINE_H, latin1(line))
-        y = BODY_TOP
-        for bold, text in _blocks(letter.body_text):
-            style, size = ("B", 12) if bold else ("", 11.5)
-            pdf.set_font("Times", style=style, size=size)
-            for line in wrap(latin1(text), style, size):
-                if y + BODY_LINE_H > PAGE_H - BOTTOM:
-                    pdf.add_page()
-                    pdf.set_font("Times", style=style, size=size)
-                    y = MARGIN
-                y += BODY_LINE_H
-                pdf.text(MARGIN, y - 0.05, line)  # text() takes the baseline
-            y += 0.1
-        last = pdf.page
-        # Page numbers per letter ("Page 2 of 3"): known only once the letter is laid out.
-        pdf.set_auto_page_break(False)
-        pdf.set_font("Helvetica", size=8)
-        for n, page in enumerate(range(first, last + 1), start=1):
-            pdf.page = page
-            pdf.set_xy(MARGIN, PAGE_H - 0.6)
-            pdf.cell(PAGE_W - 2 * MARGIN, 0.2, latin1(f"{letter.case.number} · {n} / {last - first + 1}"),
-                     align="R")
-        pdf.page = last
-        pdf.set_auto_page_break(True, margin=BOTTOM)
+        # Laid out first, so each page gets its "2 / 3" as it is written. (Going back to number earlier
+        # pages left them without the footer's font: with core fonts it printed in Times, with the
+        # embedded fonts it would print garbage, their glyph numbers differing.)
+        pages = _pages(letter)
+        for n, lines in enumerate(pages, start=1):
+            pdf.add_page()
+            if n == 1:
+                pdf.set_font(SANS, size=9)
+                for i, line in enumerate(letter.return_lines[:4]):
+                    _cell_text(pdf, RETURN_X, RETURN_Y + i * 0.14, 0.14, printable(line))
+                pdf.set_font(SANS, size=10.5)
+                for i, line in enumerate(_recipient(letter)):
+                    _cell_text(pdf, ADDRESS_X, ADDRESS_Y + i * ADDRESS_LINE_H, ADDRESS_LINE_H, printable(line))
+            current = None
+            for style, size, baseline, line in lines:
+                if (style, size) != current:
+                    pdf.set_font(SERIF, style=style, size=size)
+                    current = (style, size)
+                pdf.text(MARGIN, baseline, line)
+            pdf.set_font(SANS, size=8)
+            _cell_text(pdf, MARGIN, PAGE_H - 0.6, 0.2, printable(f"{letter.case.number} · {n} / {len(pages)}"),
+                       right=PAGE_W - MARGIN)
     if pdf.page == 0:
         pdf.add_page()
     return bytes(pdf.output())

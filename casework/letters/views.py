@@ -20,8 +20,18 @@ from . import services
 from .choices import TEMPLATE_KEYS, language_label
 from .forms import AddLanguageForm, GenerateForm, MailedForm, ReturnedForm, TemplateForm
 from .models import Letter, LetterTemplate
-from .render import PLACEHOLDERS, letter_context, letter_docx, letter_pdf, render_text, sample_context
+from .render import (
+    PLACEHOLDERS,
+    letter_context,
+    letter_docx,
+    letter_pdf,
+    letter_unprintable,
+    render_text,
+    sample_context,
+)
 
+UNPRINTABLE = ("This letter has characters the PDF cannot print ({chars}; the PDF shows \ufffd in their place): "
+               "use the Word version to print it.")
 CONFLICT = ("This letter template was changed by someone else since you opened it. Your wording is below, not "
             "saved; compare it with the current version (history below) and save again.")
 
@@ -55,6 +65,8 @@ class CaseLettersView(PolicyView):
             else:
                 messages.success(request, f"Generated: {letter.title} ({letter.language_label}). "
                                           "Download it below, and record the date once it is mailed.")
+                if chars := letter_unprintable(letter):
+                    messages.warning(request, UNPRINTABLE.format(chars=chars))
                 return redirect(_tab_url(case.pk) + f"#letter-{letter.pk}")
         return self.render(request, case, context, form, status=400)
 
@@ -68,8 +80,11 @@ class CaseLettersView(PolicyView):
                             hearings=hearings)
 
     def render(self, request, case, context, form, status=200):
-        letters = (Letter.objects.for_user(request.user, "case.work").filter(case=case)
-                   .select_related("generated_by", "template"))
+        letters = list(Letter.objects.for_user(request.user, "case.work").filter(case=case)
+                       .select_related("generated_by", "template"))
+        for letter in letters:
+            letter.case = case  # letter_unprintable reads its case number
+            letter.unprintable = letter_unprintable(letter)
         context.update(form=form, letters=letters, mailed_form=MailedForm(), returned_form=ReturnedForm())
         return render(request, "letters/case_letters.html", context, status=status)
 

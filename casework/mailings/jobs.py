@@ -78,7 +78,7 @@ def attendance_case(actor, student, owner, found: Case | None = None) -> Case:
 @job_handler(JOB_KIND)
 def run(job, progress) -> str:
     from casework.letters.models import Letter
-    from casework.letters.render import letter_batch, letters_pdf
+    from casework.letters.render import letter_batch, letter_unprintable, letters_pdf
     from casework.letters.services import letter_create
 
     actor = job.created_by
@@ -128,7 +128,13 @@ def run(job, progress) -> str:
             pdf_name = mailing_storage().save(new_stored_name(), ContentFile(letters_pdf(letters)))
             if mailing.pdf_name and mailing.pdf_name != pdf_name:
                 mailing_storage().delete(mailing.pdf_name)  # a re-run replaces the previous file
+        # Letters whose PDF shows some of a name as "\ufffd" (Chinese, Korean, Amharic...): the page says to
+        # print those from their Word copy.
+        unprintable = [{"letter": lt.pk, "case": lt.case_id, "number": lt.case.number}
+                       for lt in letters if letter_unprintable(lt)]
         counts = {"students": total, "letters": len(letters), "skipped": skipped}
+        if unprintable:
+            counts["unprintable"] = unprintable
         mailing_set_status(actor=actor, mailing=mailing, status=MailingStatus.DONE, counts=counts, pdf_name=pdf_name)
     except Exception:
         mailing.refresh_from_db()

@@ -35,7 +35,8 @@ class Mailing(AuditedModel):
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    # {"students": n, "letters": n, "skipped": {"no guardian address": [student ids], ...}}
+    # {"students": n, "letters": n, "skipped": {"no guardian address": [student ids], ...},
+    #  "unprintable": [{"letter": pk, "case": pk, "number": case number}]}
     counts = models.JSONField(default=dict, blank=True)
     # Name inside the mailings storage (random, no extension); empty until the job has rendered it.
     pdf_name = models.CharField(max_length=100, blank=True)
@@ -59,6 +60,11 @@ class Mailing(AuditedModel):
     @property
     def skipped(self) -> dict[str, list[int]]:
         return self.counts.get("skipped", {})
+
+    @property
+    def unprintable(self) -> list[dict]:
+        """[{"letter", "case", "number"}] of the letters whose PDF cannot print some characters."""
+        return self.counts.get("unprintable", [])
 
     @property
     def skipped_count(self) -> int:

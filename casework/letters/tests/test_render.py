@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import datetime
 import io
+import unicodedata
 
 import pytest
 from docx import Document
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from casework.core.testing import factories as f
 from casework.letters import services
-from casework.letters.render import latin1, letter_docx, letter_pdf, letters_pdf
+from casework.letters.render import (
+    FONTS_DIR,
+    letter_docx,
+    letter_pdf,
+    letter_unprintable,
+    letters_pdf,
+    printable,
+    unprintable,
+)
 
 from .helpers import family, school_with_calendar
 
@@ -104,6 +114,69 @@ def test_docx_opens_and_holds_the_fields(case):
     assert doc.sections[0].page_width.inches == pytest.approx(8.5)
 
 
-def test_latin1_keeps_spanish_and_strips_what_core_fonts_cannot_print():
-    assert latin1("José Ñúñez §7-301 “ok” — done") == 'José Ñúñez §7-301 "ok" - done'
-    assert latin1("Nguyễn Zoë") == "Nguyen Zoë"
+def test_printable_keeps_every_latin_letter_and_marks_what_the_fonts_lack():
+    assert printable("José Ñúñez §7-301 “ok” — done") == "José Ñúñez §7-301 “ok” — done"
+    assert printable("Nguyễn Thị Đức · Zoë Łukasz Σοφία Дмитрий") == "Nguyễn Thị Đức · Zoë Łukasz Σοφία Дмитрий"
+    assert printable(unicodedata.normalize("NFD", "Nguyễn")) == "Nguyễn"  # composed: one glyph, not e + marks
+    assert printable("王小明\tAbebe አበበ") == "\ufffd\ufffd\ufffd Abebe \ufffd\ufffd\ufffd"
+    assert unprintable("Nguyễn Thị Đức, Muñoz Peña") == ""
+    assert unprintable("김민준 and 王小明, 王") == "김민준王小明"
+
+
+def test_vietnamese_names_print_exactly(case):
+    student = case.student
+    student.first_name, student.last_name = "Minh", "Nguyễn"
+    student.save()
+    g = family(student, first_name="Thị Đức", last_name="Nguyễn")
+    letter = services.letter_create(actor=None, case=case, template_key="tier1_letter", guardian=g)
+    assert letter_unprintable(letter) == ""
+    page = PdfReader(io.BytesIO(letter_pdf(letter))).pages[0]
+    text = page.extract_text()
+    assert "Dear Thị Đức Nguyễn:" in text  # the body
+    where = {t: y for t, _, y in _text_with_positions(page)}
+    assert 2.0 <= where["Thị Đức Nguyễn"] <= 2.6  # the envelope window, in the sans font
+    fonts = {str(f["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+    assert any("DejaVuSerifCondensed" in f for f in fonts) and any("DejaVuSans" in f for f in fonts)
+
+
+def test_spanish_names_still_print(case):
+    g = family(case.student, language="es", first_name="Inés", last_name="Muñoz Peña")
+    letter = services.letter_create(actor=None, case=case, template_key="tier1_letter", guardian=g)
+    text = PdfReader(io.BytesIO(letter_pdf(letter))).pages[0].extract_text()
+    assert "Estimado(a) Inés Muñoz Peña:" in text and "§7-301" in text
+    assert "Inés Muñoz Peña\n45 Harbor View Ct Apt 2B" in text  # the address block
+
+
+def _width(text: str, size: float, name: str = "DejaVuSerifCondensed.ttf") -> float:
+    """Inches the text takes in the shipped font, from the font file's own metrics (not the renderer's)."""
+    font = TTFont(FONTS_DIR / name)
+    cmap, hmtx = font.getBestCmap(), font["hmtx"]
+    return sum(hmtx[cmap[ord(c)]][0] for c in text) / font["head"].unitsPerEm * size / 72
+
+
+def test_long_vietnamese_lines_wrap_inside_the_margins(case):
+    words = "ĐƯỜNG Nguyễn Trường Hưởng Nghiệp Quảng Ngãi Thừa Thiên Huế Bùi Thị Xuân Đặng Văn Ngữ"
+    services.letter_template_save(actor=None, key="tier1_letter", language="en", title="Wide",
+                                  body="Dear {{ guardian_name }}:\n\n" + " ".join([words] * 8))
+    g = family(case.student, first_name="Thị Đức", last_name="Nguyễn")
+    letter = services.letter_create(actor=None, case=case, template_key="tier1_letter", guardian=g)
+    page = PdfReader(io.BytesIO(letter_pdf(letter))).pages[0]
+    body = [(text, x) for text, x, y in _text_with_positions(page) if 3.0 < y < 10.0]
+    lines = [(text, x) for text, x in body if "Ngãi" in text or "Nguyễn Trường" in text]
+    assert len(lines) >= 6 and " ".join(t for t, _ in lines).count("Quảng Ngãi") == 8  # nothing lost
+    right = 8.5 - 1.0
+    for text, x in lines:
+        assert x == pytest.approx(1.0, abs=0.01)
+        assert x + _width(text, 10.5) <= right + 0.005, text
+    # Full lines, not a wrap that breaks early: all but the last would overflow with the next word.
+    assert max(_width(t, 10.5) for t, _ in lines[:-1]) > 6.5 - _width(" ĐƯỜNG", 10.5)
+
+
+def test_unprintable_names_are_marked_in_the_pdf_and_kept_in_word(case):
+    g = family(case.student, first_name="小明", last_name="王")
+    letter = services.letter_create(actor=None, case=case, template_key="tier1_letter", guardian=g)
+    assert letter_unprintable(letter) == "小明王"
+    text = PdfReader(io.BytesIO(letter_pdf(letter))).pages[0].extract_text()
+    assert "Dear \ufffd\ufffd \ufffd:" in text and "小明" not in text  # visibly missing, not silently dropped
+    doc = Document(io.BytesIO(letter_docx(letter)))
+    assert "小明 王" in "\n".join(p.text for p in doc.paragraphs)

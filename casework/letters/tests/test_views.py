@@ -149,3 +149,21 @@ def test_textarea_line_endings_and_restoring_an_old_version(world):
     c.post(url, {"title": v1.title, "body": v1.body, "version": v2.version, "save": "1"})
     v3 = LetterTemplate.objects.get(key="hearing_notice", language="en", is_active=True)
     assert v3.version == v1.version + 2 and v3.body == v1.body
+
+
+def test_a_letter_the_pdf_cannot_print_says_to_use_word(world, case_a):
+    from casework.letters.tests.helpers import family
+
+    c = client_for(world.user("ppw"))
+    url = reverse("letters:case_letters", kwargs={"case_pk": case_a.pk})
+    c.post(url, {"template_key": "tier1_letter", "guardian": "", "language": ""})  # Pat Guardian: prints
+    page = c.get(url).content.decode()
+    assert "Pat Guardian" in page and "cannot print" not in page
+    family(world.student_a, first_name="민준", last_name="김", contact_order=2)
+    link = world.student_a.guardian_links.get(guardian__last_name="김")
+    r = c.post(url, {"template_key": "tier1_letter", "guardian": link.pk, "language": ""}, follow=True)
+    page = r.content.decode()
+    # The message after generating, and the note beside the letter in the list (the Korean one only).
+    assert "This letter has characters the PDF cannot print (민준김" in page
+    assert page.count("use the Word version to print it") == 2
+    assert page.count('class="lt-unprintable"') == 1

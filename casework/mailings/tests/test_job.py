@@ -170,3 +170,23 @@ def test_unlawful_count_criterion_picks_the_latest_indicators(world, batch):
     mailing = _start(world, unlawful_at_least=5)
     run(mailing.job, Progress())
     assert [letter.case.student.last_name for letter in _letters(mailing)] == ["Alvarez"]
+
+
+def test_letters_the_pdf_cannot_print_are_named_on_the_page(world, batch):
+    from django.test import Client
+    from django.urls import reverse
+
+    wang = mailable_student(world.school_a, first_name="Wei", last_name="王")  # mother: "Maria 王"
+    crossing(wang, world.school_a, SINCE)
+    mailing = _start(world)
+    run(mailing.job, Progress())
+    mailing.refresh_from_db()
+    letter = Letter.objects.get(mailing=mailing, case__student=wang)
+    assert mailing.unprintable == [{"letter": letter.pk, "case": letter.case_id, "number": letter.case.number}]
+    with mailing_storage().open(mailing.pdf_name, "rb") as handle:
+        assert any("Maria \ufffd" in page for page in pdf_pages(handle.read()))  # marked, not dropped
+    client = Client()
+    client.force_login(world.user("ppw"))
+    page = client.get(reverse("mailings:detail", args=[mailing.pk])).content.decode()
+    assert "1 letter has characters the PDF cannot print" in page and "Use the Word version of that letter" in page
+    assert f'{reverse("letters:case_letters", args=[letter.case_id])}#letter-{letter.pk}' in page
