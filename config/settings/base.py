@@ -97,6 +97,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form's fields know the ids their aria-describedby names (help_id, error_id): casework/core/forms.py.
+FORM_RENDERER = "casework.core.forms.FormRenderer"
 
 
 def database_config() -> dict:
