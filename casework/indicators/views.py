@@ -151,10 +151,14 @@ class EarlyWarningExportView(EarlyWarningListMixin, PolicyView):
             raise Http404
         snapshot, form, rows = self.filtered(request, school)
         if form.is_bound and form.errors:
-            # The list shows a bad filter and applies the rest; a file would hold every student instead.
-            said = " ".join(str(e) for errors in form.errors.values() for e in errors)
-            return HttpResponse(f"The export was not made: {said} Correct the filters on the list and export "
-                                "again.", status=400, content_type="text/plain; charset=utf-8")
+            # The list shows a bad filter and applies the rest; a file without it would hold students the user
+            # filtered out. Nothing is exported (nor logged): back to the list, which shows the filter's error
+            # beside it, with the same filters and a message saying why there is no file.
+            said = " ".join(f"{form[name].label}: {e}" if name in form.fields else str(e)
+                            for name, errors in form.errors.items() for e in errors)
+            messages.error(request, f"Nothing was exported. {said} Correct the filter and export again.")
+            back = reverse("indicators:early_warning", kwargs={"code": school.code})
+            return redirect(f"{back}?{request.GET.urlencode()}")
         rows = list(rows)
         labels = dict(snapshot.bands)
         if fmt == "csv":

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import datetime
+import html
 import io
 import re
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree
 
 import pytest
@@ -340,17 +342,37 @@ def test_csv_export_of_the_filtered_list(ew):
     assert set(logged.values_list("purpose", flat=True)) == {"export"}
 
 
-@pytest.mark.parametrize("bad", [{"band": "nonexistent"}, {"crossed_since": "2026-13-01"},
-                                 {"flag": "chronic_absent", "band": "nonexistent"}])
-def test_an_export_with_a_filter_it_cannot_read_is_refused_not_unfiltered(ew, bad):
-    # The list shows the error and applies the other filters; a file of the whole school would be a
-    # silent over-disclosure, so the export says what is wrong and logs no access.
+NO_BAND = "Band: Select a valid choice. nonexistent is not one of the available choices."
+
+
+@pytest.mark.parametrize(("bad", "said"), [
+    ({"band": "nonexistent"}, NO_BAND),
+    ({"crossed_since": "2026-13-01"}, "Newly crossed since: Enter the date as YYYY-MM-DD, for example 2025-10-01."),
+    ({"flag": "chronic_absent", "band": "nonexistent"}, NO_BAND)])
+def test_an_export_with_a_filter_it_cannot_read_goes_back_to_the_list_and_exports_nothing(ew, bad, said):
+    # The list shows the error and applies the other filters; a file without the filter would hold students
+    # the user filtered out. So no file and no access logged: back to the list with the same filters, the
+    # filter's error beside it and a message saying why nothing was exported (not a bare error page).
+    list_url = reverse("indicators:early_warning", kwargs={"code": "A100"})
+    client = ew.client("director")
     for fmt in ("csv", "xlsx"):
-        response = export(ew, fmt, **bad)
-        assert response.status_code == 400
-        text = response.content.decode()
-        assert text.startswith("The export was not made: ") and "Correct the filters" in text
+        url = reverse("indicators:early_warning_export", kwargs={"code": "A100", "fmt": fmt})
+        response = client.get(url, bad)
+        assert response.status_code == 302
+        location = urlsplit(response["Location"])
+        assert location.path == list_url and parse_qs(location.query) == {k: [v] for k, v in bad.items()}
+        assert not AccessLog.objects.filter(action="export").exists()
+        page = client.get(response["Location"])
+        body = html.unescape(page.content.decode())
+        assert f"Nothing was exported. {said} Correct the filter and export again." in body
+        assert "That filter was left out" in body  # the list itself says which filter, beside the form
+        # ...and offers no export link that would only come back here.
+        assert "Correct the filter above to export this list." in body and "Export CSV" not in body
     assert not AccessLog.objects.filter(action="export").exists()
+    # Once the filter reads, the export happens and is logged.
+    good = {k: v for k, v in bad.items() if k == "flag"}
+    assert export(ew, "csv", **good).status_code == 200
+    assert AccessLog.objects.filter(action="export").exists()
 
 
 def test_a_student_not_rated_says_so_in_the_export(ew):
