@@ -129,12 +129,13 @@ def baseline(texts: list[str]) -> float:
     """fpdf2 alone: one page per letter text, the same fonts, no database."""
     from fpdf import FPDF
 
-    from casework.letters.render import BODY_SIZE, SERIF, _add_fonts, printable
+    from casework.letters.pdffonts import SERIF, add_fonts, printable
+    from casework.letters.render import BODY_SIZE
 
     started = time.perf_counter()
     pdf = FPDF(orientation="portrait", unit="in", format="letter")
     pdf.set_margins(1, 1, 1)
-    _add_fonts(pdf)  # the letters' embedded fonts
+    add_fonts(pdf)  # the letters' embedded fonts
     for text in texts:
         pdf.add_page()
         pdf.set_font(SERIF, size=BODY_SIZE)

@@ -1,15 +1,21 @@
-"""The packet as one PDF (fpdf2, core fonts, US Letter). Layout only: packet.build gathers the facts."""
+"""The packet as one PDF (fpdf2, US Letter). Layout only: packet.build gathers the facts.
+
+Set in the fonts the letters embed (casework.letters.pdffonts), so a Vietnamese name prints as the record has
+it; what those fonts lack (Chinese, Korean...) prints as a visible U+FFFD, and render() says which characters.
+DejaVu Serif Condensed throughout, at the sizes Helvetica had: it sets about 4% more width a line, so a packet
+keeps its pages and columns (the longest bold fact label, "Accepted, then stopped", takes 42 of its 45 mm; the
+footer at 8pt takes about 170 of 186 mm where DejaVu Sans would take 181)."""
 
 from __future__ import annotations
 
 import io
 import logging
-import unicodedata
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from casework.attendance import calendar_view
+from casework.letters.pdffonts import SERIF, add_fonts, printable, unprintable
 from casework.plans.models import fmt_value
 
 from .packet import Packet, statute
@@ -17,24 +23,6 @@ from .packet import Packet, statute
 log = logging.getLogger(__name__)
 # The plan charts carry <title>/<desc> for screen readers; fpdf2 skips them, which is fine on paper.
 logging.getLogger("fpdf.svg").setLevel(logging.ERROR)
-
-# Core fonts carry Latin-1 only: typographic punctuation is mapped, other letters lose their marks
-# (Nguyễn -> Nguyen) rather than failing the whole packet.
-_PUNCTUATION = str.maketrans({"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...",
-                              "·": "-", "→": "->", "½": "1/2", "•": "-"})
-
-
-def latin1(text) -> str:
-    text = str(text).translate(_PUNCTUATION)
-    out = []
-    for ch in text:
-        try:
-            ch.encode("latin-1")
-            out.append(ch)
-        except UnicodeEncodeError:
-            out.append("".join(c for c in unicodedata.normalize("NFKD", ch) if c.encode("latin-1", "ignore")) or "?")
-    return "".join(out)
-
 
 LINE = 5.5
 CELL_W, CELL_H = 11.5, 6.0
@@ -44,52 +32,61 @@ class _Doc(FPDF):
     def __init__(self, packet: Packet):
         super().__init__(orientation="P", unit="mm", format="Letter")
         self.packet = packet
+        self.missing: dict[str, None] = {}  # what the fonts could not print, in order of appearance
+        add_fonts(self)
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=18)
-        self.set_title(latin1(f"{packet.title} {packet.case.number}"))
+        self.set_title(f"{packet.title} {packet.case.number}")  # metadata: any text, no font needed
         self.set_creator("Casework")
+
+    def t(self, text) -> str:
+        """Every string the packet prints passes here: as the fonts print it, noting what they cannot."""
+        text = str(text)
+        if chars := unprintable(text):
+            self.missing.update(dict.fromkeys(chars))
+        return printable(text)
 
     def footer(self):
         self.set_y(-13)
-        self.set_font("Helvetica", "", 8)
-        self.cell(0, 5, latin1(f"{self.packet.title} - case {self.packet.case.number} - generated "
+        self.set_font(SERIF, "", 8)
+        self.cell(0, 5, self.t(f"{self.packet.title} - case {self.packet.case.number} - generated "
                                f"{self.packet.today:%m/%d/%Y} - CONFIDENTIAL student record (FERPA) - page "
                                f"{self.page_no()}/{{nb}}"), align="C")
 
     # --- helpers -------------------------------------------------------------------------------------
     def h1(self, text):
-        self.set_font("Helvetica", "B", 15)
-        self.multi_cell(0, 8, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(SERIF, "B", 15)
+        self.multi_cell(0, 8, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1)
 
     def h2(self, text):
         if self.get_y() > self.h - 40:
             self.add_page()
         self.ln(2)
-        self.set_font("Helvetica", "B", 12)
-        self.cell(0, 7, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font("Helvetica", "", 10)
+        self.set_font(SERIF, "B", 12)
+        self.cell(0, 7, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(SERIF, "", 10)
 
     def para(self, text, size=10, style=""):
-        self.set_font("Helvetica", style, size)
-        self.multi_cell(0, LINE, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(SERIF, style, size)
+        self.multi_cell(0, LINE, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def fact(self, label, value):
-        self.set_font("Helvetica", "B", 10)
-        self.cell(45, LINE, latin1(label))
-        self.set_font("Helvetica", "", 10)
-        self.multi_cell(0, LINE, latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(SERIF, "B", 10)
+        self.cell(45, LINE, self.t(label))
+        self.set_font(SERIF, "", 10)
+        self.multi_cell(0, LINE, self.t(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def grid(self, headings, rows, widths):
-        self.set_font("Helvetica", "", 9)
+        self.set_font(SERIF, "", 9)
         with self.table(col_widths=widths, text_align="LEFT", line_height=4.8, padding=1) as table:
             head = table.row()
             for h in headings:
-                head.cell(latin1(h))
+                head.cell(self.t(h))
             for r in rows:
                 row = table.row()
                 for value in r:
-                    row.cell(latin1(value))
+                    row.cell(self.t(value))
 
 
 def _summary(pdf: _Doc, p: Packet) -> None:
@@ -144,12 +141,12 @@ def _services_summary(pdf: _Doc, p: Packet) -> None:
 
 def _month(pdf: _Doc, grid: calendar_view.MonthGrid, x: float, y: float) -> None:
     pdf.set_xy(x, y)
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(CELL_W * 7, 6, latin1(grid.title), align="C")
-    pdf.set_font("Helvetica", "", 7)
+    pdf.set_font(SERIF, "B", 10)
+    pdf.cell(CELL_W * 7, 6, pdf.t(grid.title), align="C")
+    pdf.set_font(SERIF, "", 7)
     for i, (short, _) in enumerate(calendar_view.WEEKDAY_HEADERS):
         pdf.set_xy(x + i * CELL_W, y + 6)
-        pdf.cell(CELL_W, 4.5, short, border=1, align="C")
+        pdf.cell(CELL_W, 4.5, pdf.t(short), border=1, align="C")
     for w, week in enumerate(grid.weeks):
         for i, cell in enumerate(week):
             pdf.set_xy(x + i * CELL_W, y + 10.5 + w * CELL_H)
@@ -159,7 +156,7 @@ def _month(pdf: _Doc, grid: calendar_view.MonthGrid, x: float, y: float) -> None
             letter = cell.status.letter
             shade = letter in ("U", "H") and "unlawful" in cell.label or letter == "U"
             pdf.set_fill_color(200, 200, 200)
-            pdf.set_font("Helvetica", "B" if shade else "", 7)
+            pdf.set_font(SERIF, "B" if shade else "", 7)
             pdf.cell(CELL_W, CELL_H, f"{cell.day.day} {letter}".strip(), border=1, align="C", fill=shade)
 
 
@@ -243,15 +240,20 @@ def _signatures(pdf: _Doc, p: Packet) -> None:
              "were offered as recorded.", size=9)
     for role, name, title in (("Prepared by", p.preparer, p.preparer_title), ("Supervisor", "", "PPW Supervisor")):
         pdf.ln(8)
-        pdf.set_font("Helvetica", "", 10)
-        pdf.cell(95, LINE, "_" * 45)
-        pdf.cell(0, LINE, "_" * 22, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.cell(95, LINE, latin1(f"{role}: {name}" if name else f"{role}: name"))
+        pdf.set_font(SERIF, "", 10)
+        # The lines to sign and date on, drawn where Helvetica's "_" * 45 and "_" * 22 printed them: the
+        # length of a row of underscores depends on the font.
+        rule = pdf.get_y() + 4.2
+        pdf.line(pdf.l_margin + 1, rule, pdf.l_margin + 89, rule)
+        pdf.line(pdf.l_margin + 96, rule, pdf.l_margin + 139, rule)
+        pdf.ln(LINE)
+        pdf.cell(95, LINE, pdf.t(f"{role}: {name}" if name else f"{role}: name"))
         pdf.cell(0, LINE, "Date", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.cell(0, LINE, latin1(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, LINE, pdf.t(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def render(packet: Packet) -> bytes:
+def render(packet: Packet) -> tuple[bytes, str]:
+    """(the PDF, the characters of the record it printed as U+FFFD, each once: empty when it prints whole)."""
     pdf = _Doc(packet)
     pdf.add_page()
     _summary(pdf, packet)
@@ -259,4 +261,4 @@ def render(packet: Packet) -> bytes:
     _history(pdf, packet)
     _plans(pdf, packet)
     _signatures(pdf, packet)
-    return bytes(pdf.output())
+    return bytes(pdf.output()), "".join(pdf.missing)

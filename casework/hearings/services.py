@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -317,10 +318,16 @@ def notice_letter_returned(*, actor, letter) -> None:
                                     "returned, so no notice stands: a new notice is needed")
 
 
+class GeneratedPacket(NamedTuple):
+    filename: str
+    pdf: bytes
+    unprintable: str  # characters of the record the PDF's fonts lack, printed as U+FFFD ("": none)
+
+
 @transaction.atomic
-def packet_generate(*, actor, case: Case, kind: str, today: datetime.date | None = None) -> tuple[str, bytes]:
+def packet_generate(*, actor, case: Case, kind: str, today: datetime.date | None = None) -> GeneratedPacket:
     """Build the review-board or court packet from the record. It is a disclosure of the student's
-    record: logged (export, with its purpose) and noted on the case timeline. Returns (file name, PDF)."""
+    record: logged (export, with its purpose) and noted on the case timeline."""
     from casework.audit import services as audit
     from casework.audit.models import AccessLog
 
@@ -331,11 +338,11 @@ def packet_generate(*, actor, case: Case, kind: str, today: datetime.date | None
     if kind not in PacketKind.values:
         raise ValidationError({"kind": "Choose the Truancy Review Board or the District Court packet."})
     data = packets.build(case=case, user=actor, kind=kind, today=today)
-    pdf = packet_pdf.render(data)
+    pdf, unprintable = packet_pdf.render(data)
     audit.log_access(actor=actor, student=case.student, action=AccessLog.Action.EXPORT,
                      purpose=PACKET_PURPOSES[PacketKind(kind)], detail="packet")
     timeline_record(case=case, kind=EventKind.DOCUMENT, actor=actor,
                     summary=f"{PacketKind(kind).label} generated ({len(data.history)} history entries)")
     # Named by case number and date only: the file name travels in e-mails and download folders.
     prefix = "review-board-packet" if kind == PacketKind.REVIEW_BOARD else "court-petition-packet"
-    return f"{prefix}-{case.number}-{data.today:%Y-%m-%d}.pdf", pdf
+    return GeneratedPacket(f"{prefix}-{case.number}-{data.today:%Y-%m-%d}.pdf", pdf, unprintable)

@@ -25,6 +25,10 @@ from .models import Hearing
 CONFLICT = ("This hearing was changed by someone else since you opened it. Your changes are below, not saved; "
             "compare them with the saved version and save again.")
 CALENDAR_DAYS = 60
+# After a packet download (shown on the next page: the download leaves the user where they were). A packet
+# has no Word copy, so what the PDF could not print has to be written in.
+UNPRINTABLE = ("The {packet} of case {number} has characters its PDF cannot print ({chars}; the PDF shows \ufffd "
+               "in their place): write them in by hand before the packet goes out.")
 
 
 def _tab_url(case_pk: int) -> str:
@@ -215,12 +219,15 @@ class PacketView(PolicyView):
             raise Http404
         case = case_for(request.user, case_pk, "packet.generate")
         try:
-            filename, pdf = services.packet_generate(actor=request.user, case=case, kind=kind)
+            packet = services.packet_generate(actor=request.user, case=case, kind=kind)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(_tab_url(case.pk))
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        if packet.unprintable:
+            messages.warning(request, UNPRINTABLE.format(packet=PacketKind(kind).label, number=case.number,
+                                                         chars=packet.unprintable))
+        response = HttpResponse(packet.pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{packet.filename}"'
         response["Cache-Control"] = "no-store"
         return response
 

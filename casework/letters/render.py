@@ -7,20 +7,17 @@ reads only the Letter, so a letter reprinted for a court packet is the letter th
 from __future__ import annotations
 
 import datetime
-import functools
 import io
-import logging
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.utils import timezone
 
 from casework.students.choices import Grade
 
 from .meeting import MEETING_SAMPLE, MEETING_SAMPLE_ES, meeting_context
+from .pdffonts import MISSING, SANS, SERIF, add_fonts, printable, unprintable, widths
 
 LAW_CITED = "Maryland Education Article §7-301; COMAR 13A.08.01.03"
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -330,73 +327,10 @@ BODY_TOP, MARGIN = 3.1, 1.0
 BODY_LINE_H = 0.19
 BOTTOM = 0.9  # room for the page number
 
-# The fonts ship with Casework (fonts/README.md): DejaVu, subset to Latin (Vietnamese included), Greek,
-# Cyrillic and the punctuation and symbols letters use. The PDF core fonts are Latin-1 only and printed
-# "Nguyễn Đức" as "Nguyen ?uc". The body is DejaVu Serif *Condensed*: DejaVu Serif is a quarter wider than
-# Times; the condensed face at 10.5pt sets about as much a line as Times 11.5pt did (4% less), with a
-# slightly taller x-height, so letters keep their length and stay as easy to read.
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-SERIF, SANS = "LetterSerif", "LetterSans"
-FONT_FILES = {(SERIF, ""): "DejaVuSerifCondensed.ttf", (SERIF, "B"): "DejaVuSerifCondensed-Bold.ttf",
-              (SANS, ""): "DejaVuSans.ttf"}
+# The fonts (pdffonts.py, shared with the hearings' packets): the body is DejaVu Serif *Condensed*: DejaVu
+# Serif is a quarter wider than Times; the condensed face at 10.5pt sets about as much a line as Times 11.5pt
+# did (4% less), with a slightly taller x-height, so letters keep their length and stay as easy to read.
 BODY_SIZE, HEADING_SIZE = 10.5, 11.5
-# What the PDF prints for a character none of the fonts has (Chinese, Korean, Amharic, Arabic...):
-# visible, where a missing glyph would be a blank box or nothing at all.
-MISSING = "\ufffd"
-_INVISIBLE = ("Cc", "Cf")  # control and format characters (zero-width joiners...) print nothing anyway
-
-
-# fpdf2 subsets the fonts into each PDF with fontTools, whose subsetter logs some thirty INFO lines every
-# time: under the root logger's INFO they would fill the server log. A level set by the deployment stays.
-if logging.getLogger("fontTools.subset").level == logging.NOTSET:
-    logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
-
-
-def _add_fonts(pdf) -> None:
-    for (family, style), name in FONT_FILES.items():
-        pdf.add_font(family, style, FONTS_DIR / name)
-
-
-@functools.cache
-def _fonts() -> tuple[frozenset[str], dict[str, dict[str, float]]]:
-    """(the characters every letter font has, {style: body font widths in 1/1000 of the font size}),
-    read from the fonts' own cmap and metrics, as fpdf2 measures them."""
-    from fpdf import FPDF
-
-    pdf = FPDF(unit="pt")
-    _add_fonts(pdf)
-    widths, common = {}, None
-    for family, style in FONT_FILES:
-        pdf.set_font(family, style=style, size=10)
-        font = pdf.current_font
-        table = {chr(cp): float(font.cw[cp]) for cp in font.cmap}
-        common = set(table) if common is None else common & set(table)
-        if family == SERIF:
-            widths[style] = table
-    return frozenset(common), widths
-
-
-def _unprintable_set(text: str) -> set[str]:
-    return set(text) - _fonts()[0] - {"\n"}
-
-
-def printable(text: str) -> str:
-    """The text as the letter fonts can print it: composed (NFC, so a decomposed "ễ" prints as one letter),
-    tabs as spaces, a character the fonts lack as MISSING (see unprintable)."""
-    text = unicodedata.normalize("NFC", text)
-    bad = _unprintable_set(text)
-    if not bad:
-        return text
-    table = {ord(c): "" if unicodedata.category(c) in _INVISIBLE else MISSING for c in bad}
-    table[ord("\t")] = " "
-    return text.translate(table)
-
-
-def unprintable(text: str) -> str:
-    """The characters of `text` the PDF cannot print (each once, in order): empty when it prints whole."""
-    text = unicodedata.normalize("NFC", text)
-    bad = {c for c in _unprintable_set(text) if unicodedata.category(c) not in _INVISIBLE}
-    return "".join(dict.fromkeys(c for c in text if c in bad))
 
 
 def letter_unprintable(letter) -> str:
@@ -433,7 +367,7 @@ def wrap(text: str, style: str, size: float, width: float = PAGE_W - 2 * MARGIN)
     key = (text, style, size)
     if key in _WRAPPED:
         return _WRAPPED[key]
-    table = _fonts()[1][style]
+    table = widths(SERIF, style)
     missing = table[MISSING]
     scale = size / 72 / 1000  # inches per width unit
     limit = width / scale
@@ -491,7 +425,7 @@ def letters_pdf(letters: Iterable) -> bytes:
     pdf.set_auto_page_break(False)  # _pages breaks them
     pdf.set_title("Letters")
     pdf.set_creator("Casework")
-    _add_fonts(pdf)
+    add_fonts(pdf)
     for letter in letters:
         # Laid out first, so each page gets its "2 / 3" as it is written. (Going back to number earlier
         # pages left them without the footer's font: with core fonts it printed in Times, with the

@@ -11,6 +11,7 @@ hearing 9/24 (family refused)."""
 import datetime
 import io
 import re
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -97,7 +98,7 @@ def text_of(pdf: bytes) -> str:
 
 
 def test_court_packet_has_the_student_the_law_and_each_unlawful_absence(record):
-    name, pdf = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
+    name, pdf, _ = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
                                          today=TODAY)
     assert pdf.startswith(b"%PDF")
     assert name == f"court-petition-packet-{record['case'].number}-2025-09-26.pdf"
@@ -118,7 +119,7 @@ def test_court_packet_has_the_student_the_law_and_each_unlawful_absence(record):
 
 
 def test_review_board_packet_has_no_court_route_plans_and_a_signature_block(record):
-    _, pdf = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.REVIEW_BOARD,
+    _, pdf, _ = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.REVIEW_BOARD,
                                       today=TODAY)
     text = text_of(pdf)
     plans_part = text.split("Plans and progress")[1]
@@ -133,7 +134,7 @@ def test_court_packet_for_a_student_of_16_names_the_juvenile_route(record):
     kid = record["kid"]
     kid.date_of_birth = D(2009, 1, 2)
     kid.save(update_fields=["date_of_birth"])
-    _, pdf = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
+    _, pdf, _ = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
                                       today=TODAY)
     assert "The student is 16, 16 or older" in text_of(pdf)
 
@@ -142,7 +143,7 @@ def test_court_packet_for_a_student_without_a_birth_date_says_so(record):
     kid = record["kid"]
     kid.date_of_birth = None  # a OneRoster bundle without demographics.csv
     kid.save(update_fields=["date_of_birth"])
-    _, pdf = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
+    _, pdf, _ = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
                                       today=TODAY)
     text = text_of(pdf)
     assert "Not recorded (age unknown)" in text and "age is unknown" in text
@@ -153,7 +154,7 @@ def _positions(text, tokens):
 
 
 def test_history_lists_every_contact_and_hearing_in_date_order(record):
-    _, pdf = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
+    _, pdf, _ = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
                                       today=TODAY)
     history = text_of(pdf).split("Intervention history (date order)")[1]
     spots = _positions(history, ["CONTACT-ONE", "CONTACT-TWO", "SERVICE-MENTOR", "CONTACT-THREE", "HEARING-REFUSED"])
@@ -165,7 +166,7 @@ def test_history_lists_every_contact_and_hearing_in_date_order(record):
 
 @pytest.mark.skipif(not letters_link.available(), reason="casework.letters.models.Letter is not importable yet")
 def test_history_lists_services_offered_and_refused_at_their_dates_among_letters_and_contacts(record):
-    _, pdf = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
+    _, pdf, _ = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
                                       today=TODAY)
     text = text_of(pdf)
     history = text.split("Intervention history (date order)")[1]
@@ -188,7 +189,7 @@ def test_history_lists_services_offered_and_refused_at_their_dates_among_letters
 
 @pytest.mark.skipif(not letters_link.available(), reason="casework.letters.models.Letter is not importable yet")
 def test_history_interleaves_letters_and_contacts_in_date_order(record):
-    _, pdf = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
+    _, pdf, _ = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
                                       today=TODAY)
     history = text_of(pdf).split("Intervention history (date order)")[1]
     tier1, notice = record["letters"][1].title, record["letters"][0].title
@@ -244,7 +245,54 @@ def test_a_school_without_a_calendar_gives_a_packet_that_says_so(world):
     ppw = world.user("ppw")
     case = f.case(student=world.student_a, owner=ppw, opened_on=D(2025, 9, 15))
     f.attendance_event(student=world.student_a, school=world.school_a, date=D(2025, 9, 18))
-    _, pdf = services.packet_generate(actor=ppw, case=case, kind=PacketKind.REVIEW_BOARD, today=TODAY)
+    _, pdf, _ = services.packet_generate(actor=ppw, case=case, kind=PacketKind.REVIEW_BOARD, today=TODAY)
     text = text_of(pdf)
     assert "No calendar for school(s) A100" in text
     assert "Jos" in text and "Intervention history (date order)" in text and "Nothing recorded." in text
+
+
+def _fonts_of(pdf: bytes) -> set[str]:
+    return {str(font["/BaseFont"]).split("+")[-1] for page in PdfReader(io.BytesIO(pdf)).pages
+            for font in page["/Resources"]["/Font"].values()}
+
+
+@pytest.mark.parametrize("kind", [PacketKind.REVIEW_BOARD, PacketKind.DISTRICT_COURT])
+def test_vietnamese_names_print_exactly_in_both_packets(record, kind):
+    kid = record["kid"]
+    kid.first_name, kid.last_name = "Đức", "Nguyễn"
+    kid.save(update_fields=["first_name", "last_name"])
+    # Typed decomposed (e + combining marks), as some keyboards send it: printed composed, one glyph a letter.
+    f.guardian(student=kid, relationship="mother", first_name="Thị Hoa",
+               last_name=unicodedata.normalize("NFD", "Nguyễn"))
+    packet = services.packet_generate(actor=record["ppw"], case=record["case"], kind=kind, today=TODAY)
+    text = text_of(packet.pdf)
+    assert "Đức Nguyễn" in text and "Thị Hoa Nguyễn" in text and "Marta Lopez" in text
+    assert "Nguyen" not in text and "?uc" not in text and "\ufffd" not in text
+    assert packet.unprintable == ""
+    assert _fonts_of(packet.pdf) >= {"DejaVuSerifCondensed", "DejaVuSerifCondensedBold"}
+    assert not {"Helvetica", "Helvetica-Bold"} & _fonts_of(packet.pdf)
+
+
+def test_a_name_the_fonts_lack_is_marked_and_named_after_the_download(client, record):
+    f.guardian(student=record["kid"], relationship="father", first_name="小明", last_name="王")
+    packet = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
+                                      today=TODAY)
+    assert packet.unprintable == "小明王"
+    text = text_of(packet.pdf)
+    assert "\ufffd\ufffd \ufffd" in text and "小明" not in text  # visibly missing, not dropped or a blank box
+    assert "Marta Lopez" in text and "José García" in text
+
+    client.force_login(record["ppw"])
+    url = reverse("hearings:packet", kwargs={"case_pk": record["case"].pk, "kind": "review_board"})
+    assert client.post(url)["Content-Type"] == "application/pdf"
+    page = client.get(reverse("hearings:case_hearings", kwargs={"case_pk": record["case"].pk})).content.decode()
+    assert (f"The Truancy Review Board packet of case {record['case'].number} has characters its PDF cannot print "
+            "(小明王; the PDF shows \ufffd in their place): write them in by hand") in page
+
+
+def test_a_packet_that_prints_whole_gives_no_warning(client, record):
+    client.force_login(record["ppw"])
+    url = reverse("hearings:packet", kwargs={"case_pk": record["case"].pk, "kind": "district_court"})
+    assert client.post(url)["Content-Type"] == "application/pdf"
+    page = client.get(reverse("hearings:case_hearings", kwargs={"case_pk": record["case"].pk})).content.decode()
+    assert "cannot print" not in page

@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from casework.core.testing import factories as f
 from casework.letters import services
+from casework.letters.pdffonts import FONTS_DIR
 from casework.letters.render import (
-    FONTS_DIR,
     letter_docx,
     letter_pdf,
     letter_unprintable,
