@@ -9,7 +9,6 @@ and in the packet that quotes it."""
 from __future__ import annotations
 
 import functools
-import logging
 import unicodedata
 from pathlib import Path
 
@@ -23,11 +22,8 @@ FONT_FILES = {(SERIF, ""): "DejaVuSerifCondensed.ttf", (SERIF, "B"): "DejaVuSeri
 MISSING = "\ufffd"
 _INVISIBLE = ("Cc", "Cf")  # control and format characters (zero-width joiners...) print nothing anyway
 
-
-# fpdf2 subsets the fonts into each PDF with fontTools, whose subsetter logs some thirty INFO lines every
-# time: under the root logger's INFO they would fill the server log. A level set by the deployment stays.
-if logging.getLogger("fontTools.subset").level == logging.NOTSET:
-    logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
+# fpdf2 subsets the fonts into each PDF with fontTools, whose subsetter logs some thirty INFO lines a
+# document: settings.LOGGING holds the "fontTools" logger at WARNING.
 
 
 def add_fonts(pdf) -> None:

@@ -222,6 +222,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},  # fpdf2 subsets fonts into each PDF: ~30 INFO lines a document
         # runserver's request log has its own handler by default; route it through the filter too.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
