@@ -252,7 +252,7 @@ def _chart(plan, goal, progress, revisions) -> str:
         return ""
     from casework.plans.charts import goal_chart
 
-    return str(goal_chart(plan=plan, goal=goal, progress=progress, revisions=revisions))
+    return str(goal_chart(plan=plan, goal=goal, progress=progress, revisions=revisions, printed=True))
 
 
 def _plans(case: Case, user) -> list[dict]:

@@ -4,10 +4,11 @@ revision marked (core/charts.py draws it; the page shows the same numbers as a t
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from django.utils.safestring import SafeString
 
-from casework.core.charts import Marker, Series, line_chart, responsive
+from casework.core.charts import WIDE, Marker, Series, line_chart, responsive
 
 from .choices import Metric
 from .models import Goal, Plan, fmt_value
@@ -21,7 +22,9 @@ def _nice_top(value: float) -> float:
     return float(value)
 
 
-def goal_chart(*, plan: Plan, goal: Goal, progress: GoalProgress, revisions=()) -> SafeString:
+def goal_chart(*, plan: Plan, goal: Goal, progress: GoalProgress, revisions=(), printed: bool = False) -> SafeString:
+    """The goal's weekly progress chart: the page's desktop and phone drawings (charts.css shows one), or,
+    `printed`, the desktop drawing alone as one <svg> (the hearing packet's PDF draws it)."""
     unit = goal.unit.strip()
     markers = [Marker(plan.start_on, "Start")] + [Marker(r.revised_on, f"Rev {r.number}") for r in revisions]
     points = [(w.week_of, float(w.value)) for w in progress.weeks]
@@ -39,8 +42,9 @@ def goal_chart(*, plan: Plan, goal: Goal, progress: GoalProgress, revisions=()) 
             + (f"Revisions marked: {', '.join(f'rev {r.number} on {r.revised_on:%m/%d/%Y}' for r in revisions)}."
                if revisions else "No revisions yet."))
     end = max([plan.review_on, *(d for d, _ in points), *(m.day for m in markers)])
-    return responsive(
-        line_chart, chart_id=f"goal-{goal.pk}-chart",
+    draw = partial(line_chart, layout=WIDE) if printed else partial(responsive, line_chart)
+    return draw(
+        chart_id=f"goal-{goal.pk}-chart",
         title=f"{goal.metric_label} by week" + (f" ({unit})" if unit == "%" else ""),
         desc=desc, series=[Series(goal.metric_label, points)], y_min=0, y_max=y_max, y_ticks=ticks,
         y_format=y_format, goal=float(Decimal(goal.target)),

@@ -296,3 +296,14 @@ def test_a_packet_that_prints_whole_gives_no_warning(client, record):
     assert client.post(url)["Content-Type"] == "application/pdf"
     page = client.get(reverse("hearings:case_hearings", kwargs={"case_pk": record["case"].pk})).content.decode()
     assert "cannot print" not in page
+
+
+def test_the_plan_progress_chart_is_drawn_in_the_packet(record, monkeypatch):
+    """The plan page shows a desktop and a phone drawing of the chart in one <div>; fpdf2 reads one <svg>.
+    Given the pair, it drew nothing and the packet went out with the table alone (a logged warning)."""
+    from casework.hearings import packet_pdf
+
+    warnings = []
+    monkeypatch.setattr(packet_pdf.log, "warning", lambda msg, *a, **k: warnings.append(msg))
+    services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.REVIEW_BOARD, today=TODAY)
+    assert warnings == []
