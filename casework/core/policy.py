@@ -65,11 +65,12 @@ MATRIX: dict[str, dict[str, str]] = {
     "rules.manage": {Role.DIRECTOR: ALL, Role.DATA_STEWARD: ALL},
     # School calendars (sessions, grading periods, listed days) are not student data.
     "calendar.view": _EVERY_ROLE,
-    # Attendance events, discipline and program participation are part of a student's record: the same
+    # Attendance events, discipline, course grades and program participation are part of a student's record: the same
     # readers as the record itself. Events and discipline reach a school through the school where they
     # were recorded; programs through the student's enrollments.
     "attendance.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
     "discipline.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
+    "grades.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
     "programs.view": {**_CASE_READERS, Role.DATA_STEWARD: ALL},
     # Running an SIS import writes student data district-wide: the data steward, and the director.
     "import.run": {Role.DIRECTOR: ALL, Role.DATA_STEWARD: ALL},

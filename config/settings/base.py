@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "casework.calendars",
     "casework.attendance",
     "casework.discipline",
+    "casework.grades",
     "casework.programs",
     "casework.imports",
     "casework.indicators",
