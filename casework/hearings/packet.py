@@ -113,8 +113,8 @@ def _guardians(case: Case, user) -> list[dict]:
     return rows
 
 
-def _attendance(case: Case, user, as_of: datetime.date) -> tuple[list[SchoolRecord], dict]:
-    """The year's calendar per school and the counts, computed by the engine for this one student."""
+def _schools(case: Case, user, as_of: datetime.date) -> dict[int, str]:
+    """{school id: name} of the student's enrollments in the school year of `as_of`, in order of entry."""
     year_start, year_end = school_year_bounds(as_of)
     enrollments = (Enrollment.objects.for_user(user, "attendance.view")
                    .filter(student_id=case.student_id, entry_date__lte=min(as_of, year_end))
@@ -122,6 +122,12 @@ def _attendance(case: Case, user, as_of: datetime.date) -> tuple[list[SchoolReco
     schools: dict[int, str] = {}
     for e in enrollments:
         schools.setdefault(e.school_id, e.school.name)
+    return schools
+
+
+def _attendance(case: Case, user, as_of: datetime.date) -> tuple[list[SchoolRecord], dict]:
+    """The year's calendar per school and the counts, computed by the engine for this one student."""
+    schools = _schools(case, user, as_of)
     records, totals = [], {"days_enrolled": 0, "days_absent": 0.0, "days_unlawful": 0.0,
                         "source": f"counted by the attendance rules engine through {as_of:%m/%d/%Y}"}
     for school_id, name in schools.items():
@@ -281,3 +287,28 @@ def build(*, case: Case, user, kind: str, today: datetime.date | None = None) ->
                   services=service_counts(items, hearings), plans=_plans(case, user),
                   preparer=user.get_full_name() or user.username,
                   preparer_title=getattr(user, "title", "") or "Pupil Personnel Worker")
+
+
+def record_text(*, case: Case, user, today: datetime.date | None = None) -> str:
+    """The record's own words a packet prints (names, addresses, schools, the history, plans, the preparer),
+    gathered without the attendance engine, the charts or the PDF, so the Hearings tab can say before a
+    download what the packet's fonts lack (pdffonts.unprintable). Everything else the packet prints is
+    Casework's own text, dates and counts. test_packet checks it against what render() finds."""
+    today = today or timezone.localdate()
+    s = case.student
+    owner = case.owner.get_full_name() or case.owner.username if case.owner else ""
+    words = [s.legal_name, s.district_id, s.state_id or "", s.get_grade_display(), case.number,
+             case.get_case_type_display(), owner, user.get_full_name() or user.username,
+             getattr(user, "title", "") or ""]
+    # The school year of today, not of the stored indicators' date (default_as_of reads the whole attendance
+    # table): they differ only between the end of one year's records and today's, in the summer.
+    words += _schools(case, user, today).values()
+    for g in _guardians(case, user):
+        words += [g["name"], g["relationship"], g["address"], g["phone"], g["language"]]
+    for entry in history(case, user):
+        words += [entry.what, entry.text]
+    for plan in Plan.objects.for_user(user, "case.work").filter(case=case):
+        words += [plan.title, plan.get_status_display()]
+    for goal in Goal.objects.for_user(user, "case.work").filter(plan__case=case):
+        words += [goal.text, goal.unit]
+    return "\n".join(w for w in words if w)

@@ -16,8 +16,10 @@ from casework.cases.selectors import case_for, case_page
 from casework.core import policy
 from casework.core.errors import ConflictError
 from casework.core.views import PolicyView
+from casework.letters.pdffonts import unprintable
 
 from . import letters_link, services
+from . import packet as packets
 from .choices import HearingStatus, PacketKind
 from .forms import HearingEditForm, HearingForm, OutcomeForm
 from .models import Hearing
@@ -25,10 +27,6 @@ from .models import Hearing
 CONFLICT = ("This hearing was changed by someone else since you opened it. Your changes are below, not saved; "
             "compare them with the saved version and save again.")
 CALENDAR_DAYS = 60
-# After a packet download (shown on the next page: the download leaves the user where they were). A packet
-# has no Word copy, so what the PDF could not print has to be written in.
-UNPRINTABLE = ("The {packet} of case {number} has characters its PDF cannot print ({chars}; the PDF shows \ufffd "
-               "in their place): write them in by hand before the packet goes out.")
 
 
 def _tab_url(case_pk: int) -> str:
@@ -51,8 +49,13 @@ class CaseHearingsView(PolicyView):
             # The buttons follow the service's own rules (what it would refuse is not offered).
             h.can_notice = not services.notice_refusal(h)
             h.can_contract = not services.contract_refusal(h)
+        can_packet = policy.can(request.user, "packet.generate", case)
+        # Said beside the buttons, before the download: a download leaves the user on this page, so a message
+        # queued with the PDF would appear only on whatever page they open next. A packet has no Word copy:
+        # what its PDF cannot print has to be written in.
+        packet_unprintable = unprintable(packets.record_text(case=case, user=request.user)) if can_packet else ""
         context.update(hearings=hearings, packets=PacketKind.choices, letters_app=letters_link.available(),
-                       can_packet=policy.can(request.user, "packet.generate", case))
+                       can_packet=can_packet, packet_unprintable=packet_unprintable)
         return render(request, "hearings/case_hearings.html", context)
 
 
@@ -223,9 +226,6 @@ class PacketView(PolicyView):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(_tab_url(case.pk))
-        if packet.unprintable:
-            messages.warning(request, UNPRINTABLE.format(packet=PacketKind(kind).label, number=case.number,
-                                                         chars=packet.unprintable))
         response = HttpResponse(packet.pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{packet.filename}"'
         response["Cache-Control"] = "no-store"

@@ -273,7 +273,11 @@ def test_vietnamese_names_print_exactly_in_both_packets(record, kind):
     assert not {"Helvetica", "Helvetica-Bold"} & _fonts_of(packet.pdf)
 
 
-def test_a_name_the_fonts_lack_is_marked_and_named_after_the_download(client, record):
+def _tab(client, case) -> str:
+    return client.get(reverse("hearings:case_hearings", kwargs={"case_pk": case.pk})).content.decode()
+
+
+def test_a_name_the_fonts_lack_is_named_beside_the_packet_buttons_before_the_download(client, record):
     f.guardian(student=record["kid"], relationship="father", first_name="小明", last_name="王")
     packet = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.DISTRICT_COURT,
                                       today=TODAY)
@@ -283,19 +287,77 @@ def test_a_name_the_fonts_lack_is_marked_and_named_after_the_download(client, re
     assert "Marta Lopez" in text and "José García" in text
 
     client.force_login(record["ppw"])
+    page = _tab(client, record["case"])  # nothing downloaded yet
+    note = ('<p class="hr-unprintable" role="note" id="packet-unprintable">This case\'s packets have characters '
+            "their PDF cannot print (小明王; the PDF shows &#xFFFD; in their place): <strong>write them in by hand")
+    assert note in page
+    assert page.count('aria-describedby="packet-unprintable"') == len(PacketKind.choices)
+    assert page.index("packet-unprintable") < page.index("Generate the ")  # read before the buttons
+
     url = reverse("hearings:packet", kwargs={"case_pk": record["case"].pk, "kind": "review_board"})
     assert client.post(url)["Content-Type"] == "application/pdf"
-    page = client.get(reverse("hearings:case_hearings", kwargs={"case_pk": record["case"].pk})).content.decode()
-    assert (f"The Truancy Review Board packet of case {record['case'].number} has characters its PDF cannot print "
-            "(小明王; the PDF shows \ufffd in their place): write them in by hand") in page
+    # The download queues no message: the next page opened carries no late warning.
+    overview = client.get(reverse("cases:detail", kwargs={"case_pk": record["case"].pk}))
+    assert overview.status_code == 200
+    assert list(overview.context["messages"]) == []
+    assert "cannot print" not in overview.content.decode()
+
+
+def test_a_vietnamese_name_gives_no_warning(client, record):
+    kid = record["kid"]
+    kid.first_name, kid.middle_name, kid.last_name = "Đức", "Thị", "Nguyễn"
+    kid.save(update_fields=["first_name", "middle_name", "last_name"])
+    f.guardian(student=kid, relationship="mother", first_name="Thị Đức", last_name="Nguyễn")
+    client.force_login(record["ppw"])
+    page = _tab(client, record["case"])
+    assert "Generate the " in page and "cannot print" not in page and "packet-unprintable" not in page
+    packet = services.packet_generate(actor=record["ppw"], case=record["case"], kind=PacketKind.REVIEW_BOARD,
+                                      today=TODAY)
+    assert packet.unprintable == ""
 
 
 def test_a_packet_that_prints_whole_gives_no_warning(client, record):
     client.force_login(record["ppw"])
+    assert "cannot print" not in _tab(client, record["case"])
     url = reverse("hearings:packet", kwargs={"case_pk": record["case"].pk, "kind": "district_court"})
     assert client.post(url)["Content-Type"] == "application/pdf"
-    page = client.get(reverse("hearings:case_hearings", kwargs={"case_pk": record["case"].pk})).content.decode()
-    assert "cannot print" not in page
+    assert "cannot print" not in _tab(client, record["case"])
+
+
+def test_the_tab_finds_what_the_packet_cannot_print_wherever_the_record_holds_it(record):
+    """packet.record_text (read by the tab, no PDF) and render() (the PDF) must agree: one character the
+    fonts lack planted in each of the record's free texts that the packet prints."""
+    from casework.accounts.models import User
+    from casework.contacts.models import Contact
+    from casework.hearings import packet as packets
+    from casework.hearings.models import Hearing
+    from casework.letters.pdffonts import unprintable
+    from casework.plans.models import Goal, Intervention, Plan, PlanIntervention
+    from casework.schools.models import School
+    from casework.students.models import Guardian, Student
+
+    kid, case, ppw = record["kid"], record["case"], record["ppw"]
+    planted = {
+        "一": lambda: Student.objects.filter(pk=kid.pk).update(middle_name="一"),
+        "二": lambda: School.objects.filter(pk=record["school"].pk).update(name="Alpha 二"),
+        "三": lambda: Guardian.objects.filter(student_links__student=kid).update(phone="301-555-三"),
+        "四": lambda: Contact.objects.filter(case=case, summary__startswith="CONTACT-TWO").update(summary="四"),
+        "五": lambda: Hearing.objects.filter(case=case).update(outcome="五"),
+        "六": lambda: Intervention.objects.filter(name__startswith="SERVICE-MENTOR").update(name="六"),
+        "七": lambda: PlanIntervention.objects.filter(plan__case=case).exclude(family_response_note="").update(
+            family_response_note="七"),
+        "八": lambda: Plan.objects.filter(case=case).update(title="八"),
+        "九": lambda: Goal.objects.filter(plan__case=case).update(other_metric="九"),
+        "十": lambda: User.objects.filter(pk=ppw.pk).update(first_name="十", last_name="Ppw"),
+    }
+    for plant in planted.values():
+        assert plant() >= 1
+    ppw.refresh_from_db()
+    case.refresh_from_db()
+    found = unprintable(packets.record_text(case=case, user=ppw, today=TODAY))
+    for kind in PacketKind.values:
+        printed = services.packet_generate(actor=ppw, case=case, kind=kind, today=TODAY).unprintable
+        assert set(found) == set(printed) == set(planted)
 
 
 def test_the_plan_progress_chart_is_drawn_in_the_packet(record, monkeypatch):
