@@ -1,5 +1,6 @@
-"""Login throttling: a username or a client address with too many recent failures is refused,
-whatever the password, until the window passes. Counts live in the shared cache.
+"""Login throttling: an account (the username, counted across every address, so guesses spread over many
+hosts still add up) or a client address with too many recent failures is refused, whatever the password,
+until the window passes. Counts live in the shared cache.
 
 Each count is stored with the time its window ends and written back with only the time left, so the
 window runs from the first failure on every cache backend (Django's generic `incr`, used by the file
@@ -7,6 +8,7 @@ cache, would reset the expiry to the cache's default timeout on every failure)."
 
 import hashlib
 import time
+import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,9 +24,18 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def account_key(username: str) -> str:
+    """The account a typed username signs in to, as a counter's name. The sign-in form NFKC-normalises the
+    username before it looks the account up (Django's UsernameField), so "ｖictim" (fullwidth v) opens the
+    account "victim": counted under the raw text, every such spelling had a counter of its own and the
+    per-account limit could be walked around from any number of addresses. Case is folded too (more
+    spellings share a counter, never fewer); an unknown username is counted exactly like a known one."""
+    name = unicodedata.normalize("NFKC", (username or "").strip()).strip().casefold()
+    return "login-fail:user:" + hashlib.sha256(name.encode()).hexdigest()[:32]
+
+
 def _keys(username: str, address: str) -> list[str]:
-    digest = hashlib.sha256((username or "").strip().lower().encode()).hexdigest()[:32]
-    return [f"login-fail:user:{digest}", f"login-fail:addr:{address or '-'}"]
+    return [account_key(username), f"login-fail:addr:{address or '-'}"]
 
 
 def _count(key: str, now: float) -> tuple[int, float]:

@@ -227,3 +227,76 @@ def test_a_malformed_sign_in_says_what_to_do(db, client, data):
     assert response.status_code == 200
     assert "Enter your username and password" in response.content.decode()
     assert not signed_in(client)
+
+
+# --- one account's guesses spread over many addresses --------------------------------------------------------
+
+
+def _from(n: int) -> Client:
+    return Client(REMOTE_ADDR=f"198.51.100.{n}")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttle's clock, moved by hand: [seconds]."""
+    now = [1_000_000.0]
+    monkeypatch.setattr(throttle, "time", type("Clock", (), {"time": staticmethod(lambda: now[0])}))
+    return now
+
+
+def test_failures_from_many_addresses_lock_the_account(ppw, settings, any_cache, clock):
+    """LOGIN_FAILURE_LIMIT 5, window 900 s. Hosts 1-5 fail once each: every host is at 1 of its 20, the account
+    at 5 of 5. Host 6, never seen before, then gives the right password at t = 60 s: refused (the account
+    counter, not the host's). At t = 901 s the window (from the first failure at t = 0) has passed."""
+    settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_FAILURE_WINDOW = 5, 900
+    f.user(username="bystander")
+    for n in range(1, 6):
+        assert errors(login(_from(n), "ppw-login", "wrong-password")) == [GENERIC_ERROR]
+    clock[0] += 60
+    sixth = _from(6)
+    assert errors(login(sixth, "ppw-login", PW)) == [locked_error()]
+    assert not signed_in(sixth)
+    # Another account, from a host that took part, is untouched (that host has 1 failure of 20).
+    assert login(_from(1), "bystander", PW).status_code == 302
+    clock[0] += 841  # t = 901 s
+    assert login(_from(7), "ppw-login", PW).status_code == 302
+
+
+def test_four_failures_from_four_addresses_do_not_lock(ppw, settings, clock):
+    settings.LOGIN_FAILURE_LIMIT = 5
+    for n in range(1, 5):
+        login(_from(n), "ppw-login", "wrong-password")
+    assert login(_from(9), "ppw-login", PW).status_code == 302
+
+
+def test_an_unknown_account_locks_the_same_way_from_many_addresses(db, settings, clock):
+    """No enumeration: 5 failures for a name no account has, from 5 hosts, answer the 6th as for a real one."""
+    settings.LOGIN_FAILURE_LIMIT = 5
+    for name in ("ppw-login", "no-such-user"):
+        for n in range(1, 6):
+            assert errors(login(_from(n), name, "wrong-password")) == [GENERIC_ERROR]
+    f.user(username="ppw-login", role="director")
+    assert errors(login(_from(6), "ppw-login", PW)) == errors(login(_from(6), "no-such-user", PW)) == [locked_error()]
+
+
+def test_spellings_that_open_the_same_account_share_its_counter(ppw, settings, clock):
+    """The form NFKC-normalises the username before it looks the account up, so fullwidth "ｐｐｗ-login" signs
+    in to "ppw-login". Each spelling used to have a counter of its own: 5 spellings x 4 failures = 20 guesses
+    at one account without a lock. Now the 5th failure, whatever the spelling, locks it."""
+    settings.LOGIN_FAILURE_LIMIT = 5
+    spellings = ["ｐpw-login", "pｐw-login", "ppｗ-login", "ppw－login", "ｐｐｗ-ｌｏｇｉｎ"]
+    assert login(Client(), spellings[-1], PW).status_code == 302  # they do sign in to ppw-login
+    for n, name in enumerate(spellings, start=1):
+        assert errors(login(_from(n), name, "wrong-password")) == [GENERIC_ERROR]
+    assert errors(login(_from(6), "ppw-login", PW)) == [locked_error()]
+    assert errors(login(_from(7), "ｐpw-login", PW)) == [locked_error()]
+
+
+def test_a_successful_sign_in_resets_the_account_counter_for_every_address(ppw, settings, clock):
+    settings.LOGIN_FAILURE_LIMIT = 5
+    for n in range(1, 5):  # 4 of 5
+        login(_from(n), "ppw-login", "wrong-password")
+    assert login(_from(5), "ppw-login", PW).status_code == 302  # back to 0
+    for n in range(6, 10):  # 4 of 5 again: 8 in the window, 4 since the sign-in
+        login(_from(n), "ppw-login", "wrong-password")
+    assert login(_from(10), "ppw-login", PW).status_code == 302
