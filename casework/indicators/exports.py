@@ -12,7 +12,7 @@ import xlsxwriter
 from .models import Flags, StudentIndicator
 
 HEADERS = ["student_id", "last_name", "first_name", "preferred_name", "grade", "days_enrolled", "days_absent",
-           "days_unlawful", "attendance_rate", "band", *Flags.values, "suspensions", "open_case",
+           "days_unlawful", "attendance_rate", "band", *Flags.values, "suspensions", "course_failures", "open_case",
            "newly_crossed_since", "as_of"]
 # The band cell of a student under the rule set's minimum days enrolled: said, not left blank (a blank
 # cell reads as missing data, and sorts and filters with the empty rows).
@@ -34,7 +34,8 @@ def row_values(row: StudentIndicator, band_labels: dict[str, str]) -> list:
     case = "" if row.has_open_case is None else ("yes" if row.has_open_case else "no")
     return [s.district_id, s.last_name, s.first_name, s.preferred_name, s.get_grade_display(), row.days_enrolled,
             row.days_absent, row.days_unlawful, rate, band_labels.get(row.band, row.band) or NOT_RATED,
-            *("yes" if getattr(row, flag) else "no" for flag in Flags.values), row.suspensions, case,
+            *("yes" if getattr(row, flag) else "no" for flag in Flags.values), row.suspensions, row.course_failures,
+            case,
             row.new_since.isoformat() if row.new_since else "", row.as_of.isoformat()]
 
 

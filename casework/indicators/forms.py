@@ -24,7 +24,7 @@ SORT_CHOICES = [
 ]
 DEFAULT_SORT = "rate"
 ABC_ANY = "abc"
-FLAG_CHOICES = [*Flags.choices, (ABC_ANY, "ABC: attendance or suspended")]
+FLAG_CHOICES = [*Flags.choices, (ABC_ANY, "ABC: any of attendance, suspended, course failure")]
 
 
 class _LenientFilterForm(forms.Form):

@@ -12,7 +12,8 @@ student x school:
    student id (one query);
 6. the attendance events recorded at those schools from the first day of the year to the as-of date
    (one query);
-7. the discipline actions the schools are responsible for in the same window (one query).
+7. the discipline actions the schools are responsible for in the same window (one query);
+8. the course grades given at those schools in grading periods of that school year (one query).
 
 The school year is Maryland's: 1 July to 30 June (Educ. Art. §1-101), so the year of 2026-03-15 runs
 from 2025-07-01 to 2026-06-30; the engine's "year to date" starts at the school's first instructional day
@@ -34,6 +35,7 @@ from casework.attendance.models import AttendanceEvent
 from casework.calendars.periods import periods_by_school
 from casework.calendars.schooldays import instructional_days_by_school
 from casework.discipline.models import Action
+from casework.grades.models import CourseGrade
 from casework.rules import engine
 from casework.rules.models import RuleSet
 from casework.rules.selectors import ruleset_in_force
@@ -94,6 +96,7 @@ class StudentSchoolInputs:
     enrollments: list[engine.EnrollmentSpan] = field(default_factory=list)
     attendance: list[engine.AttendanceRecord] = field(default_factory=list)
     discipline: list[engine.DisciplineAction] = field(default_factory=list)
+    grades: list[engine.CourseGradeRecord] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)  # days recorded twice, and which record decided
 
 
@@ -260,6 +263,19 @@ def gather(*, as_of: date, school_ids: Iterable[int] | None = None,
                 action_id=action_id, day=start, kind=engine.DisciplineKind(kind),
                 days=actual if actual is not None else length))
 
+    # Course grades of the school year (its grading periods' year), however late given: the engine counts
+    # those given by the as-of date.
+    for student_pk, sid, code, title, period, grade_type, letter, numeric, given, end in (
+        narrowed(CourseGrade.objects.filter(school_id__in=ids, grading_period__school_year=year_end.year))
+        .order_by("student_id", "course_code", "grading_period__begin", "id")
+        .values_list("student_id", "school_id", "course_code", "course_title", "grading_period__name",
+                     "grade_type", "letter_grade", "numeric_grade", "as_of_date", "grading_period__end")
+    ):
+        target = pairs.get((student_pk, sid))
+        if target is not None:
+            target.grades.append(engine.CourseGradeRecord(code, title, period, grade_type, letter, numeric,
+                                                          given or end))
+
     students = sorted(pairs.values(), key=lambda p: (p.school_code, p.student_id))
     return Inputs(as_of, year_start, year_end, ruleset, rules, calendars, students)
 
@@ -292,7 +308,7 @@ def indicators_as_of(*, as_of: date, school_ids: Iterable[int] | None = None,
         cal = inputs.calendars[p.school_pk]
         result = engine.compute(rules=inputs.rules, as_of=as_of, calendar=days[p.school_pk], enrollments=p.enrollments,
                                 periods=cal.periods, attendance=p.attendance, discipline=p.discipline,
-                                detail=detail)
+                                grades=p.grades, detail=detail)
         rows.append(IndicatorRow(student_id=p.student_id, school_id=p.school_code, student_pk=p.student_pk,
                                  school_pk=p.school_pk, calendar_method=cal.method, result=result,
                                  notes=tuple(p.merged) + cal.notes))

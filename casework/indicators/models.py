@@ -22,6 +22,7 @@ class Flags(models.TextChoices):
     TRUANT_7_302_2 = "truant_7_302_2", "Truant (Educ. Art. 7-302.2)"
     ABC_ATTENDANCE = "abc_attendance", "ABC: attendance under 90%"
     ABC_BEHAVIOR = "abc_behavior", "ABC: suspended"
+    ABC_COURSE = "abc_course", "ABC: course failure"
 
 
 class _SchoolAndStudentQuerySet(ScopedQuerySet):
@@ -96,6 +97,9 @@ class StudentIndicator(AuditedModel):
     truant_7_302_2 = models.BooleanField(default=False)
     abc_attendance = models.BooleanField(default=False)
     abc_behavior = models.BooleanField(default=False)
+    abc_course = models.BooleanField(default=False, help_text="Courses failed this school year at or over the "
+                                                              "rule set's minimum (grades given by as_of)")
+    course_failures = models.PositiveSmallIntegerField(default=0, help_text="Distinct courses failed")
     suspensions = models.PositiveSmallIntegerField(default=0)
     values = StoredJSONField(help_text="The period's counts, rates, band and flags with explanations")
 

@@ -9,9 +9,10 @@ from .inputs import IndicatorRow
 COLUMNS = (
     "student_id", "school_id", "days_enrolled", "days_present", "days_absent", "days_unlawful",
     "attendance_rate", "band", "chronic_absent", "habitual_truant", "truant_7_302_2", "suspensions",
-    "days_suspended", "expulsions", "abc_attendance", "abc_behavior", "rule_set", "calendar_method",
+    "days_suspended", "expulsions", "abc_attendance", "abc_behavior", "course_failures", "abc_course", "rule_set",
+    "calendar_method",
 )
-FLAGS = ("chronic_absent", "habitual_truant", "truant_7_302_2", "abc_attendance", "abc_behavior")
+FLAGS = ("chronic_absent", "habitual_truant", "truant_7_302_2", "abc_attendance", "abc_behavior", "abc_course")
 
 
 def days(value: float) -> str:
@@ -44,6 +45,8 @@ def row_values(row: IndicatorRow) -> dict[str, Any]:
         "expulsions": ytd.expulsions,
         "abc_attendance": r.abc_attendance.raised,
         "abc_behavior": r.abc_behavior.raised,
+        "course_failures": r.course_failures,
+        "abc_course": r.abc_course.raised,
         "rule_set": r.rule_set,
         "calendar_method": row.calendar_method,
     }

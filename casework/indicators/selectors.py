@@ -163,8 +163,8 @@ def early_warning_rows(user, school: School, *, filters: dict, sort: str = "rate
     if band := filters.get("band"):
         qs = qs.filter(band="" if band == "none" else band)
     if flag := filters.get("flag"):
-        qs = qs.filter(Q(abc_attendance=True) | Q(abc_behavior=True)) if flag == ABC_ANY else qs.filter(
-            **{flag: True})
+        any_abc = Q(abc_attendance=True) | Q(abc_behavior=True) | Q(abc_course=True)
+        qs = qs.filter(any_abc) if flag == ABC_ANY else qs.filter(**{flag: True})
     if since := filters.get("crossed_since"):
         qs = qs.filter(Exists(crossings.filter(crossed_on__gte=since)))
     if show_cases and (open_case := filters.get("open_case")):

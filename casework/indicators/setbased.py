@@ -37,9 +37,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from casework.attendance.models import AttendanceEvent
+from casework.calendars.models import GradingPeriod
 from casework.calendars.periods import periods_by_school
 from casework.calendars.schooldays import instructional_days_by_school
 from casework.discipline.models import Action
+from casework.grades.models import CourseGrade
 from casework.rules import engine
 from casework.rules.models import RuleSet
 from casework.rules.selectors import ruleset_in_force
@@ -56,7 +58,7 @@ from .inputs import (
 )
 from .models import YEAR_TO_DATE, StudentIndicator
 
-TEMP_TABLES = ("cw_only", "cw_cal", "cw_per", "cw_segp", "cw_span", "cw_isl", "cw_multi", "cw_pp")
+TEMP_TABLES = ("cw_only", "cw_cal", "cw_per", "cw_segp", "cw_span", "cw_isl", "cw_multi", "cw_pp", "cw_cf")
 ATTENDING = ("present", "tardy", "early_departure", "partial", "in_school_suspension")
 PART_DAY = ("tardy", "early_departure", "partial")  # engine.PART_DAY: "partial" is an early departure
 SUSPENSIONS = tuple(str(k) for k in engine.SUSPENSIONS)
@@ -67,6 +69,7 @@ FLAGS = ("chronic_absent", "habitual_truant", "truant_7_302_2", "abc_attendance"
 @dataclass(frozen=True)
 class Prepared:
     ruleset: RuleSet
+    rules: engine.Rules
     school_ids: list[int]
     pairs: int
     skipped: tuple[str, ...] = ()  # codes of schools with students and no calendar, left out
@@ -361,8 +364,10 @@ def prepare(cursor, *, as_of: date, school_ids: list[int], student_ids: list[int
         WHERE p.school_id = a.school_id AND a.start_date >= p.begin_date AND a.start_date <= p.through
             AND a.start_date >= %(start)s AND a.start_date <= %(as_of)s AND {_scope('a', schools, only)}"""
     _pp(cursor, sql, rules, p, contributions)
+    _course_failures(cursor, rules, p, schools, only, year_end.year)
     pairs = _run(cursor, f"SELECT count(*) FROM cw_pp WHERE pidx = {YTD}").fetchone()[0]
-    return Prepared(ruleset=ruleset, school_ids=school_ids, pairs=pairs, skipped=skipped, skipped_ids=skipped_ids)
+    return Prepared(ruleset=ruleset, rules=rules, school_ids=school_ids, pairs=pairs, skipped=skipped,
+                    skipped_ids=skipped_ids)
 
 
 def _multi(cursor, sql: _Sql, att: str, events: str, p: dict) -> None:
@@ -385,6 +390,25 @@ def _multi(cursor, sql: _Sql, att: str, events: str, p: dict) -> None:
     _run(cursor, "CREATE INDEX cw_multi_day ON cw_multi (student_id, school_id, date)")
     if sql.pg:
         _run(cursor, "ANALYZE cw_multi")
+
+
+def _course_failures(cursor, rules: engine.Rules, p: dict, schools: str, only: bool, school_year: int) -> None:
+    """cw_cf: per student x school, the course grades given by the as-of date in the school year's grading
+    periods and the distinct courses failed (engine._course_flag: the letter decides when there is one)."""
+    grades, periods = CourseGrade._meta.db_table, GradingPeriod._meta.db_table
+    q = dict(p, school_year=school_year)
+    letters = _in("fl", sorted(rules.course_failing_letter_grades), q)
+    below = rules.course_failing_numeric_below
+    failing = (f"CASE WHEN TRIM(g.letter_grade) <> '' THEN UPPER(TRIM(g.letter_grade)) {letters} "
+               f"ELSE g.numeric_grade IS NOT NULL AND g.numeric_grade * {below.denominator} < {below.numerator} END")
+    _run(cursor, f"""CREATE TEMP TABLE cw_cf AS
+        SELECT g.student_id, g.school_id, count(*) AS given,
+            count(DISTINCT CASE WHEN COALESCE({failing}, FALSE) THEN g.course_code END) AS failed
+        FROM {grades} g JOIN {periods} gp ON gp.id = g.grading_period_id
+        WHERE gp.school_year = %(school_year)s AND COALESCE(g.as_of_date, gp."end") <= %(as_of)s
+            AND {_scope('g', schools, only)}
+        GROUP BY g.student_id, g.school_id""", q)
+    _run(cursor, "CREATE INDEX cw_cf_pair ON cw_cf (student_id, school_id)")
 
 
 def _half_days(expr: str) -> str:
@@ -474,9 +498,10 @@ def write(cursor, *, prepared: Prepared, as_of: date, now) -> int:
 
     any_period = {"habitual_truant": "g.habitual_truant" if sql.pg else "y.any_habitual",
                   "truant_7_302_2": "g.truant_7_302_2" if sql.pg else "y.any_truant"}
+    course = f"COALESCE(cf.failed, 0) >= {int(prepared.rules.abc_min_course_failures)}"
     flags = " || ".join(
-        student_flag(f, any_period[f], f"g.{f}_in") if f in any_period
-        else student_flag(f, f"y.{f}", "y.qname") for f in FLAGS)
+        [student_flag(f, any_period[f], f"g.{f}_in") if f in any_period
+         else student_flag(f, f"y.{f}", "y.qname") for f in FLAGS] + [student_flag("abc_course", course, "y.qname")])
     values = cast.format(f"'{{\"raised\":{{' || rtrim({flags}, ',') || '}},\"periods\":[' "
                          "|| COALESCE(g.periods, '') || ']}'")
     params = {"as_of": sql.day(as_of), "rule_set": prepared.ruleset.pk,
@@ -492,21 +517,25 @@ def write(cursor, *, prepared: Prepared, as_of: date, now) -> int:
                   COALESCE(bool_or(q.truant_7_302_2), FALSE) AS truant_7_302_2, {aggregates}
               FROM cw_pp q GROUP BY q.student_id, q.school_id) g
             ON g.student_id = y.student_id AND g.school_id = y.school_id
+        LEFT JOIN cw_cf cf ON cf.student_id = y.student_id AND cf.school_id = y.school_id
         WHERE y.pidx = {YTD}"""
     else:  # SQLite, one pass: with one max() the bare columns come from its row, the year to date's
         source = f"""(SELECT q.*, max(q.pidx), COALESCE(sum(q.habitual_truant), 0) > 0 AS any_habitual,
                   COALESCE(sum(q.truant_7_302_2), 0) > 0 AS any_truant, {aggregates}
-              FROM cw_pp q GROUP BY q.student_id, q.school_id) y"""
+              FROM cw_pp q GROUP BY q.student_id, q.school_id) y
+            LEFT JOIN cw_cf cf ON cf.student_id = y.student_id AND cf.school_id = y.school_id"""
         values = values.replace("g.", "y.")
     any_habitual, any_truant = ("g.habitual_truant", "g.truant_7_302_2") if sql.pg else ("y.any_habitual",
                                                                                           "y.any_truant")
     cursor.execute(f"""
         INSERT INTO {table} (student_id, school_id, as_of, period_key, period_kind, rule_set_id, calendar_method,
             days_enrolled, days_absent, days_unlawful, attendance_rate, band, chronic_absent, habitual_truant,
-            truant_7_302_2, abc_attendance, abc_behavior, suspensions, "values", created_at, updated_at, version)
+            truant_7_302_2, abc_attendance, abc_behavior, abc_course, course_failures, suspensions, "values",
+            created_at, updated_at, version)
         SELECT y.student_id, y.school_id, %(as_of)s, %(ytd_key)s, %(year)s, %(rule_set)s, y.method,
             y.enrolled, CAST(y.absent_h AS DOUBLE PRECISION) / 2, CAST(y.unlawful_h AS DOUBLE PRECISION) / 2,
             y.attendance_rate, COALESCE(y.band, ''), y.chronic_absent, {any_habitual}, {any_truant},
-            y.abc_attendance, y.abc_behavior, y.suspensions, {values}, %(now)s, %(now)s, 1
+            y.abc_attendance, y.abc_behavior, {course}, COALESCE(cf.failed, 0), y.suspensions, {values},
+            %(now)s, %(now)s, 1
         FROM {source}""", params)
     return cursor.rowcount

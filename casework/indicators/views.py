@@ -28,7 +28,7 @@ from .worklist import crossings_acknowledge
 PAGE_SIZE = 50
 FLAG_SHORT = {
     Flags.CHRONIC_ABSENT: "Chronic", Flags.HABITUAL_TRUANT: "Habitual truant", Flags.TRUANT_7_302_2: "7-302.2",
-    Flags.ABC_ATTENDANCE: "ABC attendance", Flags.ABC_BEHAVIOR: "ABC suspended",
+    Flags.ABC_ATTENDANCE: "ABC attendance", Flags.ABC_BEHAVIOR: "ABC suspended", Flags.ABC_COURSE: "ABC course",
 }
 
 

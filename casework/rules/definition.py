@@ -26,17 +26,23 @@ REASON_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 PERIOD_KINDS = ("quarter", "marking_period", "semester", "year")
 
 RATE_KEYS = ("chronic_absence_rate", "habitual_truant_rate", "abc_attendance_rate_below")
-COUNT_KEYS = ("chronic_min_days_enrolled", "abc_min_suspensions")
+COUNT_KEYS = ("chronic_min_days_enrolled", "abc_min_suspensions", "abc_min_course_failures")
 MINUTE_KEYS = ("full_day_minutes", "half_day_minutes", "school_day_minutes")
 # Keys a valid rule set may lack: they were added after a shipped version (school_day_minutes in 2026.2),
 # and a set without one keeps the meaning it had (see engine.Rules.from_values).
 # Each optional key's stand-in when a set lacks it: the value it was read as before the key existed.
 OPTIONAL_KEYS = {"school_day_minutes": "full_day_minutes"}
+# Course failures (the "C" of the ABC flags) are not law: they follow the district's grading scale. A set
+# without these keys (every set before they existed) reads these values: a letter E or F (Maryland
+# systems use either), or a numeric grade under 60 where no letter is given, and one failed course.
+COURSE_DEFAULTS: dict[str, Any] = {"course_failing_letter_grades": ["E", "F"], "course_failing_numeric_below": 60,
+                                   "abc_min_course_failures": 1}
 KEYS = (
     *MINUTE_KEYS, "lawful_reasons", "suspension_reason_code", "chronic_absence_rate", "chronic_min_days_enrolled",
     "habitual_truant_rate", "habitual_truant_period_kinds", "truant_day_limits", "attendance_bands",
-    "abc_attendance_rate_below", "abc_min_suspensions", "tardies_per_unlawful_absence",
+    "abc_attendance_rate_below", "abc_min_suspensions", "tardies_per_unlawful_absence", *COURSE_DEFAULTS,
 )
+LETTER_GRADE = re.compile(r"^\S{1,20}$")
 
 # Statutory thresholds and the direction in which a district may move them. "lower": a smaller number
 # flags more students (a rate or a day limit); "higher": a larger number counts fewer minutes as presence.
@@ -60,6 +66,8 @@ def load_shipped(filename: str) -> dict[str, Any]:
 
 def value(values: Mapping[str, Any], key: str) -> Any:
     """The rule's value; for an optional rule the set predates, the value it stood for then."""
+    if key not in values and key in COURSE_DEFAULTS:
+        return COURSE_DEFAULTS[key]
     if key not in values and key in OPTIONAL_KEYS:
         key = OPTIONAL_KEYS[key]
     return values[key]["value"]
@@ -95,7 +103,7 @@ def validate_values(values: Any) -> dict[str, list[str]]:
         err(key, f"Unknown rule {key!r}. Known rules: {', '.join(KEYS)}.")
     for key in KEYS:
         entry = values.get(key)
-        if entry is None and key in OPTIONAL_KEYS:
+        if entry is None and (key in OPTIONAL_KEYS or key in COURSE_DEFAULTS):
             continue
         if entry is None:
             err(key, "This rule is missing.")
@@ -106,6 +114,7 @@ def validate_values(values: Any) -> dict[str, list[str]]:
     if errors:
         return errors
     v = {key: values[key]["value"] for key in KEYS if key in values}
+    v.update({key: default for key, default in COURSE_DEFAULTS.items() if key not in v})
 
     for key in RATE_KEYS:
         x = v[key]
@@ -186,6 +195,15 @@ def validate_values(values: Any) -> dict[str, list[str]]:
                                     f"{', '.join(_pct(e) for e in edges)}.")
         if len(set(names)) != len(names):
             err("attendance_bands", "Band names must be unique.")
+
+    letters = v["course_failing_letter_grades"]
+    if not isinstance(letters, list) or not all(isinstance(g, str) and LETTER_GRADE.match(g) for g in letters):
+        err("course_failing_letter_grades", 'List the failing letter grades as the SIS writes them, e.g. ["E", "F"] '
+                                            f"(an empty list: letters never fail); got {letters!r}.")
+    below = v["course_failing_numeric_below"]
+    if not _is_number(below) or not 0 < below <= 1000:
+        err("course_failing_numeric_below", f"A numeric grade under this fails: a number above 0 (60 on a 100-point "
+                                            f"scale); got {below!r}.")
 
     tardies = v["tardies_per_unlawful_absence"]
     if tardies is not None and (not _is_int(tardies) or tardies < 1):

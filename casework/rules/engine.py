@@ -93,6 +93,11 @@ class Rules:
     abc_attendance_rate_below: Fraction
     abc_min_suspensions: int
     tardies_per_unlawful_absence: int | None
+    # Course failures (ABC): letters that fail (upper-cased), the numeric grade under which a grade
+    # without a letter fails, and the failed courses that raise the flag.
+    course_failing_letter_grades: frozenset[str] = frozenset({"E", "F"})
+    course_failing_numeric_below: Fraction = Fraction(60)
+    abc_min_course_failures: int = 1
 
     @property
     def label(self) -> str:
@@ -124,6 +129,9 @@ class Rules:
             abc_attendance_rate_below=frac(v("abc_attendance_rate_below")),
             abc_min_suspensions=v("abc_min_suspensions"),
             tardies_per_unlawful_absence=v("tardies_per_unlawful_absence"),
+            course_failing_letter_grades=frozenset(g.upper() for g in v("course_failing_letter_grades")),
+            course_failing_numeric_below=frac(v("course_failing_numeric_below")),
+            abc_min_course_failures=v("abc_min_course_failures"),
         )
 
 
@@ -165,6 +173,19 @@ class DisciplineAction:
     day: date
     kind: DisciplineKind
     days: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class CourseGradeRecord:
+    """A course grade (Ed-Fi Grade) and the day it counts from: its as-of date, else its period's end."""
+
+    course_code: str
+    course_title: str
+    period: str
+    grade_type: str
+    letter: str
+    numeric: Decimal | None
+    given_on: date
 
 
 # --- outputs -----------------------------------------------------------------------------------------
@@ -250,11 +271,13 @@ class StudentIndicators:
     abc_behavior: Flag
     days: tuple[DayResult, ...]
     ignored: tuple[str, ...] = field(default=())  # records and actions the engine did not count, and why
+    abc_course: Flag | None = None  # set by compute(); None only for results built by hand
+    course_failures: int = 0  # distinct courses failed as of the date
 
     @property
     def flags(self) -> dict[str, Flag]:
         return {f.name: f for f in (self.chronic_absent, self.habitual_truant, self.truant_7_302_2,
-                                    self.abc_attendance, self.abc_behavior)}
+                                    self.abc_attendance, self.abc_behavior, self.abc_course) if f is not None}
 
 
 # --- arithmetic --------------------------------------------------------------------------------------
@@ -514,6 +537,42 @@ def _period(rules: Rules, *, name: str, kind: PeriodKind, begin: date, end: date
     )
 
 
+def course_failing(rules: Rules, letter: str, numeric: Decimal | Fraction | None) -> bool:
+    """A grade fails by its letter when it has one (the report card prints the letter), else by its number."""
+    letter = letter.strip().upper()
+    if letter:
+        return letter in rules.course_failing_letter_grades
+    return numeric is not None and Fraction(numeric) < rules.course_failing_numeric_below
+
+
+def _grade_text(g: CourseGradeRecord) -> str:
+    mark = ", ".join(x for x in (g.letter, f"{float(g.numeric):g}" if g.numeric is not None else "") if x)
+    title = f" {g.course_title}" if g.course_title else ""
+    return f"{g.course_code}{title} ({mark}, {g.period} {g.grade_type.casefold()} grade of {_day(g.given_on)})"
+
+
+def _course_flag(rules: Rules, as_of: date, grades: Sequence[CourseGradeRecord], ytd: str) -> tuple[Flag, int]:
+    """ABC course failures: distinct courses with a failing grade given by the as-of date this school year.
+    Raised in the year to date (`ytd`), as the other ABC flags; the failing grades are its events."""
+    given = sorted((g for g in grades if g.given_on <= as_of), key=lambda g: (g.given_on, g.course_code, g.period))
+    failed = [g for g in given if course_failing(rules, g.letter, g.numeric)]
+    courses = sorted({g.course_code for g in failed})
+    raised = bool(given) and len(courses) >= rules.abc_min_course_failures
+    letters = " or ".join(sorted(rules.course_failing_letter_grades)) or "no letter"
+    scale = (f"a grade fails at {letters}, or under {float(rules.course_failing_numeric_below):g} where no letter "
+             f"is given; the flag is {rules.abc_min_course_failures} or more failed courses")
+    if not given:
+        return _flag("abc_course", False, rules, lambda: f"Not evaluated as of {_day(as_of)}: no course grades "
+                                                         "given this school year (none imported).", ()), 0
+    return _flag("abc_course", raised, rules,
+                 lambda: f"{'Course failure flag' if raised else 'No course failure flag'} as of {_day(as_of)}: "
+                         f"failed {len(courses)} course(s) in {len(given)} grade(s) given this year"
+                         + (f": {'; '.join(_grade_text(g) for g in failed)}" if failed else "") + f"; {scale}.",
+                 (ytd,) if raised else (),
+                 tuple(sorted({g.given_on for g in failed})) if raised else (),
+                 tuple(_grade_text(g) for g in failed) if raised else ()), len(courses)
+
+
 def _any(name: str, rule: str, flags: Sequence[Flag], none_text: str) -> Flag:
     raised = [f for f in flags if f.raised]
     if not raised:
@@ -549,7 +608,8 @@ def _day_results(ledger: _Ledger) -> tuple[DayResult, ...]:
 
 def compute(*, rules: Rules, as_of: date, calendar: Iterable[date], enrollments: Sequence[EnrollmentSpan],
             periods: Sequence[Period] = (), attendance: Sequence[AttendanceRecord] = (),
-            discipline: Sequence[DisciplineAction] = (), detail: bool = True) -> StudentIndicators:
+            discipline: Sequence[DisciplineAction] = (), grades: Sequence[CourseGradeRecord] = (),
+            detail: bool = True) -> StudentIndicators:
     """Indicators of one student at one school, as of `as_of` (inclusive).
 
     `calendar` holds the school's instructional days for the year; the year to date runs from its first
@@ -612,10 +672,11 @@ def compute(*, rules: Rules, as_of: date, calendar: Iterable[date], enrollments:
                   f"within "
                   + ", ".join(f"{n} in a {k.replace('_', ' ')}" for k, n in limits.items() if k in kinds) + "."
                   + (unchecked.format(" or ".join(truant_missing)) if truant_missing else ""))
+    course, failed = _course_flag(rules, as_of, grades, ytd.name)
     return StudentIndicators(
         as_of=as_of, rule_set=rule, year_to_date=ytd, periods=results,
         chronic_absent=ytd.chronic_absent, habitual_truant=habitual, truant_7_302_2=truant,
         abc_attendance=ytd.abc_attendance, abc_behavior=ytd.abc_behavior,
         days=_day_results(ledger) if detail else (),
-        ignored=tuple(ignored),
+        ignored=tuple(ignored), abc_course=course, course_failures=failed,
     )

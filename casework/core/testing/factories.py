@@ -90,6 +90,18 @@ def discipline_action(*, student: Student, school: School, start_date: datetime.
                          kind=kind, start_date=start_date, length_days=length_days, **fields).row
 
 
+def course_grade(*, student: Student, school: School, grading_period, course_code: str = "ALG1",
+                 letter_grade: str = "", numeric_grade=None, grade_type: str = "Grading Period", **fields):
+    from decimal import Decimal
+
+    from casework.grades.services import grade_record
+
+    numeric = None if numeric_grade is None else Decimal(str(numeric_grade))
+    return grade_record(actor=None, student=student, school=school, grading_period=grading_period,
+                        course_code=course_code, grade_type=grade_type, letter_grade=letter_grade,
+                        numeric_grade=numeric, **fields).row
+
+
 def program_participation(*, student: Student, kind: str = "homeless",
                           begin: datetime.date = datetime.date(2025, 9, 2), **fields):
     from casework.programs.services import program_participation_record

@@ -333,9 +333,9 @@ def test_csv_export_of_the_filtered_list(ew):
     assert rows[0][:5] == ["student_id", "last_name", "first_name", "preferred_name", "grade"]
     assert rows[1:] == [
         ["500001", "Adams", "Ann", "", "Grade 5", "40", "10.0", "8.0", "75.0", "Severe chronic absence",
-         "yes", "yes", "no", "yes", "no", "0", "no", "2025-10-01", "2025-10-15"],
+         "yes", "yes", "no", "yes", "no", "no", "0", "0", "no", "2025-10-01", "2025-10-15"],
         ["500004", "Diaz", "Dan", "", "Grade 5", "40", "5.0", "5.0", "87.5", "Moderate chronic absence",
-         "yes", "no", "no", "yes", "no", "0", "yes", "", "2025-10-15"],
+         "yes", "no", "no", "yes", "no", "no", "0", "0", "yes", "", "2025-10-15"],
     ]
     logged = AccessLog.objects.filter(action="export")
     assert sorted(logged.values_list("student_id", flat=True)) == sorted([ew.adams.pk, ew.diaz.pk])
@@ -427,7 +427,7 @@ def test_xlsx_export(ew):
     rows = xlsx_rows(response.content)
     assert rows[0][:3] == ["student_id", "last_name", "first_name"]
     assert rows[1] == ["500098", "=1+1", "Eli", "", "Grade 5", "40", "0", "0", "20", "Severe chronic absence",
-                       "no", "no", "no", "no", "no", "0", "no", "", "2025-10-15"]
+                       "no", "no", "no", "no", "no", "no", "0", "0", "no", "", "2025-10-15"]
     assert rows[2][:10] == ["500001", "Adams", "Ann", "", "Grade 5", "40", "10", "8", "75", "Severe chronic absence"]
     assert [r[1] for r in rows[1:]] == ["=1+1", "Adams", "Diaz"]
     assert AccessLog.objects.filter(action="export", actor__username="ew-ppw").count() == 3

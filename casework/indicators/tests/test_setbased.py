@@ -13,6 +13,7 @@ import datetime
 
 import pytest
 
+from casework.calendars.services import grading_period_create
 from casework.core.testing import factories as f
 from casework.indicators.inputs import indicators_as_of
 from casework.indicators.models import YEAR_TO_DATE, StudentIndicator
@@ -25,6 +26,7 @@ from .test_indicators import period, weekdays
 D = datetime.date
 pytestmark = pytest.mark.django_db
 FLAGS = ("chronic_absent", "habitual_truant", "truant_7_302_2", "abc_attendance", "abc_behavior")
+STUDENT_FLAGS = (*FLAGS, "abc_course")  # course failures are counted for the year, not per period
 
 
 @pytest.fixture
@@ -37,12 +39,12 @@ def mixed():
     listed = dict.fromkeys(weekdays(D(2025, 9, 1), D(2025, 10, 31)), "instructional")
     listed[D(2025, 10, 13)] = "holiday"
     f.calendar_dates(school=a, days=listed)
-    period(a, "quarter", 1, "Q1", D(2025, 9, 1), D(2025, 9, 30))
-    period(a, "quarter", 2, "Q2", D(2025, 10, 1), D(2025, 12, 19))
+    a_q1 = period(a, "quarter", 1, "Q1", D(2025, 9, 1), D(2025, 9, 30))
+    a_q2 = period(a, "quarter", 2, "Q2", D(2025, 10, 1), D(2025, 12, 19))
     period(a, "semester", 1, "S1", D(2025, 9, 1), D(2025, 12, 19))
     f.session(school=b, begin=D(2025, 9, 1), end=D(2025, 10, 31), calendar_source="periods_with_counts")
     f.calendar_dates(school=b, days={D(2025, 9, 19): "holiday", D(2025, 10, 4): "make_up"})
-    period(b, "marking_period", 1, "MP1", D(2025, 9, 1), D(2025, 10, 3))
+    b_mp1 = period(b, "marking_period", 1, "MP1", D(2025, 9, 1), D(2025, 10, 3))
     period(b, "trimester", 2, "MP2", D(2025, 10, 6), D(2025, 11, 14))
     period(b, "semester", 1, "S1", D(2025, 9, 1), D(2026, 1, 23))
     ev, act = f.attendance_event, f.discipline_action
@@ -111,6 +113,24 @@ def mixed():
     seven = f.student(school=a, entry_date=D(2025, 9, 1), district_id="7")
     ev(student=seven, school=a, date=D(2025, 9, 2), category="excused", reason_code="B", event_duration="0.5",
        minutes_scheduled=239)
+    # Course grades (ABC). 1: ALG1 E in Q1 (given 9/30) fails, ENG9 B passes, and last year's F is not this
+    # year's. 2: a Q2 progress report F given 10/2. 3: F at A (Q1) and at B (MP1, given 10/3). 4: 59.5
+    # without a letter fails; D with 40 passes (the letter decides). 7: 65 without a letter passes under the
+    # default's 60 (fails under a district's 70); a Q2 grade without an as-of date counts from 12/19.
+    last_year = grading_period_create(actor=None, school=a, school_year=2025, kind="quarter", sequence=4, name="Q4",
+                                      begin=D(2025, 4, 1), end=D(2025, 6, 10))
+    g = f.course_grade
+    g(student=one, school=a, grading_period=a_q1, course_code="ALG1", letter_grade="E", numeric_grade=52)
+    g(student=one, school=a, grading_period=a_q1, course_code="ENG9", letter_grade="B")
+    g(student=one, school=a, grading_period=last_year, course_code="CHEM", letter_grade="F")
+    g(student=two, school=a, grading_period=a_q2, course_code="BIO", letter_grade="F", grade_type="Progress Report",
+      as_of_date=D(2025, 10, 2))
+    g(student=three, school=a, grading_period=a_q1, course_code="ALG1", letter_grade="F")
+    g(student=three, school=b, grading_period=b_mp1, course_code="ALG1", letter_grade="f")
+    g(student=four, school=a, grading_period=a_q1, course_code="ENG9", numeric_grade="59.5")
+    g(student=four, school=a, grading_period=a_q1, course_code="BIO", letter_grade="D", numeric_grade=40)
+    g(student=seven, school=a, grading_period=a_q1, course_code="ENG9", numeric_grade=65)
+    g(student=seven, school=a, grading_period=a_q2, course_code="ALG1", letter_grade="E")
     return a, b, (one, two, three, four, five)
 
 
@@ -130,7 +150,9 @@ def _assert_same(as_of):
                 row.suspensions, row.calendar_method) == (
             ytd.days_enrolled, ytd.days_absent, ytd.days_unlawful, ytd.attendance_rate, ytd.band, ytd.suspensions,
             engine[key].calendar_method), key
-        assert {name: getattr(row, name) for name in FLAGS} == {name: res.flags[name].raised for name in FLAGS}, key
+        assert {name: getattr(row, name) for name in STUDENT_FLAGS} == {
+            name: res.flags[name].raised for name in STUDENT_FLAGS}, key
+        assert row.course_failures == res.course_failures, key
         # The raised student-level flags name the periods that raised them.
         assert row.values["raised"] == {n: list(fl.periods) for n, fl in res.flags.items() if fl.raised}, key
         got = [(p["name"], p["kind"], p["through"], p["days_enrolled"], p["days_absent"], p["days_unlawful"],
@@ -158,6 +180,10 @@ def test_set_based_recompute_equals_the_engine(mixed):
     assert not stored[(five.pk, b.pk)].chronic_absent and stored[(five.pk, b.pk)].days_absent == 9
     assert stored[(five.pk, b.pk)].band == ""  # 100% absent, but under 10 days: not rated
     assert [r.days_absent for r in stored.values() if r.student.district_id == "7"] == [1]
+    # Courses failed, by hand from the grades above.
+    failed = {(r.student.district_id, r.school_id): r.course_failures for r in stored.values() if r.course_failures}
+    assert failed == {("1", a.pk): 1, ("2", a.pk): 1, ("3", a.pk): 1, ("3", b.pk): 1, ("4", a.pk): 1}
+    assert all(r.abc_course == (r.course_failures >= 1) for r in stored.values())
 
 
 def test_tightened_rule_set_from_its_effective_date(mixed):
@@ -166,9 +192,13 @@ def test_tightened_rule_set_from_its_effective_date(mixed):
                                            version="1", effective_from=D(2025, 10, 6))
     rules_services.ruleset_update(actor=None, ruleset=district, values={
         "habitual_truant_rate": 0.15, "tardies_per_unlawful_absence": 1, "full_day_minutes": 300,
-        "truant_day_limits": {"quarter": 5, "semester": 10, "year": 15}})
+        "truant_day_limits": {"quarter": 5, "semester": 10, "year": 15}, "course_failing_numeric_below": 70,
+        "abc_min_course_failures": 2})
     indicators_recompute(as_of=D(2025, 10, 3))  # before the effective date: the default
     assert StudentIndicator.objects.filter(period_key=YEAR_TO_DATE).first().rule_set.is_default
     indicators_recompute(as_of=D(2025, 10, 24))
     stored = _assert_same(D(2025, 10, 24))
     assert stored[(one.pk, a.pk)].rule_set_id == district.pk
+    # Under 70 fails: 7's 65 now counts; but the district flags at two failed courses, and nobody has two.
+    assert {r.student.district_id: r.course_failures for r in stored.values() if r.school_id == a.pk}["7"] == 1
+    assert not any(r.abc_course for r in stored.values())

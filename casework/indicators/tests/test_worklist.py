@@ -264,7 +264,7 @@ def test_flag_dropdown_counts_each_flag_under_the_other_filters(alerts):
     assert option_labels(get(alerts), "flag") == {
         "": "Any flag (5)", "chronic_absent": "Chronically absent (2)", "habitual_truant": "Habitual truant (1)",
         "truant_7_302_2": "Truant (Educ. Art. 7-302.2) (1)", "abc_attendance": "ABC: attendance under 90% (1)",
-        "abc_behavior": "ABC: suspended (0)"}
+        "abc_behavior": "ABC: suspended (0)", "abc_course": "ABC: course failure (0)"}
     # the chosen flag does not shrink its siblings' counts; the school does
     response = get(alerts, flag="chronic_absent", school="A100")
     labels = option_labels(response, "flag")

@@ -54,7 +54,7 @@ def rules(**changes: Any) -> Rules:
     """The shipped Maryland rules, with some values changed (a district's copy)."""
     values = shipped_values()
     for key, v in changes.items():
-        values[key] = {**values[key], "value": v}
+        values[key] = {**values.get(key, {"source": "District grading policy (test)"}), "value": v}
     return Rules.from_values(name="Maryland default" if not changes else "Test district",
                              version="2026.2", values=values)
 

@@ -104,6 +104,10 @@ class Command(BaseCommand):
             if not entry and key in definition.OPTIONAL_KEYS:
                 self.stdout.write(f"{key} not set (this rule set predates it)")
                 continue
+            if not entry and key in definition.COURSE_DEFAULTS:
+                shown = json.dumps(definition.COURSE_DEFAULTS[key], ensure_ascii=False)
+                self.stdout.write(f"{key} = {shown}    # not set: Casework's default for course failures")
+                continue
             self.stdout.write(f"{key} = {json.dumps(entry.get('value'), ensure_ascii=False)}"
                               + (f"    # {entry['source']}" if entry.get("source") else ""))
 
