@@ -1,12 +1,13 @@
-"""The student's attendance tab: calendar, running rate, discipline, programs and each flag's explanation,
-computed on the fly for this one student (the stored indicators may be a night old; a PPW on the phone
-with a parent needs today's count)."""
+"""The student's attendance tab: calendar, running rate, discipline, course grades, programs and each flag's
+explanation, computed on the fly for this one student (the stored indicators may be a night old; a PPW on
+the phone with a parent needs today's count)."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import render
@@ -20,11 +21,13 @@ from casework.calendars.choices import CalendarSource
 from casework.core import charts, policy
 from casework.core.dates import ISO_DAY
 from casework.discipline.models import Action
+from casework.grades.models import CourseGrade
 from casework.indicators.inputs import IndicatorError, indicators_as_of, school_year_bounds
 from casework.indicators.models import Flags, StudentIndicator
 from casework.indicators.services import default_as_of
 from casework.programs.models import ProgramParticipation
 from casework.rules import engine
+from casework.rules.selectors import ruleset_in_force
 
 from .models import Enrollment, Student
 from .views import StudentDetailView
@@ -142,6 +145,22 @@ class StudentAttendanceView(StudentDetailView):
                   .aggregate(latest=Max("as_of"))["latest"])
         return stored or default_as_of()
 
+    @staticmethod
+    def grades(request, student, as_of: datetime.date, year_end: datetime.date) -> list | None:
+        """The year's course grades, each with whether the rule set in force on `as_of` calls it failing and
+        the day it counts from; None for a user who does not read grades."""
+        if not policy.has_action(request.user, "grades.view"):
+            return None
+        try:
+            rules = ruleset_in_force(as_of).rules()
+        except ImproperlyConfigured:
+            rules = None
+        rows = (CourseGrade.objects.for_user(request.user, "grades.view")
+                .filter(student=student, grading_period__school_year=year_end.year)
+                .select_related("school", "grading_period").order_by("course_code", "grading_period__begin", "id"))
+        return [(g, rules is not None and engine.course_failing(rules, g.letter_grade, g.numeric_grade), g.given_on())
+                for g in rows]
+
     def get(self, request, pk: int):
         student = self.get_student(request, pk)
         as_of, as_of_error = parse_as_of(request.GET.get("as_of"), self.default_as_of(request, student),
@@ -163,6 +182,7 @@ class StudentAttendanceView(StudentDetailView):
         actions = (Action.objects.for_user(request.user, "discipline.view")
                    .filter(student=student, start_date__gte=year_start, start_date__lte=year_end)
                    .select_related("school").order_by("start_date", "id"))
+        grades = self.grades(request, student, as_of, year_end)
         programs = (ProgramParticipation.objects.for_user(request.user, "programs.view")
                     .filter(student=student).order_by("-begin", "kind"))
         ctx = self.context(request, student) | {
@@ -170,6 +190,7 @@ class StudentAttendanceView(StudentDetailView):
             "as_of": as_of, "as_of_error": as_of_error, "year_start": year_start, "year_end": year_end,
             "sections": sections, "legend": calendar_view.LEGEND, "weekdays": calendar_view.WEEKDAY_HEADERS,
             "actions": actions if policy.has_action(request.user, "discipline.view") else None,
+            "grades": grades,
             "programs": [(p, p.is_active_on(as_of)) for p in programs]
             if policy.has_action(request.user, "programs.view") else None,
         }

@@ -16,7 +16,7 @@ import pytest
 from casework.calendars.services import grading_period_create
 from casework.core.testing import factories as f
 from casework.indicators.inputs import indicators_as_of
-from casework.indicators.models import YEAR_TO_DATE, StudentIndicator
+from casework.indicators.models import YEAR_TO_DATE, FlagCrossing, StudentIndicator
 from casework.indicators.services import indicators_recompute
 from casework.rules import services as rules_services
 from casework.rules.selectors import default_in_force
@@ -184,6 +184,9 @@ def test_set_based_recompute_equals_the_engine(mixed):
     failed = {(r.student.district_id, r.school_id): r.course_failures for r in stored.values() if r.course_failures}
     assert failed == {("1", a.pk): 1, ("2", a.pk): 1, ("3", a.pk): 1, ("3", b.pk): 1, ("4", a.pk): 1}
     assert all(r.abc_course == (r.course_failures >= 1) for r in stored.values())
+    # A newly raised course flag is a crossing for the worklist, explained by the grade that failed.
+    crossing = FlagCrossing.objects.get(student=one, school=a, flag="abc_course")
+    assert "ALG1 (E, 52, Q1 grading period grade of 09/30/2025)" in crossing.explanation
 
 
 def test_tightened_rule_set_from_its_effective_date(mixed):

@@ -220,3 +220,30 @@ def test_days_not_yet_counted_have_their_own_look_and_legend_entry(client, setup
     # The last counted day is still itself: Fri 9/19, present.
     assert ('<td class="st-present"><span class="day-num">19</span><span class="day-letter" aria-hidden="true">P'
             '</span><span class="visually-hidden">Present</span></td>') in body
+
+
+def test_course_grades_and_the_course_failure_flag(client, setup):
+    """Q1 (ends 9/12): ALG1 E 52 fails; ENG9 numeric 61 passes. Q2 (ends 9/26, the as-of date): BIO F counts
+    from 9/26. As of 9/26: two courses failed; as of 9/25 one (BIO not yet given)."""
+    from casework.calendars.models import GradingPeriod
+
+    kid, a = setup["kid"], setup["a"]
+    q1, q2 = (GradingPeriod.objects.get(school=a, name=n) for n in ("Q1", "Q2"))
+    f.course_grade(student=kid, school=a, grading_period=q1, course_code="ALG1", course_title="Algebra I",
+                   letter_grade="E", numeric_grade=52)
+    f.course_grade(student=kid, school=a, grading_period=q1, course_code="ENG9", numeric_grade=61)
+    f.course_grade(student=kid, school=a, grading_period=q2, course_code="BIO", letter_grade="F")
+    response = tab(client, setup["ppw_a"], kid)
+    [section] = response.context["sections"]
+    course = dict(section.flags)["ABC: course failure"]
+    assert course.raised
+    assert "failed 2 course(s) in 3 grade(s)" in course.explanation
+    assert [(g.course_code, failing) for g, failing, _given in response.context["grades"]] == [
+        ("ALG1", True), ("BIO", True), ("ENG9", False)]
+    body = response.content.decode()
+    assert "Course grades this school year" in body and "E, 52 (failing)" in body and "61" in body
+    earlier = tab(client, setup["ppw_a"], kid, as_of="2025-09-25")
+    [section] = earlier.context["sections"]
+    assert "failed 1 course(s) in 2 grade(s)" in dict(section.flags)["ABC: course failure"].explanation
+    # A PPW of another school reads no grade of this student (the tab itself is out of their reach).
+    assert tab(client, setup["ppw_b"], kid).status_code == 404
