@@ -81,3 +81,20 @@ def test_who_may_change_the_rules():
     with pytest.raises(CommandError, match="No rule set '²'"):
         rules("show", "²")
     assert not RuleSet.objects.filter(name="X").exists()
+
+
+def test_a_district_sets_its_own_grading_scale_for_course_failures():
+    f.user(username="dir-r", role="director")
+    rules("copy", "--name", "Example County", "--rule-version", "1", "--effective", "2026-08-31", "--user", "dir-r")
+    county = RuleSet.objects.get(name="Example County")
+    shown = rules("show", str(county.pk))
+    assert 'course_failing_letter_grades = ["E", "F"]    # not set: Casework\'s default' in shown
+    out = rules("set", str(county.pk), 'course_failing_letter_grades=["F", "NC"]', "course_failing_numeric_below=65",
+                "--user", "dir-r")
+    assert 'course_failing_letter_grades = ["F", "NC"]' in out
+    county.refresh_from_db()
+    r = county.rules()
+    assert r.course_failing_letter_grades == frozenset({"F", "NC"}) and r.course_failing_numeric_below == 65
+    assert r.abc_min_course_failures == 1  # still the default
+    with pytest.raises(CommandError, match="course_failing_numeric_below"):
+        rules("set", str(county.pk), "course_failing_numeric_below=-5", "--user", "dir-r")
