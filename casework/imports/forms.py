@@ -27,9 +27,13 @@ EXTENSIONS = {"csv": (".csv", ".txt"), "edfi": (".xml",), "oneroster": (".zip",)
 FORMAT_NOUNS = {"csv": "a plain CSV import", "edfi": "an Ed-Fi import", "oneroster": "a OneRoster import"}
 
 
+# Where the kind's own name would be read as something else (grades: not grade levels).
+_KIND_LABELS = {"grades": "Course grades"}
+
+
 def kind_label(kind: str) -> str:
     """The importer's name as a person reads it: grading_periods -> Grading periods."""
-    return kind.replace("_", " ").capitalize()
+    return _KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
 
 
 def max_bytes() -> int:

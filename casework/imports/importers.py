@@ -483,5 +483,6 @@ IMPORTERS: dict[str, type[Importer]] = {
                               DisciplineImporter)
 }
 
-# schools, sessions, grading_periods, guardians, student_guardians, programs: they register themselves.
-from . import directory_importers  # noqa: E402, F401
+# schools, sessions, grading_periods, guardians, student_guardians, programs (directory_importers) and
+# grades (grade_importer): they register themselves.
+from . import directory_importers, grade_importer  # noqa: E402, F401

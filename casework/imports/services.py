@@ -58,6 +58,9 @@ class Stage:
     name: str
     rows: Callable[[Callable[[int, int], None] | None], Iterator[Located]]
     csv: CsvFile | None = None  # a plain CSV file an importer may load whole (load_stage)
+    # Warning lines known only once the rows were read (records of the file that are not read), for the
+    # run's message.
+    notes: Callable[[], list[str]] | None = None
 
 
 class _Rollback(Exception):
@@ -160,6 +163,7 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
     so the next one sees what it wrote (attendance sees the enrollments)."""
     codes.forget()  # the maps as they stand now, not as another run or process last read them
     rejects: list[RejectedRow] = []
+    stage_notes: list[str] = []
     importers: dict[str, Importer] = {}
     rejected_keys: dict[tuple[str, str], tuple[str, int | None]] = {}
     unreadable = ""
@@ -209,6 +213,8 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
                                                        value=exc.value, reason=exc.reason[:300],
                                                        student_ref=_student_ref(stage.kind, row, exc)))
                             _remember_rejected(rejected_keys, stage, line, row, exc)
+                    if stage.notes is not None:
+                        stage_notes.extend(n for n in stage.notes() if n)
                 if current is not None:
                     current.finish()
                 for kind, importer in importers.items():
@@ -234,6 +240,7 @@ def run_stages(*, run: ImportRun, actor, stages: Iterable[Stage], progress: Prog
             raise
     RejectedRow.objects.bulk_create(rejects, batch_size=1000)
     run.rejected = len(rejects)
+    run.message = "\n".join(p for p in [run.message, *stage_notes] if p)
     if unreadable:
         return _refuse(run, unreadable)
     run.finished_at = timezone.now()

@@ -63,8 +63,9 @@ def _store(run: ImportRun, form: ImportForm) -> list[Path]:
 
 # Fields of rejected rows whose value can be a student's SIS id (plain CSV uses student_id, Ed-Fi the
 # element it came from; OneRoster names the user by identifier, sourcedId or userSourcedId).
-_STUDENT_FIELDS = frozenset({"student_id", "StudentUniqueId", "StudentReference/StudentUniqueId", "identifier",
-                             "sourcedId", "userSourcedId"})
+_STUDENT_FIELDS = frozenset({"student_id", "StudentUniqueId", "StudentReference/StudentUniqueId",
+                             "StudentSectionAssociationReference/StudentUniqueId", "identifier", "sourcedId",
+                             "userSourcedId"})
 
 
 def _log_identified(request, rows, action: str, run: ImportRun) -> None:

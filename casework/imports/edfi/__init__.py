@@ -7,9 +7,10 @@ the plain-CSV vocabulary (translate.py), so the same importers write every forma
 stream that builds only that kind's records.
 
 The stages come with warnings for the run's message (`EdfiStages.warnings`): files holding an Ed-Fi
-interchange Casework does not read (descriptors, staff, assessments, grades, ...) are skipped, files in
+interchange Casework does not read (descriptors, staff, assessments, gradebooks, ...) are skipped, files in
 the namespace of another Ed-Fi version are read as v5 and named, program associations saying the
-student is not eligible are counted."""
+student is not eligible are counted. Of InterchangeStudentGrade only the Grade records are read; the
+grades stage says, once read, how many other records (ReportCard, ...) it passed over (`Stage.notes`)."""
 
 from __future__ import annotations
 
@@ -34,12 +35,14 @@ INTERCHANGES: dict[str, dict[str, tuple[str, ...]]] = {
     "InterchangeStudentEnrollment": {"enrollments": ("StudentSchoolAssociation",)},
     "InterchangeStudentAttendance": {"attendance": ("StudentSchoolAttendanceEvent",)},
     "InterchangeStudentDiscipline": {"discipline": ("DisciplineAction",)},
+    "InterchangeStudentGrade": {"grades": ("Grade",)},
     "InterchangeStudentProgram": {"programs": tuple(t.PROGRAM_ELEMENTS)},
 }
 # Dependency order: dates before sessions (a session's calendar_source looks at the listed dates),
-# students before their contacts, enrollments and events.
+# students before their contacts, enrollments and events; grades after the enrollments and grading
+# periods they are checked against.
 ORDER = ("schools", "calendar", "sessions", "grading_periods", "students", "guardians", "student_guardians",
-         "enrollments", "attendance", "discipline", "programs")
+         "enrollments", "attendance", "discipline", "grades", "programs")
 
 _SIMPLE: dict[str, Callable] = {
     "schools": t.school, "calendar": t.calendar_date, "sessions": t.session, "grading_periods": t.grading_period,
@@ -171,6 +174,20 @@ def _discipline_rows(path: Path, report):
         yield line, element_path, t.discipline_action(element, "DisciplineAction", incidents)
 
 
+def _grade_rows(path: Path, skipped: dict[str, int], report):
+    """Grades; the interchange's other records (ReportCard, GradebookEntry, ...) are counted, not read."""
+    for line, element_path, element in records(path, ("Grade",), report, skipped=skipped):
+        yield line, element_path, t.course_grade(element, "Grade")
+
+
+def _skipped_records_note(path: Path, skipped: dict[str, int]) -> list[str]:
+    if not skipped:
+        return []
+    counted = ", ".join(f"{n} {name}" for name, n in sorted(skipped.items()))
+    return [f"{path.name}: {counted} not read: Casework reads only the Grade records of InterchangeStudentGrade "
+            "(course grades); skipped."]
+
+
 def _version_warnings(namespaces: dict[str, list[str]]) -> list[str]:
     return [f"{', '.join(names)}: the namespace {ns} is not Ed-Fi Data Standard v5 (http://ed-fi.org/5.x); read as "
             "v5, so records or elements that version names differently are skipped or rejected."
@@ -221,6 +238,12 @@ def edfi_stages(paths: list[Path]) -> EdfiStages:
             elif kind == "programs":
                 rows = partial(_program_rows, path)
                 warnings.append(_not_eligible_note(path))
+            elif kind == "grades":
+                skipped_records: dict[str, int] = {}
+                rows = partial(_grade_rows, path, skipped_records)
+                stages.append(Stage(kind, path.name, rows,
+                                    notes=partial(_skipped_records_note, path, skipped_records)))
+                continue
             else:
                 rows = partial(_rows, path, kind, _SIMPLE[kind])
             stages.append(Stage(kind, path.name, rows))

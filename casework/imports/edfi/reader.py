@@ -51,9 +51,10 @@ class _Builder:
     """expat callbacks building the current record only. Records whose name is not wanted are skipped
     without building anything."""
 
-    def __init__(self, parser, wanted: set[str] | None):
+    def __init__(self, parser, wanted: set[str] | None, skipped: dict[str, int] | None = None):
         self.parser = parser
         self.wanted = wanted
+        self.skipped = skipped
         self.depth = 0
         self.root: str | None = None
         self.root_namespace = ""
@@ -73,6 +74,8 @@ class _Builder:
         if self.depth == 2:
             self.skipping = self.wanted is not None and name not in self.wanted
             self.line = self.parser.CurrentLineNumber
+            if self.skipping and self.skipped is not None:
+                self.skipped[name] = self.skipped.get(name, 0) + 1
         if self.skipping:
             return
         self._flush_text()
@@ -105,10 +108,11 @@ class _Builder:
         self.text = []
 
 
-def _parser(path: Path, wanted: set[str] | None) -> tuple[expat.XMLParserType, _Builder]:
+def _parser(path: Path, wanted: set[str] | None,
+            skipped: dict[str, int] | None = None) -> tuple[expat.XMLParserType, _Builder]:
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
-    builder = _Builder(parser, wanted)
+    builder = _Builder(parser, wanted, skipped)
     parser.StartElementHandler = builder.start
     parser.EndElementHandler = builder.end
     parser.CharacterDataHandler = builder.chars
@@ -136,11 +140,13 @@ def root_element(path: Path) -> tuple[str, str]:
 
 
 def records(path: Path, wanted: Iterable[str] | None = None,
-            report: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, str, Element]]:
+            report: Callable[[int, int], None] | None = None,
+            skipped: dict[str, int] | None = None) -> Iterator[tuple[int, str, Element]]:
     """(line, element path such as 'StudentSchoolAttendanceEvent[1234]', record) for every record of the
     file whose name is in `wanted` (all when None), in file order. Raises Refused part-way through if
-    the file turns out to be malformed or cut short; the import run then keeps nothing."""
-    parser, builder = _parser(path, None if wanted is None else set(wanted))
+    the file turns out to be malformed or cut short; the import run then keeps nothing. `skipped`, when
+    given, counts the records passed over by name."""
+    parser, builder = _parser(path, None if wanted is None else set(wanted), skipped)
     size = os.path.getsize(path)
     seen: dict[str, int] = {}
     handed = 0

@@ -114,6 +114,21 @@ DISCIPLINE_NAMES = {
     "length_days": "DisciplineActionLength",
     "actual_length_days": "ActualDisciplineActionLength",
 }
+_SECTION = "StudentSectionAssociationReference"
+_PERIOD = "GradingPeriodReference"
+GRADES_NAMES = {
+    "student_id": f"{_SECTION}/StudentUniqueId",
+    "school_id": f"{_SECTION}/SchoolId",
+    "school_year": f"{_PERIOD}/SchoolYear",
+    "course_code": f"{_SECTION}/LocalCourseCode",
+    "section_id": f"{_SECTION}/SectionIdentifier",
+    "grading_period": f"{_PERIOD}/GradingPeriodName",
+    "grading_period_sequence": f"{_PERIOD}/PeriodSequence",
+    "letter_grade": "LetterGradeEarned",
+    "numeric_grade": "NumericGradeEarned",
+    "grade_type": "GradeType",
+    "as_of_date": "CurrentGradeAsOfDate",
+}
 FIELD_NAMES: dict[str, dict[str, str]] = {
     "schools": SCHOOLS_NAMES,
     "sessions": SESSIONS_NAMES,
@@ -125,6 +140,7 @@ FIELD_NAMES: dict[str, dict[str, str]] = {
     "student_guardians": STUDENT_GUARDIANS_NAMES,
     "attendance": ATTENDANCE_NAMES,
     "discipline": DISCIPLINE_NAMES,
+    "grades": GRADES_NAMES,
 }
 
 
@@ -404,6 +420,28 @@ def discipline_action(element: Element, record: str, incidents: dict[tuple[str, 
             values["incident_id"] = incident_id
             values.update(incidents.get((incident_id, incident_school), {}))
     return EdfiRow(record, values, DISCIPLINE_NAMES)
+
+
+# ------------------------------------------------------------------------------------------------ grades
+def course_grade(element: Element, record: str) -> EdfiRow:
+    """A Grade: the student, school, course and section from its StudentSectionAssociationReference, the
+    period from its GradingPeriodReference (v5 names it by GradingPeriodName; Ed-Fi 4.x by the
+    GradingPeriod descriptor with PeriodSequence). Both grades and CurrentGradeAsOfDate are passed as
+    empty when absent: the record is the whole grade, so an element it no longer has is cleared."""
+    period = (ref(element, _PERIOD, "GradingPeriodName") or ref(element, _PERIOD, "GradingPeriod")
+              or ref(element, _PERIOD, "GradingPeriodDescriptor"))
+    values = {"student_id": ref(element, _SECTION, "StudentUniqueId"),
+              "school_id": ref(element, _SECTION, "SchoolId") or ref(element, _PERIOD, "SchoolId"),
+              "school_year": ref(element, _PERIOD, "SchoolYear") or ref(element, _SECTION, "SchoolYear"),
+              "course_code": ref(element, _SECTION, "LocalCourseCode"),
+              "section_id": _opt(ref(element, _SECTION, "SectionIdentifier")),
+              "grading_period": period or None,
+              "grading_period_sequence": _opt(ref(element, _PERIOD, "PeriodSequence")),
+              "letter_grade": _opt(text(element, "LetterGradeEarned")),
+              "numeric_grade": _opt(text(element, "NumericGradeEarned")),
+              "grade_type": first(element, "GradeType", "GradeTypeDescriptor") or None,
+              "as_of_date": _opt(day(element, "CurrentGradeAsOfDate"))}
+    return EdfiRow(record, values, GRADES_NAMES)
 
 
 # ---------------------------------------------------------------------------------------------- programs

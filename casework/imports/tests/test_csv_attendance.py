@@ -318,7 +318,7 @@ def test_cli_refuses_wrong_delimiter_and_unsupported_formats(world, tmp_path):
     assert lines[0] == "file,line,element,field,value,reason,student_id"
     assert lines[1].startswith("attendance.csv,,,,,") and "separated by semicolon (;)" in lines[1]
     with pytest.raises(CommandError, match="Unknown import kind"):
-        call_command("import", "csv", "grades", str(path), stdout=StringIO())
+        call_command("import", "csv", "transcripts", str(path), stdout=StringIO())
 
 
 def test_cli_template(db):

@@ -15,7 +15,8 @@ from .test_edfi_import import edfi, rejects
 pytestmark = pytest.mark.django_db
 V3 = "http://ed-fi.org/3.3.1-b"
 UNREAD = {"Descriptors.xml": "InterchangeDescriptors", "StaffAssociation.xml": "InterchangeStaffAssociation",
-          "AssessmentMetadata.xml": "InterchangeAssessmentMetadata", "StudentGrade.xml": "InterchangeStudentGrade"}
+          "AssessmentMetadata.xml": "InterchangeAssessmentMetadata",
+          "StudentGradebook.xml": "InterchangeStudentGradebook"}
 
 
 def export_folder(tmp_path):

@@ -310,13 +310,14 @@ def test_the_kind_menu_names_kinds_in_words(world, steward):
     page = page_text(steward.get(reverse("imports:runs")))
     assert '<option value="grading_periods">Grading periods</option>' in page
     assert '<option value="student_guardians">Student guardians</option>' in page
+    assert '<option value="grades">Course grades</option>' in page
     assert "Grading_periods" not in page and "Student_guardians" not in page
 
 
 @pytest.mark.parametrize("data, error", [
     ({"format": "csv", "kind": "students"}, "Choose at least one file to import."),
     ({"format": "csv", "kind": "", "name": "s.csv"}, "Choose the kind of data the CSV file holds."),
-    ({"format": "csv", "kind": "grades", "name": "s.csv"}, "Unknown kind grades; choose one of the list."),
+    ({"format": "csv", "kind": "transcripts", "name": "s.csv"}, "Unknown kind transcripts; choose one of the list."),
     ({"format": "csv", "kind": "students", "name": "s.xlsx"}, "s.xlsx: a plain CSV import takes .csv or .txt files."),
     ({"format": "edfi", "name": "s.csv"}, "s.csv: an Ed-Fi import takes .xml files."),
     ({"format": "oneroster", "name": "roster.csv"}, "roster.csv: a OneRoster import takes .zip files."),
@@ -392,9 +393,9 @@ def test_template_download(world, steward):
     assert response["Content-Disposition"] == 'attachment; filename="students.csv"'
     assert response.content.decode() == ("student_id,first_name,last_name,birth_date,grade,state_id,middle_name,"
                                          "suffix,preferred_name,sex,home_language\n")
-    assert steward.get("/imports/templates/grades.csv").status_code == 404
+    assert steward.get("/imports/templates/transcripts.csv").status_code == 404
     page = page_text(steward.get(reverse("imports:runs")))
-    for kind in ("students", "enrollments", "calendar", "attendance", "discipline"):
+    for kind in ("students", "enrollments", "calendar", "attendance", "discipline", "grades"):
         assert f'href="/imports/templates/{kind}.csv"' in page
 
 
