@@ -240,6 +240,9 @@ CASEWORK_UPLOAD_SWEEP_HOUR = int(os.environ.get("CASEWORK_UPLOAD_SWEEP_HOUR", "3
 # The nightly full indicators recompute: after the night's SIS import, before the ladder.
 CASEWORK_RECOMPUTE_HOUR = int(os.environ.get("CASEWORK_RECOMPUTE_HOUR", "4"))
 CASEWORK_IMPORT_MAX_BYTES = int(os.environ.get("CASEWORK_IMPORT_MAX_BYTES", str(2 * 1024**3)))
+# The import guide page (/imports/guide/) serves this file, the one copy of the columns' rules: in a clone
+# (installed editable, as `uv sync` does) the repository's docs/imports.md. Another install points it there.
+CASEWORK_IMPORT_GUIDE = Path(os.environ.get("CASEWORK_IMPORT_GUIDE") or BASE_DIR / "docs" / "imports.md")
 # Run imports and recomputes in the request instead of a background thread (tests: in-memory SQLite
 # is not shared across threads).
 CASEWORK_IMPORTS_INLINE = env_bool("CASEWORK_IMPORTS_INLINE")

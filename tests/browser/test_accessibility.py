@@ -117,6 +117,12 @@ def test_import_pages(district, page_as, audit, settings, tmp_path):
     expect(page.get_by_role("heading", level=1, name="Imports")).to_be_visible()
     audit.check(page, "import page without runs")
 
+    page.get_by_role("link", name="import guide").click()  # the columns' rules, served from docs/imports.md
+    expect(page.get_by_role("heading", level=1, name="Importing SIS data")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Kinds and columns")).to_be_in_viewport()
+    audit.check(page, "import guide")
+    page.goto("/imports/")
+
     page.get_by_role("button", name="Start the import").click()  # no file chosen
     expect(page.get_by_role("alert")).to_contain_text("Choose at least one file to import.")
     audit.check(page, "import page with a form error")

@@ -95,8 +95,8 @@ def test_main_pages_fit_a_phone(district, page_as, switch_user):
                         f"/cases/{case.pk}/", f"/cases/{case.pk}/ladder/", f"/cases/{case.pk}/plans/",
                         "/referrals/triage/", "/hearings/"],
         district.director: ["/dashboard/", "/caseloads/", "/ladder/settings/", "/ladder/report/",
-                            "/attendance/descriptors/", "/imports/", "/imports/codes/", "/interventions/",
-                            "/schools/", "/cases/approvals/"],
+                            "/attendance/descriptors/", "/imports/", "/imports/codes/", "/imports/guide/",
+                            "/interventions/", "/schools/", "/cases/approvals/"],
     }
     phone = page_as(None, viewport=PHONE, phone=True)
     wide, uncued, scrolling = {}, {}, set()
