@@ -1,7 +1,8 @@
 """The `grades` kind: course grades (Ed-Fi Grade) for the ABC early-warning course-failure flag. Same
 contract as importers.py: rows in the plain-CSV vocabulary of docs/imports.md, RowError for a bad row,
-idempotent writes through the domain service (casework.grades.services.grade_record), counts and the
-affected students for the recompute. Whether a grade is failing is the rule set's call, not the import's."""
+each row checked as it comes and the run's grades written at once by the domain service
+(casework.grades.services.grades_load: a district's file is hundreds of thousands of grades), counts and
+the affected students for the recompute. Whether a grade is failing is the rule set's call, not the import's."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from typing import Any
 from casework.calendars.models import GradingPeriod
 from casework.grades import services as grade_services
 from casework.grades.models import CourseGrade
-from casework.schools.models import School
 from casework.students.models import Student
 
 from .directory_importers import _year, code_value, period_kind, period_sequence
@@ -45,22 +45,19 @@ class GradeImporter(_EnrolledMixin, Importer):
         self.periods: dict[tuple[int, int], list[GradingPeriod]] = {}
         for period in GradingPeriod.objects.order_by("school_id", "school_year", "begin", "kind", "sequence"):
             self.periods.setdefault((period.school_id, period.school_year), []).append(period)
-        self.school_rows: dict[int, School] = {}
-        self._last_student: Student | None = None
+        # Every student's pk by SIS id, read once: a district's grade file names each student many times.
+        self.student_pks = dict(Student.objects.values_list("district_id", "pk"))
         self.seen: dict[tuple, tuple[str, int | None]] = {}
+        self.pending: dict[grade_services.GradeKey, dict[str, Any]] = {}
 
-    def student(self, row):
-        # Grade files come sorted by student (one row per course and period): one query per student.
+    def student_pk(self, row) -> int:
         sid = row.get("student_id", "")
-        if self._last_student is not None and self._last_student.district_id == sid:
-            return self._last_student
-        self._last_student = super().student(row)
-        return self._last_student
-
-    def _school(self, pk: int) -> School:
-        if pk not in self.school_rows:
-            self.school_rows[pk] = School.objects.get(pk=pk)
-        return self.school_rows[pk]
+        if not sid:
+            raise RowError("student_id", sid, "student_id is required.")
+        pk = self.student_pks.get(sid)
+        if pk is None:
+            raise self.unknown("student_id", sid, "Student", f"Unknown student {sid}: import the students file first.")
+        return pk
 
     def grading_period(self, row, school_pk: int, year: int) -> GradingPeriod:
         """The period the row names: by its name at the school that year (case-insensitive, "Q1"), else as
@@ -100,7 +97,7 @@ class GradeImporter(_EnrolledMixin, Importer):
         raise RowError("grading_period", raw, fitting_reason(*wordings))
 
     def row(self, file, line, row):
-        student = self.student(row)
+        student = self.student_pk(row)
         school_pk = self.school_pk(row)
         year = _year(row)
         course = row.get("course_code", "").strip()
@@ -119,8 +116,8 @@ class GradeImporter(_EnrolledMixin, Importer):
         for column, limit in _LIMITS.items():
             if values[column] and len(values[column]) > limit:
                 raise RowError(column, values[column], f"{column} is longer than {limit} characters.")
-        self._check_enrolled(student.pk, school_pk, period, row)
-        key = (student.pk, school_pk, period.pk, course, section, grade_type)
+        self._check_enrolled(student, school_pk, period, row)
+        key = (student, school_pk, period.pk, course, section, grade_type)
         if key in self.seen:
             first_file, first_line = self.seen[key]
             where = f"line {first_line}" if first_file == file else f"line {first_line} of {first_file}"
@@ -129,27 +126,17 @@ class GradeImporter(_EnrolledMixin, Importer):
                 f"{period_label(period)}, grade type {grade_type}) of this student is already on {where}.",
                 f"Duplicate: the same grade of this student is already on {where}."))
         self.seen[key] = (file, line)
-        fields: dict[str, Any] = {"import_run_id": self.run.pk}
-        if "course_title" in row:
-            fields["course_title"] = row["course_title"].strip()[:120]
-        # A column the file does not have leaves the stored value alone (docs/imports.md); the service
-        # writes all three, so an absent one is given as stored.
-        stored = None
-        if not {"letter_grade", "numeric_grade", "as_of_date"} <= set(row):
-            stored = CourseGrade.objects.filter(student=student, school_id=school_pk, grading_period=period,
-                                                course_code=course, section_id=section,
-                                                grade_type=grade_type).first()
-        grades = {"letter_grade": letter, "numeric_grade": numeric, "as_of_date": as_of}
-        for name in grades:
-            if name not in row:
-                grades[name] = getattr(stored, name) if stored is not None else None
-        # import_run_id is not audited, so an unchanged row is not rewritten and keeps the run that wrote it.
-        recorded = self.in_service(grade_services.grade_record, actor=self.actor, student=student,
-                                   school=self._school(school_pk), grading_period=period, course_code=course,
-                                   section_id=section, grade_type=grade_type,
-                                   letter_grade=grades["letter_grade"] or "", numeric_grade=grades["numeric_grade"],
-                                   as_of_date=grades["as_of_date"], **fields)
-        self.count(recorded.outcome, CourseGrade, student.pk)
+        # Only the columns the file has: an absent one leaves the stored value alone (docs/imports.md).
+        given = {"letter_grade": letter, "numeric_grade": numeric, "as_of_date": as_of,
+                 "course_title": row.get("course_title", "").strip()[:120]}
+        self.pending[key] = {k: v for k, v in given.items() if k in row}
+
+    def finish(self):
+        """Write the run's grades at once (grades.services.grades_load): every row was checked above."""
+        outcomes = grade_services.grades_load(grades=self.pending, import_run_id=self.run.pk)
+        for key, outcome in outcomes.items():
+            self.count(outcome, CourseGrade, key[0])
+        self.pending = {}
 
     def _check_enrolled(self, student_pk: int, school_pk: int, period: GradingPeriod, row) -> None:
         """Enrolled at the school at some time during the grading period (a student who left mid-quarter
