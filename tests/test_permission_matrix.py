@@ -318,8 +318,8 @@ def check(response, expected: int, *, role: str, rule: Rule, label: str, forbidd
     )
     if expected == 302 and role == "anonymous":
         assert response["Location"].startswith(LOGIN), f"{label}: anonymous should go to the login page"
-    if expected == 401:
-        assert response["WWW-Authenticate"] == "Token", label
+    if expected == 401:  # the API takes tokens; the page's session check (accounts:session) a session cookie
+        assert response["WWW-Authenticate"] == ("Token" if rule.api else "Session"), label
     if expected == 404 and forbidden_text:
         assert forbidden_text not in response.content.decode(), f"{label} as {role}: a 404 leaked the record"
 

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET
 
 from casework.core.views import public
 
@@ -44,3 +47,19 @@ class LoginView(auth_views.LoginView):
 @public
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+@public  # answers anonymous visitors itself: 401, never a redirect to the sign-in page
+@require_GET
+def session_state(request):
+    """Whose session this browser holds, for session.js: the user's id only, no name, no record.
+
+    It only reads the session, so polling it does not extend the session (SESSION_SAVE_EVERY_REQUEST
+    is off: a session ends SESSION_COOKIE_AGE after it was last written, polled or not)."""
+    if request.user.is_authenticated:
+        response = JsonResponse({"user": request.user.pk})
+    else:
+        response = JsonResponse({"user": None}, status=401)
+        response["WWW-Authenticate"] = "Session"  # a 401 names a scheme: here, the sign-in page's session
+    add_never_cache_headers(response)
+    return response

@@ -96,7 +96,8 @@ def test_referral_to_case_to_plan_and_back_to_the_referrer(district, library, pa
     follow_up = Task.objects.get(case=case, automatic="referral_follow_up")
     page.goto(f"/cases/{case.pk}/tasks/")
     audit.check(page, "tasks tab")
-    page.get_by_role("button", name=f"Mark done: {follow_up.title}").click()
+    with page.expect_navigation():  # the form goes after session.js has checked the session
+        page.get_by_role("button", name=f"Mark done: {follow_up.title}").click()
     follow_up.refresh_from_db()
     assert follow_up.status == "done"
 

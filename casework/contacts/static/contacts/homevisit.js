@@ -14,6 +14,9 @@
   var cookieName = form.dataset.csrfCookie;
   var status = document.getElementById("hv-status");
   var signIn = document.getElementById("hv-signin");
+  // Held here: session.js may clear the page (another user signed in) while the notes still wait.
+  var fieldBox = document.getElementById("hv-fields");
+  var saveButton = document.getElementById("hv-save");
   var loginPath = new URL(signIn.querySelector("a").href).pathname;
   var tokenField = form.querySelector("input[name=csrfmiddlewaretoken]");
   var authorField = form.querySelector("input[name=author]");
@@ -94,8 +97,8 @@
   // Someone else is signed in on this phone: hide the notes from them and wait for the author's sign-in.
   function notTheAuthor(message) {
     say(message);
-    document.getElementById("hv-fields").hidden = true;
-    document.getElementById("hv-save").hidden = true;
+    fieldBox.hidden = true;
+    saveButton.hidden = true;
     retryLater();
     if (!watcher) {
       watcher = window.setInterval(function () { if (csrfToken() !== tokenSent) { send(); } }, 1500);
