@@ -13,7 +13,16 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .attendance_plan import ActionPlan, EventPlan, ProgramPlan
-from .calendar_plan import CALENDAR_EVENT_NS, EDFI_EVENT, EDFI_SCHOOL_YEAR, GRADING_PERIOD_NS, TERM_NS, CalendarPlan
+from .calendar_plan import (
+    CALENDAR_EVENT_NS,
+    EDFI_EVENT,
+    EDFI_SCHOOL_YEAR,
+    GRADING_PERIOD_NS,
+    TERM_NS,
+    CalendarPlan,
+    GradingPeriodPlan,
+)
+from .grades_plan import GradePlan
 from .plan import ALTERNATIVE, HIGH, MIDDLE, SPECIAL, EnrollmentPlan, SchoolPlan, StudentPlan
 from .year_writer import EDFI_CATEGORY, EDFI_DISCIPLINE, PROGRAM_TYPE, PROGRAM_TYPE_NS
 
@@ -36,7 +45,9 @@ INTERCHANGES = {
     "attendance": "InterchangeStudentAttendance",
     "discipline": "InterchangeStudentDiscipline",
     "program": "InterchangeStudentProgram",
+    "grade": "InterchangeStudentGrade",
 }
+GRADE_TYPE_NS = "uri://ed-fi.org/GradeTypeDescriptor"
 
 
 def _el(name: str, value) -> str:
@@ -61,12 +72,19 @@ def session_ref(code: str, session_name: str) -> str:
             f"<SchoolYear>{SCHOOL_YEAR}</SchoolYear>{school_ref(code)}</SessionIdentity></SessionReference>")
 
 
+def grading_period_ref(code: str, p: GradingPeriodPlan) -> str:
+    return (f"<GradingPeriodReference><GradingPeriodIdentity>{school_ref(code)}<GradingPeriod>"
+            f"{GRADING_PERIOD_NS}#{escape(p.descriptor)}</GradingPeriod>{_el('GradingPeriodName', p.name)}"
+            f"{_el('PeriodSequence', p.sequence)}"
+            f"<SchoolYear>{SCHOOL_YEAR}</SchoolYear></GradingPeriodIdentity></GradingPeriodReference>")
+
+
 def calendar_code(code: str) -> str:
     return f"{code}-{EDFI_SCHOOL_YEAR}"
 
 
 class Interchanges:
-    """The seven interchange files, open for writing, each with its root element."""
+    """The interchange files, open for writing, each with its root element."""
 
     def __init__(self, folder: Path):
         self.files = {}
@@ -113,12 +131,7 @@ class Interchanges:
                      f"{_el('BeginDate', p.begin)}{_el('EndDate', p.end)}"
                      f"{_el('TotalInstructionalDays', p.total_instructional_days)}</GradingPeriod>\n")
         for s in cal.sessions:
-            periods = "".join(
-                f"<GradingPeriodReference><GradingPeriodIdentity>{school_ref(code)}<GradingPeriod>"
-                f"{GRADING_PERIOD_NS}#{escape(p.descriptor)}</GradingPeriod>{_el('GradingPeriodName', p.name)}"
-                f"{_el('PeriodSequence', p.sequence)}"
-                f"<SchoolYear>{SCHOOL_YEAR}</SchoolYear></GradingPeriodIdentity></GradingPeriodReference>"
-                for p in cal.periods if s.begin <= p.begin and p.end <= s.end)
+            periods = "".join(grading_period_ref(code, p) for p in cal.periods if s.begin <= p.begin and p.end <= s.end)
             fh.write(f"<Session>{_el('SessionName', s.name)}<SchoolYear>{SCHOOL_YEAR}</SchoolYear>"
                      f"{_el('BeginDate', s.begin)}{_el('EndDate', s.end)}<Term>{TERM_NS}#{escape(s.term)}</Term>"
                      f"{_el('TotalInstructionalDays', s.total_instructional_days)}{school_ref(code)}{periods}"
@@ -210,3 +223,22 @@ class Interchanges:
             f"<{element}>{student_ref(student_id)}<ProgramReference><ProgramIdentity>{org}"
             f"{_el('ProgramName', p.name)}<ProgramType>{PROGRAM_TYPE_NS}#{escape(PROGRAM_TYPE[p.kind])}</ProgramType>"
             f"</ProgramIdentity></ProgramReference>{_el('BeginDate', p.begin)}{org}{extra}</{element}>\n")
+
+    def grade(self, student_id: str, g: GradePlan) -> None:
+        # Ed-Fi-Core.xsd 5.0 Grade: the grades earned, GradeType, then the StudentSectionAssociation
+        # (student, section, BeginDate; the section's course offering: course code, school, session) and the
+        # GradingPeriod references; an interim grade is marked current with its as-of date.
+        section = (f"<SectionReference><SectionIdentity>{_el('SectionIdentifier', g.section_id)}"
+                   f"<CourseOfferingReference><CourseOfferingIdentity>{_el('LocalCourseCode', g.course_code)}"
+                   f"{school_ref(g.school)}{session_ref(g.school, g.session.name)}</CourseOfferingIdentity>"
+                   "</CourseOfferingReference></SectionIdentity></SectionReference>")
+        current = ""
+        if g.as_of_date is not None:
+            current = ("<CurrentGradeIndicator>true</CurrentGradeIndicator>"
+                       f"{_el('CurrentGradeAsOfDate', g.as_of_date)}")
+        self.files["grade"].write(
+            f"<Grade>{_el('LetterGradeEarned', g.letter)}{_el('NumericGradeEarned', g.numeric)}"
+            f"<GradeType>{GRADE_TYPE_NS}#{escape(g.grade_type)}</GradeType>"
+            f"<StudentSectionAssociationReference><StudentSectionAssociationIdentity>{student_ref(student_id)}"
+            f"{section}{_el('BeginDate', g.section_begin)}</StudentSectionAssociationIdentity>"
+            f"</StudentSectionAssociationReference>{grading_period_ref(g.school, g.period)}{current}</Grade>\n")

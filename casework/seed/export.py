@@ -2,8 +2,9 @@
 
 Generated from the plan (never read back from the database), in one pass over the households, so a
 district with a full year of attendance streams out without holding it in memory. `through` cuts
-attendance, discipline and programs at that date (the seed's snapshot by default; up to the end of
-the school year for import benchmarks)."""
+attendance, discipline, programs and course grades at that date (the seed's snapshot by default; up to
+the end of the school year for import benchmarks): a grading period's grades once it has ended, the
+progress reports of the period in progress at the snapshot once given."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from .attendance_plan import student_year
 from .calendar_plan import EDFI_SCHOOL_YEAR, plan_calendars
 from .edfi_xml import INTERCHANGES, Interchanges
 from .families import plan_households
+from .grades_plan import student_grades
 from .plan import AS_OF, GRADES, LEVEL_GRADES, Scale, plan_layout
 
 CSV_COLUMNS = {
@@ -35,6 +37,8 @@ CSV_COLUMNS = {
                    "incident_id", "incident_date", "behavior_code", "location"],
     "programs": ["student_id", "program", "program_name", "begin", "end", "school_id", "nighttime_residence",
                  "unaccompanied_youth"],
+    "grades": ["student_id", "school_id", "school_year", "course_code", "grading_period", "letter_grade",
+               "numeric_grade", "course_title", "section_id", "grade_type", "grading_period_sequence", "as_of_date"],
 }
 
 
@@ -67,7 +71,10 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def export_district(folder: Path, *, scale: Scale, seed: int, through: date = AS_OF) -> ExportSummary:
+def export_district(folder: Path, *, scale: Scale, seed: int, through: date = AS_OF,
+                    grades: bool = True) -> ExportSummary:
+    """Write every CSV and interchange into `folder`; without `grades`, grades.csv has only its header and
+    InterchangeStudentGrade no Grade."""
     started = time.monotonic()
     folder.mkdir(parents=True, exist_ok=True)
     summary = ExportSummary(folder, through)
@@ -124,6 +131,10 @@ def export_district(folder: Path, *, scale: Scale, seed: int, through: date = AS
                     row("programs", s.district_id, p.kind, p.name, p.begin, None, p.school, p.nighttime_residence,
                         p.unaccompanied_youth)
                     xml.program(s.district_id, p)
+                for g in student_grades(s, year, calendars, seed, through=through) if grades else ():
+                    row("grades", s.district_id, g.school, EDFI_SCHOOL_YEAR, g.course_code, g.period.name, g.letter,
+                        g.numeric, g.course_title, g.section_id, g.grade_type, g.period.sequence, g.as_of_date)
+                    xml.grade(s.district_id, g)
     finally:
         for fh in files.values():
             fh.close()

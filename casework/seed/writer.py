@@ -26,6 +26,7 @@ from casework.calendars.models import CalendarDate, GradingPeriod, Session
 from casework.core.bulk import BulkTable
 from casework.core.context import Source, audit_context
 from casework.discipline.models import Action, Incident
+from casework.grades.models import CourseGrade
 from casework.indicators.models import FlagCrossing, StudentIndicator
 from casework.indicators.services import indicators_recompute
 from casework.programs.models import ProgramParticipation
@@ -35,6 +36,7 @@ from casework.students.models import Enrollment, Guardian, Household, HouseholdA
 from .attendance_plan import student_year
 from .calendar_plan import plan_calendars
 from .families import plan_households
+from .grades_plan import student_grades
 from .plan import AS_OF, FIRST_DAY, SCHOOL_YEAR, HouseholdPlan, Scale, StudentPlan, plan_layout, plan_staff
 from .year_writer import YearTables, write_calendars
 
@@ -59,7 +61,7 @@ class Summary:
     links: int = 0
     enrollments: int = 0
     staff: Counter = field(default_factory=Counter)
-    year: Counter = field(default_factory=Counter)  # calendars, attendance events, discipline, programs
+    year: Counter = field(default_factory=Counter)  # calendars, attendance events, discipline, programs, grades
     seconds: float = 0.0
     recompute_seconds: float = 0.0
     indicators: int = 0
@@ -80,6 +82,7 @@ class Summary:
             f"  attendance   {self.year['events']:>9,} events (by exception, through the snapshot)",
             f"  discipline   {self.year['actions']:>9,} actions ({self.year['incidents']:,} incidents)",
             f"  programs     {self.year['programs']:>9,} participations",
+            f"  grades       {self.year['grades']:>9,} course grades (grades 06-12, through the snapshot)",
             f"  indicators   {self.indicators:>9,} student x school results "
             + (f"(recomputed in {self.recompute_seconds:.1f} s)" if self.recompute_seconds else "(not recomputed)"),
             f"  took {self.seconds:.1f} s",
@@ -95,9 +98,9 @@ def check_empty() -> None:
 
 
 def seed_database(*, scale: Scale, seed: int, as_of: date = AS_OF, progress: Progress | None = None,
-                  recompute: bool = True) -> Summary:
-    """Plan and write a whole district in one transaction, then recompute every indicator as of `as_of`.
-    Refuses a database that has students."""
+                  recompute: bool = True, grades: bool = True) -> Summary:
+    """Plan and write a whole district in one transaction (course grades unless `grades` is false), then
+    recompute every indicator as of `as_of`. Refuses a database that has students."""
     started = time.monotonic()
     summary = Summary(scale=scale.name, seed=seed)
     with audit_context(source=Source.SEED), transaction.atomic():
@@ -121,8 +124,9 @@ def seed_database(*, scale: Scale, seed: int, as_of: date = AS_OF, progress: Pro
 
         tables = _Tables()
         calendars = plan_calendars(layout, seed)
-        summary.year.update(write_calendars(calendars, school_ids, tables.now))
-        year = _Year(YearTables(tables.now), calendars, seed, as_of)
+        counts, period_ids = write_calendars(calendars, school_ids, tables.now)
+        summary.year.update(counts)
+        year = _Year(YearTables(tables.now), calendars, period_ids, seed, as_of, grades=grades)
         chunk: list[HouseholdPlan] = []
         for household in plan_households(layout, scale, seed, as_of):
             chunk.append(household)
@@ -145,10 +149,12 @@ def seed_database(*, scale: Scale, seed: int, as_of: date = AS_OF, progress: Pro
                              (CalendarDate, summary.year["calendar_dates"]),
                              (AttendanceEvent, year.tables.counts["events"]),
                              (Incident, year.tables.counts["incidents"]), (Action, year.tables.counts["actions"]),
-                             (ProgramParticipation, year.tables.counts["programs"])]:
+                             (ProgramParticipation, year.tables.counts["programs"]),
+                             (CourseGrade, year.tables.counts["grades"])]:
             record_bulk(actor=None, model=model, summary=f"{note}: {count:,} {model._meta.verbose_name_plural}")
         summary.year.update(year.tables.counts)
     _analyze()
+    # After the commit of every row the indicators read, grades included (the course-failure flag).
     if recompute:
         recompute_indicators(summary, as_of)
     summary.seconds = time.monotonic() - started
@@ -182,16 +188,24 @@ def recompute_indicators(summary: Summary, as_of: date = AS_OF) -> None:
 
 
 class _Year:
-    """Each student's planned year, cut at the snapshot, written right after the chunk's students."""
+    """Each student's planned year and course grades, cut at the snapshot, written right after the chunk's
+    students."""
 
-    def __init__(self, tables: YearTables, calendars, seed: int, as_of: date):
-        self.tables, self.calendars, self.seed, self.as_of = tables, calendars, seed, as_of
+    def __init__(self, tables: YearTables, calendars, period_ids: dict[tuple[str, str], int], seed: int,
+                 as_of: date, *, grades: bool = True):
+        self.tables, self.calendars, self.period_ids, self.seed, self.as_of = tables, calendars, period_ids, seed, as_of
+        self.grades = grades
 
     def write(self, chunk: list[HouseholdPlan], student_ids: list[int], school_ids: dict[str, int]) -> None:
         ids = iter(student_ids)
-        years = [(next(ids), student_year(s, h, self.calendars, self.seed).through(self.as_of))
-                 for h in chunk for s in h.students]
-        self.tables.write(years, school_ids)
+        years = []
+        for h in chunk:
+            for s in h.students:
+                year = student_year(s, h, self.calendars, self.seed).through(self.as_of)
+                grades = student_grades(s, year, self.calendars, self.seed, through=self.as_of,
+                                        snapshot=self.as_of) if self.grades else []
+                years.append((next(ids), year, grades))
+        self.tables.write(years, school_ids, self.period_ids)
 
 
 class _Tables:
@@ -278,7 +292,7 @@ def _analyze() -> None:
         if connection.vendor == "postgresql":
             for model in (Student, Enrollment, Guardian, StudentGuardian, Household, HouseholdAddress, School,
                           AttendanceEvent, CalendarDate, Session, GradingPeriod, Incident, Action,
-                          ProgramParticipation):
+                          ProgramParticipation, CourseGrade):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
         elif connection.vendor == "sqlite":
             cursor.execute("ANALYZE")

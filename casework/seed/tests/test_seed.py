@@ -22,6 +22,7 @@ from casework.core.policy import for_user
 from casework.core.testing import factories as f
 from casework.core.text import search_terms
 from casework.discipline.models import Action, Incident
+from casework.grades.models import CourseGrade
 from casework.programs.models import ProgramParticipation
 from casework.schools.models import School
 from casework.seed import names as nm
@@ -96,7 +97,7 @@ def test_bulk_load_leaves_one_summary_change_record_per_model():
     bulk = ChangeRecord.objects.filter(action=ChangeRecord.Action.BULK)
     assert {r.content_type.model_class() for r in bulk} == {
         School, Household, HouseholdAddress, Student, Guardian, StudentGuardian, Enrollment, Session, GradingPeriod,
-        CalendarDate, AttendanceEvent, Incident, Action, ProgramParticipation}
+        CalendarDate, AttendanceEvent, Incident, Action, ProgramParticipation, CourseGrade}
     assert {r.source for r in bulk} == {Source.SEED}
     assert bulk.get(content_type__model="student").summary.endswith("300 students")
     # Staff accounts go through the services: one change record per row.
