@@ -3,11 +3,12 @@
 The synthetic district's export (`casework seed --export`) writes both formats from one plan, with every
 kind of record the rules read: two calendar methods (listed dates, and sessions with day counts), half
 days by minutes, lawful reasons (as COMAR codes in CSV, as Ed-Fi AttendanceEventReason labels in XML),
-out-of-school suspensions, tardies, discipline actions and programs. Each format is imported into an
+out-of-school suspensions, tardies, discipline actions, programs and course grades. Each format is imported into an
 empty district through `casework import`; `casework indicators` must then print byte-identical output."""
 
 from __future__ import annotations
 
+import csv
 import io
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from django.core.management import call_command
 from casework.attendance.models import AttendanceEvent
 from casework.calendars.models import CalendarDate, GradingPeriod, Session
 from casework.discipline.models import Action, Incident
+from casework.grades.models import CourseGrade
 from casework.imports.models import ImportRun
 from casework.indicators.models import FlagCrossing, StudentIndicator
 from casework.programs.models import ProgramParticipation
@@ -28,8 +30,9 @@ from casework.students.models import Enrollment, Guardian, Student, StudentGuard
 
 pytestmark = pytest.mark.django_db
 CSV_ORDER = ("schools", "students", "enrollments", "calendar", "sessions", "grading_periods", "attendance",
-             "discipline", "programs")
-MODELS = (Student, Enrollment, CalendarDate, Session, GradingPeriod, AttendanceEvent, Action, ProgramParticipation)
+             "discipline", "programs", "grades")
+MODELS = (Student, Enrollment, CalendarDate, Session, GradingPeriod, AttendanceEvent, Action, ProgramParticipation,
+          CourseGrade)
 
 
 def indicators() -> str:
@@ -50,7 +53,7 @@ def period_names() -> list[tuple]:
 
 
 def wipe_all_but_schools() -> None:
-    for model in (StudentIndicator, FlagCrossing, AttendanceEvent, Action, Incident, ProgramParticipation,
+    for model in (StudentIndicator, FlagCrossing, CourseGrade, AttendanceEvent, Action, Incident, ProgramParticipation,
                   StudentGuardian, Guardian, Enrollment, Student, CalendarDate, GradingPeriod, Session):
         model.objects.all().delete()
 
@@ -75,4 +78,7 @@ def test_edfi_and_csv_give_identical_indicators(tmp_path: Path):
         assert run.status == ImportRun.Status.COMMITTED, (kind, run.message)
     assert counts() == edfi_counts
     assert indicators() == from_edfi
+    # The grades reached the rules both ways: some students are flagged for a failed course.
+    flagged = [r for r in csv.DictReader(io.StringIO(from_edfi)) if r["abc_course"] == "true"]
+    assert flagged and all(int(r["course_failures"]) >= 1 for r in flagged)
     assert period_names() == edfi_periods  # flag explanations name the periods: "Raised in Q1" either way
