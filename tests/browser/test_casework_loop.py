@@ -72,6 +72,8 @@ def test_referral_to_case_to_plan_and_back_to_the_referrer(district, library, pa
     page.get_by_role("button", name="Save visit notes").click()
     expect(page.get_by_text("Home visit notes saved.")).to_be_visible()
     page.get_by_role("button", name="Check out — I'm safe").click()
+    # The form goes after session.js has checked the session: wait for its answer before leaving.
+    expect(page.get_by_text("Checked out. Glad you're safe.")).to_be_visible()
     contact = Contact.objects.get()
     assert (contact.case_id, contact.contact_type, contact.reached) == (case.pk, "home_visit", True)
 
