@@ -52,11 +52,9 @@ class GradeImporter(_EnrolledMixin, Importer):
 
     def student_pk(self, row) -> int:
         sid = row.get("student_id", "")
-        if not sid:
-            raise RowError("student_id", sid, "student_id is required.")
-        pk = self.student_pks.get(sid)
+        pk = self.student_pks.get(sid) if sid else None
         if pk is None:
-            raise self.unknown("student_id", sid, "Student", f"Unknown student {sid}: import the students file first.")
+            raise self.no_student(sid)
         return pk
 
     def grading_period(self, row, school_pk: int, year: int) -> GradingPeriod:

@@ -125,12 +125,16 @@ class Importer:
 
     def student(self, row: dict[str, str]) -> Student:
         sid = row.get("student_id", "")
-        if not sid:
-            raise RowError("student_id", sid, "student_id is required.")
-        student = Student.objects.filter(district_id=sid).first()
+        student = Student.objects.filter(district_id=sid).first() if sid else None
         if student is None:
-            raise self.unknown("student_id", sid, "Student", f"Unknown student {sid}: import the students file first.")
+            raise self.no_student(sid)
         return student
+
+    def no_student(self, sid: str) -> RowError:
+        """The reject of a row whose student_id is empty or names no stored student."""
+        if not sid:
+            return RowError("student_id", sid, "student_id is required.")
+        return self.unknown("student_id", sid, "Student", f"Unknown student {sid}: import the students file first.")
 
     def unknown(self, column: str, value: str, what: str, reason: str) -> RowError:
         """The error for a reference to a record that is not stored: naming the line of this run that was

@@ -94,10 +94,10 @@ class Rules:
     abc_min_suspensions: int
     tardies_per_unlawful_absence: int | None
     # Course failures (ABC): letters that fail (upper-cased), the numeric grade under which a grade
-    # without a letter fails, and the failed courses that raise the flag.
-    course_failing_letter_grades: frozenset[str] = frozenset({"E", "F"})
-    course_failing_numeric_below: Fraction = Fraction(60)
-    abc_min_course_failures: int = 1
+    # without a letter fails, and the failed courses that raise the flag (defaults: definition.COURSE_DEFAULTS).
+    course_failing_letter_grades: frozenset[str]
+    course_failing_numeric_below: Fraction
+    abc_min_course_failures: int
 
     @property
     def label(self) -> str:
@@ -558,16 +558,19 @@ def _course_flag(rules: Rules, as_of: date, grades: Sequence[CourseGradeRecord],
     failed = [g for g in given if course_failing(rules, g.letter, g.numeric)]
     courses = sorted({g.course_code for g in failed})
     raised = bool(given) and len(courses) >= rules.abc_min_course_failures
-    letters = " or ".join(sorted(rules.course_failing_letter_grades)) or "no letter"
-    scale = (f"a grade fails at {letters}, or under {float(rules.course_failing_numeric_below):g} where no letter "
-             f"is given; the flag is {rules.abc_min_course_failures} or more failed courses")
     if not given:
         return _flag("abc_course", False, rules, lambda: f"Not evaluated as of {_day(as_of)}: no course grades "
                                                          "given this school year (none imported).", ()), 0
+
+    def scale() -> str:  # in the explanation, written only when read (Flag)
+        letters = " or ".join(sorted(rules.course_failing_letter_grades)) or "no letter"
+        return (f"a grade fails at {letters}, or under {float(rules.course_failing_numeric_below):g} where no "
+                f"letter is given; the flag is {rules.abc_min_course_failures} or more failed courses")
+
     return _flag("abc_course", raised, rules,
                  lambda: f"{'Course failure flag' if raised else 'No course failure flag'} as of {_day(as_of)}: "
                          f"failed {len(courses)} course(s) in {len(given)} grade(s) given this year"
-                         + (f": {'; '.join(_grade_text(g) for g in failed)}" if failed else "") + f"; {scale}.",
+                         + (f": {'; '.join(_grade_text(g) for g in failed)}" if failed else "") + f"; {scale()}.",
                  (ytd,) if raised else (),
                  tuple(sorted({g.given_on for g in failed})) if raised else (),
                  tuple(_grade_text(g) for g in failed) if raised else ()), len(courses)
