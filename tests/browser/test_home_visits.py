@@ -132,7 +132,8 @@ def test_notes_saved_after_the_session_ended_wait_for_a_new_sign_in_and_go_once(
     expect(other.get_by_role("heading", level=1)).to_be_visible()
 
     expect(page.get_by_text("Home visit notes saved.")).to_be_visible()
-    assert page.url.endswith(f"/cases/{case.pk}/contacts/")
+    # homevisit.js shows "saved", then goes to the contacts tab: wait for it rather than read the URL at once.
+    page.wait_for_url(f"**/cases/{case.pk}/contacts/")
     contact = Contact.objects.get()
     assert (contact.summary, contact.reached, contact.worker) == (NOTES, False, district.ppw1)
     assert drafts(page) == [] and page.js_errors == []
